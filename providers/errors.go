@@ -1,0 +1,92 @@
+package providers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Kind classifies an Error. The GraphQL layer maps each kind to one extensions.code.
+type Kind string
+
+// The error kinds. Each maps to the contract's code of the same meaning.
+const (
+	KindBadInput      Kind = "BAD_USER_INPUT"
+	KindInvalidCursor Kind = "INVALID_CURSOR"
+	KindUnauth        Kind = "UNAUTHENTICATED"
+	KindForbidden     Kind = "FORBIDDEN"
+	KindRateLimited   Kind = "RATE_LIMITED"
+	KindUnavailable   Kind = "UPSTREAM_UNAVAILABLE"
+	KindTimeout       Kind = "UPSTREAM_TIMEOUT"
+	// KindBadResponse is a forge answer we could not understand; it is reported as
+	// UPSTREAM_UNAVAILABLE.
+	KindBadResponse Kind = "BAD_RESPONSE"
+	KindNotFound    Kind = "NOT_FOUND"
+	KindInternal    Kind = "INTERNAL"
+)
+
+// Error is the one error type of forgegraph. Source is the configured source that failed ("github",
+// "openhands", ...), empty for input errors; ResetAt is set for rate limits when the forge says when
+// its quota returns. Err is the wrapped cause and never holds a token.
+type Error struct {
+	Kind    Kind
+	Source  string
+	ResetAt time.Time
+	Msg     string
+	Err     error
+}
+
+// Error returns "source: message: cause".
+func (e *Error) Error() string {
+	s := e.Msg
+	if e.Source != "" {
+		s = e.Source + ": " + s
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an *Error of the given kind for a source ("" for none).
+func Errorf(kind Kind, source, format string, args ...any) *Error {
+	return &Error{Kind: kind, Source: source, Msg: fmt.Sprintf(format, args...)}
+}
+
+// KindOf returns the kind of err: the kind of the first *Error in its chain, KindTimeout for a
+// deadline, KindInternal otherwise. A nil err has kind "".
+func KindOf(err error) Kind {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return KindTimeout
+	}
+	return KindInternal
+}
+
+// AsError returns err as an *Error, wrapping errors of other types with kind KindOf(err) for source.
+// It returns nil for nil.
+func AsError(err error, source string) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Source == "" && source != "" {
+			c := *e
+			c.Source = source
+			return &c
+		}
+		return e
+	}
+	return &Error{Kind: KindOf(err), Source: source, Msg: "request failed", Err: err}
+}

@@ -1,0 +1,112 @@
+package providers
+
+import (
+	"math"
+	"strings"
+)
+
+// Sort is the field a repository list is ordered by.
+type Sort string
+
+// The sorts of the contract's RepositorySort enum.
+const (
+	SortPushed   Sort = "PUSHED"
+	SortUpdated  Sort = "UPDATED"
+	SortCreated  Sort = "CREATED"
+	SortFullName Sort = "FULL_NAME"
+)
+
+// Direction is ascending or descending.
+type Direction string
+
+// The directions of the contract's OrderDirection enum.
+const (
+	Asc  Direction = "ASC"
+	Desc Direction = "DESC"
+)
+
+// Order is a sort and a direction. Build it with NewOrder so the direction defaults as the contract
+// says (DESC for dates, ASC for FULL_NAME).
+type Order struct {
+	Sort      Sort
+	Direction Direction
+}
+
+// NewOrder returns the order for sort s and direction d; an empty s means PUSHED and an empty d the
+// sort's default direction.
+func NewOrder(s Sort, d Direction) Order {
+	if s == "" {
+		s = SortPushed
+	}
+	if d == "" {
+		d = Desc
+		if s == SortFullName {
+			d = Asc
+		}
+	}
+	return Order{Sort: s, Direction: d}
+}
+
+// Valid reports whether both parts are known values.
+func (o Order) Valid() bool {
+	switch o.Sort {
+	case SortPushed, SortUpdated, SortCreated, SortFullName:
+	default:
+		return false
+	}
+	return o.Direction == Asc || o.Direction == Desc
+}
+
+// String is a compact form used in cache keys and cursors, e.g. "PUSHED:DESC".
+func (o Order) String() string { return string(o.Sort) + ":" + string(o.Direction) }
+
+// dateKey is the sort key of an optional time: unknown times sort as the oldest.
+func dateKey(r *Repository, s Sort) int64 {
+	var t = r.PushedAt
+	switch s {
+	case SortUpdated:
+		t = r.UpdatedAt
+	case SortCreated:
+		t = r.CreatedAt
+	}
+	if t == nil {
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
+
+// CompareKey compares a and b by the order's sort key alone, with the direction applied: negative
+// when a comes first. Names compare case-insensitively, as the forges sort them.
+func (o Order) CompareKey(a, b *Repository) int {
+	var c int
+	if o.Sort == SortFullName {
+		c = strings.Compare(strings.ToLower(a.NameWithOwner), strings.ToLower(b.NameWithOwner))
+	} else {
+		ka, kb := dateKey(a, o.Sort), dateKey(b, o.Sort)
+		switch {
+		case ka < kb:
+			c = -1
+		case ka > kb:
+			c = 1
+		}
+	}
+	if o.Direction == Desc {
+		c = -c
+	}
+	return c
+}
+
+// Compare is the total order of a locally sorted list: the sort key (with direction), then the full
+// path, then the forge id, both ascending.
+func (o Order) Compare(a, b *Repository) int {
+	if c := o.CompareKey(a, b); c != 0 {
+		return c
+	}
+	if c := strings.Compare(strings.ToLower(a.NameWithOwner), strings.ToLower(b.NameWithOwner)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.NameWithOwner, b.NameWithOwner); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ForgeID, b.ForgeID)
+}

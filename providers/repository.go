@@ -1,0 +1,108 @@
+// Package providers holds forgegraph's domain: the repository type every forge is converted into,
+// the orders a list can be asked in, credentials, the Source/Stream interfaces each forge package
+// implements, the error type all layers share, and the positional core (windows over upstream pages,
+// the k-way merge in both directions, signed cursors) that turns any forge's paging into exact Relay
+// cursors.
+package providers
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Provider is the forge a repository lives on. The zero value means "no provider" (for filters: all).
+type Provider string
+
+// The providers of the contract's Provider enum.
+const (
+	GitHub    Provider = "GITHUB"
+	GitLab    Provider = "GITLAB"
+	Bitbucket Provider = "BITBUCKET"
+	CodeArts  Provider = "CODEARTS"
+)
+
+// AllProviders lists every provider in the order used to break ties between forges.
+var AllProviders = []Provider{Bitbucket, CodeArts, GitHub, GitLab}
+
+// Valid reports whether p is one of the contract's providers.
+func (p Provider) Valid() bool {
+	switch p {
+	case GitHub, GitLab, Bitbucket, CodeArts:
+		return true
+	}
+	return false
+}
+
+// Repository is one forge repository in forgegraph's shape. Optional fields are nil when the forge
+// does not report them. Times are UTC.
+type Repository struct {
+	// ForgeID is the forge's own identifier (numeric id or uuid, as text); never empty.
+	ForgeID  string   `json:"forgeId"`
+	Provider Provider `json:"provider"`
+	Name     string   `json:"name"`
+	// NameWithOwner is the forge's full path: owner/name, group/sub/name or workspace/slug.
+	NameWithOwner   string     `json:"nameWithOwner"`
+	Owner           string     `json:"owner"`
+	Description     *string    `json:"description,omitempty"`
+	URL             *string    `json:"url,omitempty"`
+	SSHURL          *string    `json:"sshUrl,omitempty"`
+	CloneURL        *string    `json:"cloneUrl,omitempty"`
+	IsPrivate       bool       `json:"isPrivate"`
+	IsFork          *bool      `json:"isFork,omitempty"`
+	IsArchived      *bool      `json:"isArchived,omitempty"`
+	StargazerCount  *int       `json:"stargazerCount,omitempty"`
+	ForkCount       *int       `json:"forkCount,omitempty"`
+	DefaultBranch   *string    `json:"defaultBranch,omitempty"`
+	PrimaryLanguage *string    `json:"primaryLanguage,omitempty"`
+	CreatedAt       *time.Time `json:"createdAt,omitempty"`
+	UpdatedAt       *time.Time `json:"updatedAt,omitempty"`
+	PushedAt        *time.Time `json:"pushedAt,omitempty"`
+}
+
+// ID is the repository's GraphQL global ID: opaque, stable while the repository keeps its path, and
+// resolvable by Query.node. It holds the provider, the forge id and the path, never a token or URL.
+func (r *Repository) ID() string {
+	return EncodeGlobalID(r.Provider, r.ForgeID, r.NameWithOwner)
+}
+
+// Identity is the key under which the same forge repository reached through two sources is one:
+// provider plus the lower-cased full path.
+func (r *Repository) Identity() string {
+	return string(r.Provider) + "/" + strings.ToLower(r.NameWithOwner)
+}
+
+const globalIDPrefix = "Repository:v1:"
+
+// EncodeGlobalID builds a global ID from its parts.
+func EncodeGlobalID(p Provider, forgeID, nameWithOwner string) string {
+	raw := globalIDPrefix + string(p) + ":" + forgeID + ":" + nameWithOwner
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// GlobalID is a decoded global ID.
+type GlobalID struct {
+	Provider      Provider
+	ForgeID       string
+	NameWithOwner string
+}
+
+// DecodeGlobalID parses an ID made by EncodeGlobalID. It fails with a KindBadInput error for anything
+// else.
+func DecodeGlobalID(id string) (GlobalID, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(id)
+	if err != nil || !strings.HasPrefix(string(raw), globalIDPrefix) {
+		return GlobalID{}, Errorf(KindBadInput, "", "id %q is not a forgegraph repository id: use the id field of a Repository", id)
+	}
+	parts := strings.SplitN(strings.TrimPrefix(string(raw), globalIDPrefix), ":", 3)
+	if len(parts) != 3 || !Provider(parts[0]).Valid() || parts[1] == "" || parts[2] == "" {
+		return GlobalID{}, Errorf(KindBadInput, "", "id %q is malformed: use the id field of a Repository", id)
+	}
+	return GlobalID{Provider: Provider(parts[0]), ForgeID: parts[1], NameWithOwner: parts[2]}, nil
+}
+
+// String describes the repository for logs and test failures.
+func (r Repository) String() string {
+	return fmt.Sprintf("%s:%s", r.Provider, r.NameWithOwner)
+}

@@ -1,0 +1,88 @@
+package providers
+
+import (
+	"context"
+	"errors"
+)
+
+// PageSize is the number of repositories in one upstream page: the unit of fetching and caching.
+const PageSize = 100
+
+// ErrNotModified is returned by Stream.FetchPage when it was given an ETag and the forge answered
+// 304 Not Modified: the caller's copy of the page is still current.
+var ErrNotModified = errors.New("not modified")
+
+// Query says which list a source is asked for.
+type Query struct {
+	// Token is the request's credential for this source; "" makes the source fail with KindUnauth.
+	Token string
+	// Order is the order of the list; it must be Valid.
+	Order Order
+	// Providers limits the list to repositories on these forges; nil means all. Sources that front
+	// one forge never receive a set without their forge.
+	Providers []Provider
+}
+
+// Allows reports whether q's provider filter lets p through.
+func (q Query) Allows(p Provider) bool {
+	if q.Providers == nil {
+		return true
+	}
+	for _, x := range q.Providers {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Page is one upstream page of a stream: PageSize items, fewer only on the last page.
+type Page struct {
+	Items []Repository `json:"items"`
+	// More reports whether another page follows.
+	More bool `json:"more"`
+	// Total is the exact length of the whole list when the forge said it with this page, else -1.
+	Total int `json:"total"`
+	// LastIndex is the index of the last page when the forge said it (a Link rel="last"), else -1.
+	LastIndex int `json:"lastIndex"`
+	// ETag is the forge's entity tag for this page, "" when it sent none.
+	ETag string `json:"etag,omitempty"`
+}
+
+// Source is one configured upstream: a forge (GitHub, GitLab, ...) or an aggregator (OpenHands).
+type Source interface {
+	// Name is the source's configuration name: github, gitlab, bitbucket, codearts or openhands.
+	Name() string
+	// Providers lists the forges whose repositories the source can return.
+	Providers() []Provider
+	// Streams returns the ordered lists that together make q's list on this source: one for most
+	// forges, one per workspace for Bitbucket. Errors are *Error values.
+	Streams(ctx context.Context, q Query) ([]Stream, error)
+	// Repository fetches one repository by its global ID; a repository the credential cannot see is
+	// a KindNotFound error.
+	Repository(ctx context.Context, token string, id GlobalID) (*Repository, error)
+}
+
+// Stream is one ordered list of repositories of one source for one query, read by page index.
+type Stream interface {
+	// ID identifies the list across requests and replicas: source, stream key, credential hash,
+	// order and filter. It never holds a token. Build it with StreamID.
+	ID() string
+	// Key identifies the stream among its source's streams: "" for a source's only stream, the
+	// workspace for Bitbucket. It is stable across credentials and orders.
+	Key() string
+	// Source is the name of the source the stream belongs to.
+	Source() string
+	// FetchPage returns page i (0-based) of PageSize items. Every page but the last is full. When
+	// etag is not "" and the page still has that tag, it returns ErrNotModified.
+	FetchPage(ctx context.Context, i int, etag string) (Page, error)
+}
+
+// StreamID builds a Stream's ID from its parts.
+func StreamID(source, key string, q Query) string {
+	id := source + "|" + key + "|" + HashToken(q.Token) + "|" + q.Order.String() + "|"
+	for _, p := range q.Providers {
+		id += string(p) + ","
+	}
+	return id
+}
