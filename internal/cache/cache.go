@@ -1,0 +1,69 @@
+// Package cache is forgegraph's small cache interface and its in-memory implementation. A nil Cache
+// is never passed around: use NewMemory (or a Redis-backed one) and size it.
+package cache
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+)
+
+// Cache maps string keys to values of type V for a limited time. Keys never hold a token (callers put
+// a credential hash in them). Get reports false for a missing or expired entry; neither method fails:
+// a cache that cannot answer behaves as empty.
+type Cache[V any] interface {
+	Get(ctx context.Context, key string) (V, bool)
+	Set(ctx context.Context, key string, v V, ttl time.Duration)
+}
+
+type entry[V any] struct {
+	v       V
+	expires time.Time
+}
+
+// Memory is an in-process LRU Cache with a time to live per entry. It is safe for concurrent use.
+type Memory[V any] struct {
+	lru          *lru.Cache[string, entry[V]]
+	hits, misses atomic.Int64
+	now          func() time.Time
+}
+
+// NewMemory returns a cache holding at most size entries (at least 1).
+func NewMemory[V any](size int) *Memory[V] {
+	if size < 1 {
+		size = 1
+	}
+	c, _ := lru.New[string, entry[V]](size) // only fails for size < 1
+	return &Memory[V]{lru: c, now: time.Now}
+}
+
+// Get implements Cache.
+func (m *Memory[V]) Get(_ context.Context, key string) (V, bool) {
+	e, ok := m.lru.Get(key)
+	if !ok || m.now().After(e.expires) {
+		if ok {
+			m.lru.Remove(key)
+		}
+		m.misses.Add(1)
+		var zero V
+		return zero, false
+	}
+	m.hits.Add(1)
+	return e.v, true
+}
+
+// Set implements Cache; a ttl of zero or less stores nothing.
+func (m *Memory[V]) Set(_ context.Context, key string, v V, ttl time.Duration) {
+	if ttl <= 0 {
+		return
+	}
+	m.lru.Add(key, entry[V]{v: v, expires: m.now().Add(ttl)})
+}
+
+// Stats returns the number of hits and misses so far.
+func (m *Memory[V]) Stats() (hits, misses int64) { return m.hits.Load(), m.misses.Load() }
+
+// Len returns the number of entries, expired ones included until they are touched or evicted.
+func (m *Memory[V]) Len() int { return m.lru.Len() }

@@ -1,0 +1,112 @@
+package providers
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/forgegraph/forgegraph/internal/cache"
+)
+
+// DefaultMaxRepositories bounds a source's whole list when it must be read whole
+// (MAX_REPOSITORIES_PER_SOURCE).
+const DefaultMaxRepositories = 10000
+
+// DefaultListTTL is how long a whole list read for a local sort is kept.
+const DefaultListTTL = 60 * time.Second
+
+// ReadAll reads a source's whole list, unsorted. It should stop and fail with KindBadResponse once
+// the list has more than max repositories. Its context is not canceled when the first caller leaves,
+// since other requests may wait for the same list.
+type ReadAll func(ctx context.Context, max int) ([]Repository, error)
+
+// Local serves lists that a forge cannot page in the order asked: it reads the whole list once
+// (bounded by Max), sorts it by the order's total order, and keeps it per credential for TTL, so a
+// walk reads the forge once. The zero value is not usable; build it with NewLocal.
+type Local struct {
+	// Max bounds a whole list; longer lists fail with a clear error.
+	Max int
+	// TTL is how long a list is kept.
+	TTL   time.Duration
+	cache cache.Cache[[]Repository]
+	group singleflight.Group
+}
+
+// NewLocal returns a Local keeping lists in c (nil: an in-memory cache of 256 lists).
+func NewLocal(c cache.Cache[[]Repository], max int, ttl time.Duration) *Local {
+	if c == nil {
+		c = cache.NewMemory[[]Repository](256)
+	}
+	if max <= 0 {
+		max = DefaultMaxRepositories
+	}
+	if ttl <= 0 {
+		ttl = DefaultListTTL
+	}
+	return &Local{Max: max, TTL: ttl, cache: c}
+}
+
+// Stream returns a stream of source src and key k over the whole list that read returns, sorted by
+// q.Order.Compare. listKey names what read reads beyond the credential (e.g. a provider filter); the
+// list is read once per credential and listKey, whatever the order.
+func (l *Local) Stream(src, k string, q Query, listKey string, read ReadAll) Stream {
+	return &localStream{l: l, src: src, k: k, q: q, listKey: listKey, read: read}
+}
+
+type localStream struct {
+	l       *Local
+	src, k  string
+	q       Query
+	listKey string
+	read    ReadAll
+}
+
+func (s *localStream) ID() string     { return StreamID(s.src, s.k, s.q) + "|local" }
+func (s *localStream) Key() string    { return s.k }
+func (s *localStream) Source() string { return s.src }
+
+// sorted returns the whole list in the stream's order.
+func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
+	rawKey := "list|" + s.src + "|" + s.k + "|" + HashToken(s.q.Token) + "|" + s.listKey
+	sortedKey := rawKey + "|" + s.q.Order.String()
+	if v, ok := s.l.cache.Get(ctx, sortedKey); ok {
+		return v, nil
+	}
+	v, err, _ := s.l.group.Do(sortedKey, func() (any, error) {
+		raw, ok := s.l.cache.Get(ctx, rawKey)
+		if !ok {
+			// One read serves every waiter, so it must not end when the first caller leaves.
+			rctx := context.WithoutCancel(ctx)
+			var err error
+			raw, err = s.read(rctx, s.l.Max)
+			if err != nil {
+				return nil, err
+			}
+			if len(raw) > s.l.Max {
+				return nil, Errorf(KindBadResponse, s.src, "more than %d repositories: raise MAX_REPOSITORIES_PER_SOURCE or use a sort the forge supports natively", s.l.Max)
+			}
+			s.l.cache.Set(ctx, rawKey, raw, s.l.TTL)
+		}
+		out := slices.Clone(raw)
+		o := s.q.Order
+		slices.SortStableFunc(out, func(a, b Repository) int { return o.Compare(&a, &b) })
+		s.l.cache.Set(ctx, sortedKey, out, s.l.TTL)
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Repository), nil
+}
+
+func (s *localStream) FetchPage(ctx context.Context, i int, _ string) (Page, error) {
+	all, err := s.sorted(ctx)
+	if err != nil {
+		return Page{}, err
+	}
+	lo := min(i*PageSize, len(all))
+	hi := min(lo+PageSize, len(all))
+	return Page{Items: all[lo:hi:hi], More: hi < len(all), Total: len(all), LastIndex: -1}, nil
+}
