@@ -48,11 +48,12 @@ func NewLocal(c cache.Cache[[]Repository], max int, ttl time.Duration) *Local {
 	return &Local{Max: max, TTL: ttl, cache: c}
 }
 
-// Stream returns a stream of source src and key k over the whole list that read returns, sorted by
-// q.Order.Compare. listKey names what read reads beyond the credential (e.g. a provider filter); the
-// list is read once per credential and listKey, whatever the order.
-func (l *Local) Stream(src, k string, q Query, listKey string, read ReadAll) Stream {
-	return &localStream{l: l, src: src, k: k, q: q, listKey: listKey, read: read}
+// Stream returns a stream of source src and key k over the repositories of the whole list that read
+// returns for which keep reports true (nil keeps all), sorted by q.Order.Compare. listKey names what
+// read reads beyond the source and credential; streams with the same listKey share one read: the list
+// is read once per source, credential and listKey, whatever the order or stream.
+func (l *Local) Stream(src, k string, q Query, listKey string, read ReadAll, keep func(*Repository) bool) Stream {
+	return &localStream{l: l, src: src, k: k, q: q, listKey: listKey, read: read, keep: keep}
 }
 
 type localStream struct {
@@ -61,6 +62,7 @@ type localStream struct {
 	q       Query
 	listKey string
 	read    ReadAll
+	keep    func(*Repository) bool
 }
 
 func (s *localStream) ID() string     { return StreamID(s.src, s.k, s.q) + "|local" }
@@ -69,27 +71,37 @@ func (s *localStream) Source() string { return s.src }
 
 // sorted returns the whole list in the stream's order.
 func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
-	rawKey := "list|" + s.src + "|" + s.k + "|" + HashToken(s.q.Token) + "|" + s.listKey
-	sortedKey := rawKey + "|" + s.q.Order.String()
+	rawKey := "list|" + s.src + "|" + HashToken(s.q.Token) + "|" + s.listKey
+	sortedKey := rawKey + "|" + s.k + "|" + s.q.Order.String()
 	if v, ok := s.l.cache.Get(ctx, sortedKey); ok {
 		return v, nil
 	}
 	v, err, _ := s.l.group.Do(sortedKey, func() (any, error) {
 		raw, ok := s.l.cache.Get(ctx, rawKey)
 		if !ok {
+			v, err, _ := s.l.group.Do(rawKey, func() (any, error) {
 			// One read serves every waiter, so it must not end when the first caller leaves.
-			rctx := context.WithoutCancel(ctx)
-			var err error
-			raw, err = s.read(rctx, s.l.Max)
+				raw, err := s.read(context.WithoutCancel(ctx), s.l.Max)
+				if err != nil {
+					return nil, err
+				}
+				if len(raw) > s.l.Max {
+					return nil, Errorf(KindBadResponse, s.src, "more than %d repositories: raise MAX_REPOSITORIES_PER_SOURCE or use a sort the forge supports natively", s.l.Max)
+				}
+				s.l.cache.Set(ctx, rawKey, raw, s.l.TTL)
+				return raw, nil
+			})
 			if err != nil {
 				return nil, err
 			}
-			if len(raw) > s.l.Max {
-				return nil, Errorf(KindBadResponse, s.src, "more than %d repositories: raise MAX_REPOSITORIES_PER_SOURCE or use a sort the forge supports natively", s.l.Max)
-			}
-			s.l.cache.Set(ctx, rawKey, raw, s.l.TTL)
+			raw = v.([]Repository)
 		}
-		out := slices.Clone(raw)
+		out := make([]Repository, 0, len(raw))
+		for i := range raw {
+			if s.keep == nil || s.keep(&raw[i]) {
+				out = append(out, raw[i])
+			}
+		}
 		o := s.q.Order
 		slices.SortStableFunc(out, func(a, b Repository) int { return o.Compare(&a, &b) })
 		s.l.cache.Set(ctx, sortedKey, out, s.l.TTL)
