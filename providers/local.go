@@ -80,7 +80,7 @@ func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 		raw, ok := s.l.cache.Get(ctx, rawKey)
 		if !ok {
 			v, err, _ := s.l.group.Do(rawKey, func() (any, error) {
-			// One read serves every waiter, so it must not end when the first caller leaves.
+				// One read serves every waiter, so it must not end when the first caller leaves.
 				raw, err := s.read(context.WithoutCancel(ctx), s.l.Max)
 				if err != nil {
 					return nil, err
