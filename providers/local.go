@@ -69,6 +69,9 @@ func (s *localStream) ID() string     { return StreamID(s.src, s.k, s.q) + "|loc
 func (s *localStream) Key() string    { return s.k }
 func (s *localStream) Source() string { return s.src }
 
+// NoPageCache marks the stream as held in memory already (see pages.Uncached).
+func (s *localStream) NoPageCache() {}
+
 // sorted returns the whole list in the stream's order.
 func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 	rawKey := "list|" + s.src + "|" + HashToken(s.q.Token) + "|" + s.listKey

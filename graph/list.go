@@ -1,0 +1,213 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/forgegraph/forgegraph/graph/loaders"
+	"github.com/forgegraph/forgegraph/graph/model"
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// ListArgs are Viewer.repositories' arguments; nil means not given.
+type ListArgs struct {
+	Provider      *providers.Provider
+	Sort          *providers.Sort
+	Direction     *providers.Direction
+	First, Last   *int
+	After, Before *string
+}
+
+// checkSize validates first or last.
+func checkSize(name string, v *int) error {
+	if v != nil && (*v < 0 || *v > providers.MaxPageSize) {
+		return providers.Errorf(providers.KindBadInput, "", "%s must be between 0 and %d, got %d: ask for at most %d repositories per page and follow pageInfo.endCursor", name, providers.MaxPageSize, *v, providers.MaxPageSize)
+	}
+	return nil
+}
+
+// cursorArgs is what a cursor is bound to.
+func cursorArgs(p *providers.Provider, o providers.Order) string {
+	s := "*"
+	if p != nil {
+		s = string(*p)
+	}
+	return s + "|" + o.String()
+}
+
+// window validates the paging arguments and decodes the cursors.
+func (r *Resolver) window(a ListArgs, o providers.Order) (providers.Window, error) {
+	w := providers.Window{First: a.First, Last: a.Last}
+	if err := checkSize("first", a.First); err != nil {
+		return w, err
+	}
+	if err := checkSize("last", a.Last); err != nil {
+		return w, err
+	}
+	if a.First != nil && a.Last != nil {
+		return w, providers.Errorf(providers.KindBadInput, "", "give first or last, not both: first/after pages forward, last/before pages backward")
+	}
+	args := cursorArgs(a.Provider, o)
+	for _, c := range []struct {
+		text *string
+		dst  **providers.Cursor
+	}{{a.After, &w.After}, {a.Before, &w.Before}} {
+		if c.text == nil {
+			continue
+		}
+		cur, err := r.Codec.Decode(args, *c.text)
+		if err != nil {
+			return w, err
+		}
+		*c.dst = &cur
+	}
+	return w, nil
+}
+
+// plan is which sources a list asks, each with its query.
+type plan struct {
+	source providers.Source
+	query  providers.Query
+}
+
+// plans picks the sources for a provider filter. A source that fronts several forges (OpenHands) is
+// not asked for a forge that is enabled directly: the direct source is authoritative, so the same
+// repository never appears twice.
+func (r *Resolver) plans(ctx context.Context, filter *providers.Provider, o providers.Order) []plan {
+	creds := providers.CredentialsFrom(ctx)
+	direct := map[providers.Provider]bool{}
+	for _, s := range r.Sources {
+		if ps := s.Providers(); len(ps) == 1 {
+			direct[ps[0]] = true
+		}
+	}
+	var out []plan
+	for _, s := range r.Sources {
+		ps := s.Providers()
+		var allowed []providers.Provider
+		for _, p := range ps {
+			if filter != nil && p != *filter {
+				continue
+			}
+			if len(ps) > 1 && direct[p] {
+				continue
+			}
+			allowed = append(allowed, p)
+		}
+		if len(allowed) == 0 {
+			continue
+		}
+		q := providers.Query{Token: creds.Token(s.Name()), Order: o}
+		if len(ps) > 1 || filter != nil {
+			q.Providers = allowed
+		}
+		out = append(out, plan{source: s, query: q})
+	}
+	return out
+}
+
+// streams asks every planned source for its streams in parallel; failures come back one per source.
+func streams(ctx context.Context, plans []plan) ([]providers.Stream, []*providers.Error) {
+	per := make([][]providers.Stream, len(plans))
+	errs := make([]*providers.Error, len(plans))
+	var wg sync.WaitGroup
+	for i, p := range plans {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := p.source.Streams(ctx, p.query)
+			per[i], errs[i] = st, providers.AsError(err, p.source.Name())
+		}()
+	}
+	wg.Wait()
+	var all []providers.Stream
+	var failed []*providers.Error
+	for i := range plans {
+		all = append(all, per[i]...)
+		if errs[i] != nil {
+			failed = append(failed, errs[i])
+		}
+	}
+	providers.SortStreams(all)
+	return all, failed
+}
+
+// Repositories answers Viewer.repositories. Input errors fail the field; a failing source adds one
+// error to the response while the others' repositories are returned.
+func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.RepositoryConnection, error) {
+	var s providers.Sort
+	var d providers.Direction
+	if a.Sort != nil {
+		s = *a.Sort
+	}
+	if a.Direction != nil {
+		d = *a.Direction
+	}
+	o := providers.NewOrder(s, d)
+	w, err := r.window(a, o)
+	if err != nil {
+		return nil, err
+	}
+	sts, failed := streams(ctx, r.plans(ctx, a.Provider, o))
+	fetch := loaders.For(ctx, r.Pages).Fetch
+	res := providers.List(ctx, sts, o, fetch, w)
+	for _, e := range append(failed, res.Failed...) {
+		graphql.AddError(ctx, e)
+	}
+	// totalCount counts the streams this page could read; the failing ones are reported already.
+	live := slices.DeleteFunc(slices.Clone(sts), func(st providers.Stream) bool {
+		return slices.ContainsFunc(res.Failed, func(e *providers.Error) bool { return e.Source == st.Source() })
+	})
+	return connection(res, r.encoder(cursorArgs(a.Provider, o)), func(ctx context.Context) (int, error) {
+		n, err := providers.Count(ctx, live, fetch)
+		if err != nil {
+			graphql.AddError(ctx, err)
+			return 0, nil
+		}
+		return n, nil
+	}), nil
+}
+
+func (r *Resolver) encoder(args string) func(providers.Cursor) string {
+	return func(c providers.Cursor) string { return r.Codec.Encode(args, c) }
+}
+
+// connection builds the GraphQL connection of a result.
+func connection(res providers.Result, enc func(providers.Cursor) string, count func(context.Context) (int, error)) *model.RepositoryConnection {
+	c := &model.RepositoryConnection{
+		Edges:    make([]*model.RepositoryEdge, len(res.Edges)),
+		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage},
+		Count:    count,
+	}
+	for i, e := range res.Edges {
+		c.Edges[i] = &model.RepositoryEdge{Node: e.Node, Mark: e.Cursor, Encode: enc}
+	}
+	if n := len(c.Edges); n > 0 {
+		c.PageInfo.First, c.PageInfo.Last = c.Edges[0], c.Edges[n-1]
+	}
+	return c
+}
+
+// Node resolves a global ID through the sources that can see its forge, direct ones first; it is nil
+// when none can.
+func (r *Resolver) Node(ctx context.Context, id string) (model.Node, error) {
+	gid, err := providers.DecodeGlobalID(id)
+	if err != nil {
+		return nil, err
+	}
+	creds := providers.CredentialsFrom(ctx)
+	var lastErr error
+	for _, p := range r.plans(ctx, &gid.Provider, providers.NewOrder("", "")) {
+		repo, err := p.source.Repository(ctx, creds.Token(p.source.Name()), gid)
+		if err == nil && repo != nil {
+			return repo, nil
+		}
+		if providers.KindOf(err) != providers.KindNotFound {
+			lastErr = providers.AsError(err, p.source.Name())
+		}
+	}
+	return nil, lastErr
+}

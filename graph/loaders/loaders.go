@@ -1,0 +1,85 @@
+// Package loaders builds the per-request dataloaders: every upstream page a request reads goes
+// through one loader keyed by stream (source, credential hash, order, filter) and page index, so
+// aliases, totalCount and edges of one request share their fetches, and misses go to the shared page
+// store together.
+package loaders
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/forgegraph/forgegraph/internal/pages"
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// Wait is how long a loader collects keys before fetching them.
+const Wait = time.Millisecond
+
+type pageKey struct {
+	stream string
+	index  int
+}
+
+// Loaders is one request's loaders. The zero value is not usable: build it with New.
+type Loaders struct {
+	store   *pages.Store
+	streams sync.Map // stream ID -> providers.Stream
+	pages   *dataloader.Loader[pageKey, providers.Page]
+}
+
+// New returns loaders for one request over the shared store.
+func New(store *pages.Store) *Loaders {
+	l := &Loaders{store: store}
+	l.pages = dataloader.NewBatchedLoader(l.batch, dataloader.WithWait[pageKey, providers.Page](Wait))
+	return l
+}
+
+// batch fetches the pages of keys in parallel through the store.
+func (l *Loaders) batch(ctx context.Context, keys []pageKey) []*dataloader.Result[providers.Page] {
+	out := make([]*dataloader.Result[providers.Page], len(keys))
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, _ := l.streams.Load(k.stream)
+			p, err := l.store.Fetch(ctx, v.(providers.Stream), k.index)
+			out[i] = &dataloader.Result[providers.Page]{Data: p, Error: err}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// Fetch is a providers.Fetcher: page i of s, once per request, fresh pages straight from the store.
+func (l *Loaders) Fetch(ctx context.Context, s providers.Stream, i int) (providers.Page, error) {
+	if p, ok := l.store.Fresh(ctx, s, i); ok {
+		return p, nil
+	}
+	l.streams.LoadOrStore(s.ID(), s)
+	return l.pages.Load(ctx, pageKey{stream: s.ID(), index: i})()
+}
+
+type ctxKey struct{}
+
+// Middleware puts fresh Loaders for each request into its context.
+func Middleware(store *pages.Store, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store))))
+	})
+}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context { return context.WithValue(ctx, ctxKey{}, l) }
+
+// For returns the request's loaders; outside a request (tests, tools) it returns loaders over store.
+func For(ctx context.Context, store *pages.Store) *Loaders {
+	if l, ok := ctx.Value(ctxKey{}).(*Loaders); ok {
+		return l
+	}
+	return New(store)
+}

@@ -1,0 +1,19 @@
+// Package graph is forgegraph's GraphQL layer: the gqlgen executable schema, thin resolvers, the
+// service that turns Viewer.repositories arguments into a merged list over the enabled sources, and
+// the one presenter that maps error kinds to extensions.code.
+package graph
+
+import (
+	"github.com/forgegraph/forgegraph/internal/pages"
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// Resolver is the root resolver: the dependencies every resolver needs, injected by server.go.
+type Resolver struct {
+	// Sources are the enabled sources; none is an empty list on every query.
+	Sources []providers.Source
+	// Codec signs and checks cursors.
+	Codec *providers.Codec
+	// Pages is the shared page store the per-request loaders read through.
+	Pages *pages.Store
+}

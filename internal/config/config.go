@@ -1,0 +1,177 @@
+// Package config reads forgegraph's configuration from the environment (names fixed by the contract)
+// and validates it, so a mistake is reported at start with what to change.
+package config
+
+import (
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SourceNames are the sources PROVIDERS may name, in the order they are built.
+var SourceNames = []string{"github", "gitlab", "bitbucket", "codearts", "openhands"}
+
+// tokenVars and urlVars are the environment variables of each source.
+var tokenVars = map[string]string{
+	"github": "GITHUB_TOKEN", "gitlab": "GITLAB_TOKEN", "bitbucket": "BITBUCKET_TOKEN",
+	"codearts": "CODEARTS_TOKEN", "openhands": "OPENHANDS_API_KEY",
+}
+var urlVars = map[string]string{
+	"github": "GITHUB_API_URL", "gitlab": "GITLAB_API_URL", "bitbucket": "BITBUCKET_API_URL",
+	"codearts": "CODEARTS_API_URL", "openhands": "OPENHANDS_API_URL",
+}
+
+// Config is the validated configuration. The zero value is not meaningful: use Load.
+type Config struct {
+	// Addr is the listen address: ":PORT", or "127.0.0.1:PORT" under the loopback rule.
+	Addr string
+	// LoopbackOnly is set when server-held tokens are configured without GATEWAY_API_KEY.
+	LoopbackOnly bool
+	// GatewayKeys are the accepted bearer keys for /graphql; empty means no key is needed.
+	GatewayKeys []string
+	// Sources are the enabled source names; empty means demo mode.
+	Sources []string
+	// Demo is set when no source is enabled: the embedded demo data is served.
+	Demo bool
+	// Tokens are the server-held tokens by source name ("" when none).
+	Tokens map[string]string
+	// URLs are the configured API base URLs by source name ("" means the source's default).
+	URLs map[string]string
+	// CodeArtsVersion is "v4" or "v2".
+	CodeArtsVersion string
+	// UpstreamTimeout bounds each upstream request.
+	UpstreamTimeout time.Duration
+	// CursorSecret signs cursors; RandomSecret tells it was generated for this process.
+	CursorSecret []byte
+	RandomSecret bool
+	// CORSOrigins are the allowed browser origins; empty allows none, "*" all.
+	CORSOrigins []string
+	// MaxRepositories bounds a whole list read for a local sort (MAX_REPOSITORIES_PER_SOURCE).
+	MaxRepositories int
+	// CacheTTL is how long upstream pages and whole lists are fresh (CACHE_TTL).
+	CacheTTL time.Duration
+	// MaxBodyBytes bounds a request body (MAX_BODY_BYTES).
+	MaxBodyBytes int64
+	// LogLevel is debug, info, warn or error (LOG_LEVEL).
+	LogLevel string
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Load reads the configuration through getenv (os.Getenv in production). It fails with a message
+// naming the variable and the fix for any invalid value.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{Tokens: map[string]string{}, URLs: map[string]string{}}
+	port := getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return c, fmt.Errorf("PORT=%q is not a port number (0-65535)", port)
+	}
+	c.GatewayKeys = splitList(getenv("GATEWAY_API_KEY"))
+	anyToken := false
+	for _, s := range SourceNames {
+		c.Tokens[s] = strings.TrimSpace(getenv(tokenVars[s]))
+		c.URLs[s] = strings.TrimSpace(getenv(urlVars[s]))
+		anyToken = anyToken || c.Tokens[s] != ""
+	}
+	if v := getenv("PROVIDERS"); strings.TrimSpace(v) != "" {
+		for _, s := range splitList(strings.ToLower(v)) {
+			if !slices.Contains(SourceNames, s) {
+				return c, fmt.Errorf("PROVIDERS names %q: use a comma list of %s", s, strings.Join(SourceNames, ","))
+			}
+			if !slices.Contains(c.Sources, s) {
+				c.Sources = append(c.Sources, s)
+			}
+		}
+	} else {
+		for _, s := range SourceNames {
+			if c.Tokens[s] != "" {
+				c.Sources = append(c.Sources, s)
+			}
+		}
+	}
+	c.Demo = len(c.Sources) == 0
+	if slices.Contains(c.Sources, "codearts") && c.URLs["codearts"] == "" {
+		return c, fmt.Errorf("codearts is enabled but CODEARTS_API_URL is not set: set it to your region's CodeArts Repo endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com")
+	}
+	c.CodeArtsVersion = strings.ToLower(strings.TrimSpace(getenv("CODEARTS_API_VERSION")))
+	if c.CodeArtsVersion == "" {
+		c.CodeArtsVersion = "v4"
+	}
+	if c.CodeArtsVersion != "v4" && c.CodeArtsVersion != "v2" {
+		return c, fmt.Errorf("CODEARTS_API_VERSION=%q: use v4 or v2", c.CodeArtsVersion)
+	}
+	var err error
+	if c.UpstreamTimeout, err = duration(getenv, "UPSTREAM_TIMEOUT", 10*time.Second); err != nil {
+		return c, err
+	}
+	if c.CacheTTL, err = duration(getenv, "CACHE_TTL", 60*time.Second); err != nil {
+		return c, err
+	}
+	if c.MaxRepositories, err = integer(getenv, "MAX_REPOSITORIES_PER_SOURCE", 10000); err != nil {
+		return c, err
+	}
+	body, err := integer(getenv, "MAX_BODY_BYTES", 1<<20)
+	if err != nil {
+		return c, err
+	}
+	c.MaxBodyBytes = int64(body)
+	if s := getenv("CURSOR_SECRET"); s != "" {
+		c.CursorSecret = []byte(s)
+	} else {
+		c.CursorSecret = make([]byte, 32)
+		_, _ = rand.Read(c.CursorSecret)
+		c.RandomSecret = true
+	}
+	c.CORSOrigins = splitList(getenv("CORS_ALLOWED_ORIGINS"))
+	c.LogLevel = strings.ToLower(getenv("LOG_LEVEL"))
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		return c, fmt.Errorf("LOG_LEVEL=%q: use debug, info, warn or error", c.LogLevel)
+	}
+	c.Addr = ":" + port
+	if anyToken && len(c.GatewayKeys) == 0 {
+		c.LoopbackOnly = true
+		c.Addr = "127.0.0.1:" + port
+	}
+	return c, nil
+}
+
+func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q is not a positive Go duration such as 10s or 1m30s", name, v)
+	}
+	return d, nil
+}
+
+func integer(getenv func(string) string, name string, def int) (int, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%s=%q is not a positive whole number", name, v)
+	}
+	return n, nil
+}

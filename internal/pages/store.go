@@ -1,0 +1,127 @@
+// Package pages is the shared cache of upstream pages. A page is fresh for a short time (60 s by
+// default) and served from the cache; after that it is revalidated with its ETag when the forge sent
+// one (a 304 costs GitHub no rate limit) or fetched again. Concurrent misses for the same page cause
+// one upstream request.
+package pages
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// DefaultFresh is how long a page is served without asking the forge.
+const DefaultFresh = 60 * time.Second
+
+// DefaultKeep is how long a page with an ETag is kept for revalidation after it went stale.
+const DefaultKeep = 10 * time.Minute
+
+// Entry is a cached page and the time until which it is served without asking the forge.
+type Entry struct {
+	Page       providers.Page `json:"page"`
+	FreshUntil time.Time      `json:"freshUntil"`
+}
+
+// Uncached is implemented by streams whose pages are already held in memory (locally sorted lists):
+// the store does not cache them again.
+type Uncached interface {
+	NoPageCache()
+}
+
+// Store fetches pages through the cache. The zero value is not usable: build it with New.
+type Store struct {
+	cache                     cache.Cache[Entry]
+	fresh, keep               time.Duration
+	group                     singleflight.Group
+	now                       func() time.Time
+	hits, misses, revalidated atomic.Int64
+	// OnFetch, when set, is called after every upstream fetch with the stream's source and the outcome
+	// ("ok", "not_modified" or the error kind); it feeds metrics.
+	OnFetch func(source, outcome string, d time.Duration)
+}
+
+// New returns a store over c; fresh and keep of zero take the defaults.
+func New(c cache.Cache[Entry], fresh, keep time.Duration) *Store {
+	if fresh <= 0 {
+		fresh = DefaultFresh
+	}
+	if keep < fresh {
+		keep = DefaultKeep
+	}
+	return &Store{cache: c, fresh: fresh, keep: keep, now: time.Now}
+}
+
+func key(s providers.Stream, i int) string { return s.ID() + "#" + strconv.Itoa(i) }
+
+// Fresh returns page i of s when the cache holds a fresh copy.
+func (st *Store) Fresh(ctx context.Context, s providers.Stream, i int) (providers.Page, bool) {
+	if _, ok := s.(Uncached); ok {
+		return providers.Page{}, false
+	}
+	e, ok := st.cache.Get(ctx, key(s, i))
+	if ok && st.now().Before(e.FreshUntil) {
+		st.hits.Add(1)
+		return e.Page, true
+	}
+	return providers.Page{}, false
+}
+
+// Fetch returns page i of s: from the cache when fresh, else from the forge (conditionally when a
+// stale copy has an ETag). Errors are the stream's and are not cached.
+func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (providers.Page, error) {
+	if _, ok := s.(Uncached); ok {
+		return s.FetchPage(ctx, i, "")
+	}
+	if p, ok := st.Fresh(ctx, s, i); ok {
+		return p, nil
+	}
+	k := key(s, i)
+	v, err, _ := st.group.Do(k, func() (any, error) {
+		st.misses.Add(1)
+		old, had := st.cache.Get(ctx, k)
+		etag := ""
+		if had {
+			etag = old.Page.ETag
+		}
+		// One fetch serves every waiter, so it is not canceled when the first caller leaves; the
+		// forge client's own timeout bounds it.
+		start := st.now()
+		p, err := s.FetchPage(context.WithoutCancel(ctx), i, etag)
+		outcome := "ok"
+		switch {
+		case errors.Is(err, providers.ErrNotModified) && had:
+			st.revalidated.Add(1)
+			p, err, outcome = old.Page, nil, "not_modified"
+		case err != nil:
+			outcome = string(providers.KindOf(err))
+		}
+		if st.OnFetch != nil {
+			st.OnFetch(s.Source(), outcome, st.now().Sub(start))
+		}
+		if err != nil {
+			return providers.Page{}, err
+		}
+		ttl := st.fresh
+		if p.ETag != "" {
+			ttl = st.keep
+		}
+		st.cache.Set(ctx, k, Entry{Page: p, FreshUntil: st.now().Add(st.fresh)}, ttl)
+		return p, nil
+	})
+	if err != nil {
+		return providers.Page{}, err
+	}
+	return v.(providers.Page), nil
+}
+
+// Stats returns cache hits, misses (upstream fetches) and how many of those a 304 answered.
+func (st *Store) Stats() (hits, misses, revalidated int64) {
+	return st.hits.Load(), st.misses.Load(), st.revalidated.Load()
+}

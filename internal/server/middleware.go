@@ -1,0 +1,88 @@
+package server
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/forgegraph/forgegraph/internal/requestid"
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// TokenHeaders are the per-request credential headers by source name.
+var TokenHeaders = map[string]string{
+	"github": "X-GitHub-Token", "gitlab": "X-GitLab-Token", "bitbucket": "X-Bitbucket-Token",
+	"codearts": "X-CodeArts-Token", "openhands": "X-OpenHands-Api-Key",
+}
+
+// writeError answers with a GraphQL-shaped error body and the given HTTP status.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	ext := map[string]any{"code": code}
+	if id := requestid.From(r.Context()); id != "" {
+		ext["requestId"] = id
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": ext}}})
+}
+
+// gateway requires "Authorization: Bearer <key>" with one of keys (compared in constant time) when
+// keys is not empty; otherwise HTTP 401.
+func gateway(keys []string, next http.Handler) http.Handler {
+	if len(keys) == 0 {
+		return next
+	}
+	sums := make([][32]byte, len(keys))
+	for i, k := range keys {
+		sums[i] = sha256.Sum256([]byte(k))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		match := 0
+		for _, s := range sums {
+			match |= subtle.ConstantTimeCompare(sum[:], s[:])
+		}
+		if !ok || match != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="forgegraph"`)
+			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "this server needs a gateway key: send the header Authorization: Bearer <GATEWAY_API_KEY>")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bodyLimit refuses bodies over max bytes with HTTP 413.
+func bodyLimit(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			writeError(w, r, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", fmt.Sprintf("request body of %d bytes is over the limit of %d bytes: send a smaller query, or a persisted query's hash", r.ContentLength, max))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// credentials puts the request's credentials in its context: each source's header when sent, else the
+// server-held token.
+func credentials(held map[string]string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := make(providers.Credentials, len(TokenHeaders))
+		for src, h := range TokenHeaders {
+			if v := strings.TrimSpace(r.Header.Get(h)); v != "" {
+				c[src] = v
+			} else if held[src] != "" {
+				c[src] = held[src]
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(providers.WithCredentials(r.Context(), c)))
+	})
+}

@@ -1,0 +1,126 @@
+// Package server assembles forgegraph's HTTP handler: the GraphQL endpoint (gqlgen with explicit
+// transports, a query cache, persisted queries and a complexity limit) behind request ids, logging,
+// CORS, the gateway key, a body limit and per-request credentials and loaders; GraphiQL at /; and
+// /healthz.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/forgegraph/forgegraph/graph"
+	"github.com/forgegraph/forgegraph/graph/loaders"
+	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/pages"
+	"github.com/forgegraph/forgegraph/internal/requestid"
+	"github.com/forgegraph/forgegraph/internal/web"
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// ComplexityLimit bounds a query's cost: a connection costs ConnectionCost plus its page size times
+// what each repository selects, so the README's queries pass and a query with dozens of aliased
+// connections is refused before it reaches a forge.
+const ComplexityLimit = 3000
+
+// ConnectionCost is the fixed cost of one repositories connection.
+const ConnectionCost = 50
+
+// Deps are what the handler serves.
+type Deps struct {
+	Config  config.Config
+	Sources []providers.Source
+	Pages   *pages.Store
+	// Tokens are the server-held tokens by source name (demo tokens in demo mode).
+	Tokens map[string]string
+	Logger *slog.Logger
+}
+
+// GraphQL returns the bare GraphQL handler (no middleware) over the resolver.
+func GraphQL(r *graph.Resolver) *handler.Server {
+	cfg := graph.Config{Resolvers: r}
+	cfg.Complexity.Viewer.Repositories = func(child int, _ *providers.Provider, _ *providers.Sort, _ *providers.Direction, first *int, _ *string, last *int, _ *string) int {
+		n := providers.DefaultPageSize
+		if first != nil {
+			n = *first
+		} else if last != nil {
+			n = *last
+		}
+		// Sizes out of range are refused by the resolver with a clearer message.
+		n = max(0, min(n, providers.MaxPageSize))
+		return ConnectionCost + n*child
+	}
+	srv := handler.New(graph.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	srv.SetErrorPresenter(graph.PresentError)
+	srv.SetRecoverFunc(graph.Recover)
+	return srv
+}
+
+// New returns the whole HTTP handler.
+func New(d Deps) http.Handler {
+	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages}
+	var gql http.Handler = GraphQL(r)
+	gql = loaders.Middleware(d.Pages, gql)
+	gql = credentials(d.Tokens, gql)
+	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
+	gql = gateway(d.Config.GatewayKeys, gql)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", gql)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.Handle("GET /{$}", web.GraphiQL("/graphql"))
+	mux.Handle("GET /assets/", web.Assets())
+
+	c := cors.New(cors.Options{
+		AllowedOrigins: d.Config.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "Accept", requestid.Header,
+			"X-GitHub-Token", "X-GitLab-Token", "X-Bitbucket-Token", "X-CodeArts-Token", "X-OpenHands-Api-Key"},
+		ExposedHeaders: []string{requestid.Header},
+		MaxAge:         600,
+	})
+	return requestid.Middleware(logRequests(d.Logger, c.Handler(mux)))
+}
+
+// statusWriter records the status code for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests logs one line per request: method, path (never the query string, which may hold a
+// persisted query's variables), status, duration and request id. Headers are never logged.
+func logRequests(l *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		l.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.Duration("duration", time.Since(start)), slog.String("request_id", requestid.From(r.Context())))
+	})
+}

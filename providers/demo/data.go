@@ -1,0 +1,129 @@
+// Package demo is forgegraph's embedded demo: a deterministic set of realistic repositories on every
+// forge, served by the forge packages' own fakes behind an in-process http.RoundTripper, so demo mode
+// runs the real clients, paging and merge code and opens no network connection.
+package demo
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// Now is the demo's "today": every date in the data lies before it.
+var Now = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+var (
+	words = []string{"atlas", "beacon", "cinder", "delta", "ember", "falcon", "granite", "harbor", "ion",
+		"juniper", "kestrel", "lumen", "meridian", "nimbus", "orbit", "pylon", "quartz", "relay", "sierra",
+		"tundra", "umbra", "vector", "willow", "xenon", "yarrow", "zephyr"}
+	kinds = []string{"api", "web", "cli", "sdk", "infra", "docs", "bot", "worker", "dashboard", "proxy",
+		"operator", "plugin", "schemas", "mobile", "tools"}
+	languages = []string{"Go", "TypeScript", "Python", "Rust", "Java", "Kotlin", "Ruby", "C++", "Shell", "HCL"}
+	blurbs    = []string{"Service that %s for the %s team.", "Command-line tool to %s.", "Library that helps %s.",
+		"Experiments with ways to %s.", "Deployment manifests to %s in %s."}
+	verbs = []string{"sync forge webhooks", "render release notes", "schedule nightly builds",
+		"index code owners", "rotate deploy keys", "track flaky tests", "mirror container images",
+		"audit access tokens", "collect build metrics", "publish documentation"}
+	teams = []string{"platform", "payments", "search", "mobile", "data", "security", "growth"}
+)
+
+// owners per forge: the namespaces the demo developer's repositories live in.
+var owners = map[providers.Provider][]string{
+	providers.GitHub:    {"octo-dev", "acme-corp", "acme-labs"},
+	providers.GitLab:    {"octo-dev", "acme/platform", "acme/platform/infra", "acme/mobile"},
+	providers.Bitbucket: {"octo-dev", "acme-payments", "acme-data"},
+	providers.CodeArts:  {"a1b2c3d4e5f60718293a4b5c6d7e8f90/octo-dev", "a1b2c3d4e5f60718293a4b5c6d7e8f90/acme-cn"},
+}
+
+// counts are how many repositories each forge holds: 190 in all, GitHub with more than one upstream
+// page so demo walks cross page boundaries.
+var counts = map[providers.Provider]int{
+	providers.GitHub: 120, providers.GitLab: 60, providers.Bitbucket: 45, providers.CodeArts: 35,
+}
+
+// Repositories returns the demo repositories of provider p, the same on every call.
+func Repositories(p providers.Provider) []providers.Repository {
+	seed := uint64(len(p)) * 7919
+	for _, c := range p {
+		seed = seed*31 + uint64(c)
+	}
+	rng := rand.New(rand.NewPCG(seed, 2026))
+	n := counts[p]
+	out := make([]providers.Repository, 0, n)
+	used := map[string]bool{}
+	for len(out) < n {
+		owner := owners[p][rng.IntN(len(owners[p]))]
+		name := words[rng.IntN(len(words))] + "-" + kinds[rng.IntN(len(kinds))]
+		if rng.IntN(4) == 0 {
+			name = strings.ToUpper(name[:1]) + name[1:]
+		}
+		full := owner + "/" + name
+		if used[strings.ToLower(full)] {
+			continue
+		}
+		used[strings.ToLower(full)] = true
+		out = append(out, repo(rng, p, len(out), owner, name))
+	}
+	return out
+}
+
+func repo(rng *rand.Rand, p providers.Provider, i int, owner, name string) providers.Repository {
+	created := Now.Add(-time.Duration(30+rng.IntN(6*365)) * 24 * time.Hour).Add(time.Duration(rng.IntN(86400)) * time.Second)
+	updated := created.Add(time.Duration(rng.Int64N(int64(Now.Sub(created)))))
+	pushed := updated.Add(-time.Duration(rng.IntN(72)) * time.Hour)
+	if pushed.Before(created) {
+		pushed = created
+	}
+	// A few repositories share a push time, as repositories pushed by one script do.
+	if i%17 == 3 {
+		pushed = Now.Add(-48 * time.Hour)
+	}
+	full := owner + "/" + name
+	host := map[providers.Provider]string{providers.GitHub: "github.com", providers.GitLab: "gitlab.com",
+		providers.Bitbucket: "bitbucket.org", providers.CodeArts: "codehub.devcloud.example.com"}[p]
+	blurb := blurbs[rng.IntN(len(blurbs))]
+	args := []any{verbs[rng.IntN(len(verbs))], teams[rng.IntN(len(teams))]}
+	desc := fmt.Sprintf(blurb, args[:strings.Count(blurb, "%s")]...)
+	lang := languages[rng.IntN(len(languages))]
+	stars := rng.IntN(40)
+	if rng.IntN(8) == 0 {
+		stars = 100 + rng.IntN(5000)
+	}
+	forks := stars / (3 + rng.IntN(5))
+	fork := rng.IntN(9) == 0
+	archived := rng.IntN(12) == 0
+	branch := "main"
+	if rng.IntN(5) == 0 {
+		branch = "master"
+	}
+	r := providers.Repository{
+		ForgeID:         fmt.Sprint(100000 + int(rng.Int32N(900000))*10 + i%10),
+		Provider:        p,
+		Name:            name,
+		NameWithOwner:   full,
+		Owner:           owner,
+		Description:     ptr(desc),
+		URL:             ptr("https://" + host + "/" + full),
+		SSHURL:          ptr("git@" + host + ":" + full + ".git"),
+		CloneURL:        ptr("https://" + host + "/" + full + ".git"),
+		IsPrivate:       rng.IntN(3) == 0,
+		IsFork:          &fork,
+		IsArchived:      &archived,
+		StargazerCount:  &stars,
+		ForkCount:       &forks,
+		DefaultBranch:   &branch,
+		PrimaryLanguage: &lang,
+		CreatedAt:       ptr(created.UTC().Truncate(time.Second)),
+		UpdatedAt:       ptr(updated.UTC().Truncate(time.Second)),
+		PushedAt:        ptr(pushed.UTC().Truncate(time.Second)),
+	}
+	if p == providers.Bitbucket {
+		r.ForgeID = fmt.Sprintf("{%08x-%04x-4%03x-a%03x-%012x}", rng.Uint32(), rng.IntN(1<<16), rng.IntN(1<<12), rng.IntN(1<<12), rng.Uint64()&(1<<48-1))
+	}
+	return r
+}
+
+func ptr[T any](v T) *T { return &v }

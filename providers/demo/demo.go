@@ -1,0 +1,93 @@
+package demo
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/forgegraph/forgegraph/providers"
+	bitbucketfake "github.com/forgegraph/forgegraph/providers/bitbucket/fake"
+	codeartsfake "github.com/forgegraph/forgegraph/providers/codearts/fake"
+	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
+	gitlabfake "github.com/forgegraph/forgegraph/providers/gitlab/fake"
+)
+
+// Token is the server-held token of every demo forge. It opens nothing anywhere else.
+const Token = "demo-token"
+
+// Forge is one demo forge: its source name, API base URL and fake server.
+type Forge struct {
+	Source  string
+	BaseURL string
+	Handler http.Handler
+	// Requests reports how many requests the fake served.
+	Requests func() int64
+}
+
+// Demo is the set of demo forges and the HTTP client that reaches them in process.
+type Demo struct {
+	Forges []Forge
+	// Client sends every request to the demo forges; any other host fails.
+	Client *http.Client
+}
+
+// New builds the demo forges over Repositories of each provider.
+func New() *Demo {
+	gh := githubfake.New(Token, Repositories(providers.GitHub))
+	gl := gitlabfake.New(Token, Repositories(providers.GitLab))
+	bb := bitbucketfake.New(Token, Repositories(providers.Bitbucket))
+	ca := codeartsfake.New(Token, Repositories(providers.CodeArts))
+	d := &Demo{Forges: []Forge{
+		{"github", "http://github.demo.invalid/api/v3", gh, gh.Requests},
+		{"gitlab", "http://gitlab.demo.invalid/api/v4", gl, gl.Requests},
+		{"bitbucket", "http://bitbucket.demo.invalid/2.0", bb, bb.Requests},
+		{"codearts", "http://codearts.demo.invalid", ca, ca.Requests},
+	}}
+	d.Client = &http.Client{Transport: roundTripper(d.Forges)}
+	return d
+}
+
+// URLs returns the base URL of each demo source by name.
+func (d *Demo) URLs() map[string]string {
+	out := map[string]string{}
+	for _, f := range d.Forges {
+		out[f.Source] = f.BaseURL
+	}
+	return out
+}
+
+// Tokens returns the server-held token of each demo source by name.
+func (d *Demo) Tokens() map[string]string {
+	out := map[string]string{}
+	for _, f := range d.Forges {
+		out[f.Source] = Token
+	}
+	return out
+}
+
+// roundTripper serves requests to the demo hosts with their fakes, in process.
+type roundTripper []Forge
+
+func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	for _, f := range rt {
+		base := strings.TrimPrefix(f.BaseURL, "http://")
+		host, prefix, _ := strings.Cut(base, "/")
+		prefix = "/" + prefix
+		if req.URL.Host != host {
+			continue
+		}
+		if prefix == "/" {
+			prefix = ""
+		}
+		r := req.Clone(req.Context())
+		r.RequestURI = req.URL.RequestURI()
+		r.Host = host
+		rec := httptest.NewRecorder()
+		http.StripPrefix(prefix, f.Handler).ServeHTTP(rec, r)
+		resp := rec.Result()
+		resp.Request = req
+		return resp, nil
+	}
+	return nil, fmt.Errorf("demo: no demo forge at %s (demo mode opens no network connection)", req.URL.Host)
+}
