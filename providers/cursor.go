@@ -104,7 +104,7 @@ func (k *Codec) Decode(args, text string) (Cursor, error) {
 	if len(text) > maxCursorLen {
 		return bad("is too long to be one of ours; use a cursor from a previous answer")
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(text)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(text)
 	if err != nil || len(raw) < 1+4+1+1+16 {
 		return bad("is not a forgegraph cursor; use the cursor or pageInfo.endCursor/startCursor of a previous answer")
 	}
