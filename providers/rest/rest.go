@@ -72,14 +72,17 @@ func ParseBase(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// URL returns the absolute URL of path (relative to Base, starting with "/") with query.
+// URL returns the absolute URL of path, relative to Base and starting with "/", with query. path is
+// in escaped form: callers escape each segment with url.PathEscape, so an encoded slash inside a
+// segment (GitLab's group%2Fproject) is sent as it is.
 func (c *Client) URL(path string, query url.Values) *url.URL {
 	u := *c.Base
-	u.Path = strings.TrimRight(c.Base.Path, "/") + path
-	u.RawPath = ""
-	if strings.Contains(path, "%") {
-		u.RawPath = strings.TrimRight(c.Base.EscapedPath(), "/") + path
+	plain, err := url.PathUnescape(path)
+	if err != nil {
+		plain = path
 	}
+	u.Path = strings.TrimRight(c.Base.Path, "/") + plain
+	u.RawPath = strings.TrimRight(c.Base.EscapedPath(), "/") + path
 	u.RawQuery = query.Encode()
 	return &u
 }

@@ -1,0 +1,110 @@
+package github
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tomnomnom/linkheader"
+
+	"github.com/forgegraph/forgegraph/providers/rest"
+)
+
+// SourceName is the configuration name of the GitHub source, used in errors, stream IDs and the
+// PROVIDERS setting.
+const SourceName = "github"
+
+// DefaultBaseURL is the API root used when Config.BaseURL is empty. GitHub Enterprise Server's root
+// is https://HOST/api/v3.
+const DefaultBaseURL = "https://api.github.com"
+
+// APIVersion is the REST API version sent in X-GitHub-Api-Version.
+const APIVersion = "2022-11-28"
+
+// mediaType is GitHub's recommended Accept value.
+const mediaType = "application/vnd.github+json"
+
+// newClient builds the one rest.Client of a Source: bearer token, GitHub's version and media type
+// headers, its x-ratelimit-* headers and its {"message", "documentation_url"} error bodies.
+func newClient(base *url.URL, hc *http.Client, timeout time.Duration) *rest.Client {
+	return &rest.Client{
+		Source:  SourceName,
+		Base:    base,
+		HTTP:    hc,
+		Timeout: timeout,
+		Auth:    rest.Bearer,
+		Header: func(req *http.Request) {
+			req.Header.Set("Accept", mediaType)
+			req.Header.Set("X-GitHub-Api-Version", APIVersion)
+		},
+		RateLimit:    rateLimit,
+		ErrorMessage: errorMessage,
+	}
+}
+
+// rateLimit reads x-ratelimit-limit, x-ratelimit-remaining and x-ratelimit-reset (epoch seconds).
+// The state is Known only when the remaining count is given.
+func rateLimit(h http.Header) rest.Rate {
+	remaining, ok := rest.HeaderInt(h, "X-RateLimit-Remaining")
+	if !ok {
+		return rest.Rate{}
+	}
+	r := rest.Rate{Known: true, Remaining: remaining}
+	r.Limit, _ = rest.HeaderInt(h, "X-RateLimit-Limit")
+	if reset, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-RateLimit-Reset")), 10, 64); err == nil && reset > 0 {
+		r.Reset = time.Unix(reset, 0).UTC()
+	}
+	return r
+}
+
+// errorBody is GitHub's error answer.
+type errorBody struct {
+	Message          string `json:"message"`
+	DocumentationURL string `json:"documentation_url"`
+}
+
+// errorMessage returns the message of an error body with its documentation link, "" when the body
+// is not GitHub's error JSON.
+func errorMessage(body []byte) string {
+	var e errorBody
+	if json.Unmarshal(body, &e) != nil || e.Message == "" {
+		return ""
+	}
+	if e.DocumentationURL != "" {
+		return e.Message + "; see " + e.DocumentationURL
+	}
+	return e.Message
+}
+
+// pageLinks reads the Link headers of a list answer for page numbers only: whether rel="next" is
+// present and the page number (from 1) of rel="last", 0 when absent or unreadable. The URLs are never
+// requested: page URLs are always built from the configured base.
+func pageLinks(h http.Header) (next bool, last int) {
+	for _, l := range linkheader.ParseMultiple(h.Values("Link")) {
+		for _, rel := range strings.Fields(strings.ToLower(l.Rel)) {
+			switch rel {
+			case "next":
+				next = true
+			case "last":
+				last = linkPage(l.URL)
+			}
+		}
+	}
+	return next, last
+}
+
+// linkPage returns the page query parameter of a link URL, 0 when it has none.
+func linkPage(link string) int {
+	u, err := url.Parse(link)
+	if err != nil {
+		return 0
+	}
+	n, err := strconv.Atoi(u.Query().Get("page"))
+	if err != nil || n < 1 {
+		return 0
+	}
+	return n
+}

@@ -1,0 +1,115 @@
+package github
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// repository is the part of GitHub's repository JSON forgegraph reads (GET /user/repos items and
+// GET /repos/{owner}/{repo}). Pointers tell an absent or null field from a zero one.
+type repository struct {
+	ID              int64   `json:"id"`
+	Name            string  `json:"name"`
+	FullName        string  `json:"full_name"`
+	Owner           *user   `json:"owner"`
+	Description     *string `json:"description"`
+	Private         bool    `json:"private"`
+	Fork            *bool   `json:"fork"`
+	Archived        *bool   `json:"archived"`
+	HTMLURL         *string `json:"html_url"`
+	SSHURL          *string `json:"ssh_url"`
+	CloneURL        *string `json:"clone_url"`
+	StargazersCount *int    `json:"stargazers_count"`
+	ForksCount      *int    `json:"forks_count"`
+	DefaultBranch   *string `json:"default_branch"`
+	Language        *string `json:"language"`
+	CreatedAt       *string `json:"created_at"`
+	UpdatedAt       *string `json:"updated_at"`
+	PushedAt        *string `json:"pushed_at"`
+}
+
+// user is a repository's owner.
+type user struct {
+	Login string `json:"login"`
+}
+
+// convertRepository turns GitHub's repository JSON into forgegraph's Repository. It fails with
+// KindBadResponse when the item lacks what identifies a repository (its id and full name).
+func convertRepository(r *repository) (providers.Repository, error) {
+	full := r.FullName
+	if full == "" && r.Owner != nil && r.Owner.Login != "" && r.Name != "" {
+		full = r.Owner.Login + "/" + r.Name
+	}
+	if r.ID == 0 || full == "" {
+		return providers.Repository{}, providers.Errorf(providers.KindBadResponse, SourceName,
+			"repository without id or full_name in the answer (id %d, full_name %q)", r.ID, r.FullName)
+	}
+	owner, name := full, r.Name
+	if i := strings.LastIndex(full, "/"); i >= 0 {
+		owner = full[:i]
+		if name == "" {
+			name = full[i+1:]
+		}
+	} else if r.Owner != nil {
+		owner = r.Owner.Login
+	}
+	return providers.Repository{
+		ForgeID:         strconv.FormatInt(r.ID, 10),
+		Provider:        providers.GitHub,
+		Name:            name,
+		NameWithOwner:   full,
+		Owner:           owner,
+		Description:     nonEmpty(r.Description),
+		URL:             nonEmpty(r.HTMLURL),
+		SSHURL:          nonEmpty(r.SSHURL),
+		CloneURL:        nonEmpty(r.CloneURL),
+		IsPrivate:       r.Private,
+		IsFork:          r.Fork,
+		IsArchived:      r.Archived,
+		StargazerCount:  r.StargazersCount,
+		ForkCount:       r.ForksCount,
+		DefaultBranch:   nonEmpty(r.DefaultBranch),
+		PrimaryLanguage: nonEmpty(r.Language),
+		CreatedAt:       parseTime(r.CreatedAt),
+		UpdatedAt:       parseTime(r.UpdatedAt),
+		PushedAt:        parseTime(r.PushedAt),
+	}, nil
+}
+
+// convertRepositories converts a list answer, failing on the first item that is not a repository.
+func convertRepositories(in []repository) ([]providers.Repository, error) {
+	out := make([]providers.Repository, len(in))
+	for i := range in {
+		r, err := convertRepository(&in[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// nonEmpty returns s, or nil when s is nil or "".
+func nonEmpty(s *string) *string {
+	if s == nil || *s == "" {
+		return nil
+	}
+	return s
+}
+
+// parseTime parses GitHub's ISO 8601 timestamps ("2011-01-26T19:06:43Z") to UTC; nil when absent,
+// null or unparsable.
+func parseTime(s *string) *time.Time {
+	if s == nil || *s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, *s)
+	if err != nil {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}

@@ -1,0 +1,388 @@
+// Package fake is an in-memory GitHub REST API v3 for tests and forgegraph's demo mode. It serves a
+// fixed set of repositories to the holder of one token with GitHub's wire shapes: GET /user/repos
+// (sort, direction, page, per_page, Link header, weak ETag and 304), GET /repos/{owner}/{repo},
+// x-ratelimit-* headers, and GitHub's error bodies (401 Bad credentials, 404 Not Found, 422
+// Validation Failed, 403 rate limit exceeded). Paths are relative to the API root, so it can be
+// mounted under a prefix such as /api/v3 with http.StripPrefix, as GitHub Enterprise Server is.
+package fake
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// DefaultRateLimit is the hourly request quota the server reports and enforces, GitHub's quota for
+// an authenticated user.
+const DefaultRateLimit = 5000
+
+// rateWindow is how long a quota lasts.
+const rateWindow = time.Hour
+
+const (
+	docsRoot   = "https://docs.github.com/rest"
+	docsList   = "https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user"
+	docsGet    = "https://docs.github.com/rest/repos/repos#get-a-repository"
+	docsLimits = "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"
+)
+
+// Server is a fake GitHub API. It is safe for concurrent use; build it with New.
+type Server struct {
+	token    string
+	requests atomic.Int64
+
+	mu          sync.Mutex
+	repos       []providers.Repository
+	limit       int
+	used        int
+	windowStart time.Time
+	now         func() time.Time
+}
+
+// New returns a server that serves repos to requests carrying token ("Authorization: Bearer token"
+// or "token token"); any other request gets 401. An empty token authorizes nobody. The quota is
+// DefaultRateLimit requests an hour.
+func New(token string, repos []providers.Repository) *Server {
+	s := &Server{token: token, limit: DefaultRateLimit, now: time.Now}
+	s.SetRepos(repos)
+	return s
+}
+
+// SetRepos replaces the repositories served. Times are kept to whole seconds in UTC, as GitHub keeps
+// them.
+func (s *Server) SetRepos(repos []providers.Repository) {
+	c := make([]providers.Repository, len(repos))
+	for i := range repos {
+		c[i] = normalize(repos[i])
+	}
+	s.mu.Lock()
+	s.repos = c
+	s.mu.Unlock()
+}
+
+// SetRateLimit sets the hourly quota and starts a new window; limit <= 0 removes the quota and the
+// x-ratelimit-* headers.
+func (s *Server) SetRateLimit(limit int) {
+	s.mu.Lock()
+	s.limit = limit
+	s.used = 0
+	s.windowStart = s.now()
+	s.mu.Unlock()
+}
+
+// Requests returns the number of requests served, whatever their answer.
+func (s *Server) Requests() int64 { return s.requests.Load() }
+
+// answer is a response being built.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func jsonAnswer(status int, v any) *answer {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only plain structs are marshaled
+	}
+	return &answer{status: status, header: http.Header{}, body: b}
+}
+
+func errorAnswer(status int, msg, docs string) *answer {
+	return jsonAnswer(status, errorBody{Message: msg, DocumentationURL: docs})
+}
+
+// ServeHTTP answers GET /user/repos and GET /repos/{owner}/{repo}, paths relative to the API root.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.requests.Add(1)
+	a := s.serve(r)
+	h := w.Header()
+	for k, v := range a.header {
+		h[k] = v
+	}
+	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
+	if a.status != http.StatusNotModified {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	}
+	w.WriteHeader(a.status)
+	if a.status != http.StatusNotModified {
+		w.Write(a.body)
+	}
+}
+
+func (s *Server) serve(r *http.Request) *answer {
+	if !s.authorized(r) {
+		return errorAnswer(http.StatusUnauthorized, "Bad credentials", docsRoot)
+	}
+	rate, window, ok := s.take()
+	if !ok {
+		a := errorAnswer(http.StatusForbidden, "API rate limit exceeded for user.", docsLimits)
+		copyHeader(a.header, rate)
+		return a
+	}
+	s.mu.Lock()
+	repos := s.repos // replaced whole by SetRepos, never changed in place
+	s.mu.Unlock()
+	var a *answer
+	segs := segments(r.URL)
+	switch {
+	case r.Method != http.MethodGet && r.Method != http.MethodHead:
+		a = errorAnswer(http.StatusNotFound, "Not Found", docsRoot)
+	case len(segs) == 2 && segs[0] == "user" && segs[1] == "repos":
+		a = list(r, repos)
+	case len(segs) == 3 && segs[0] == "repos":
+		a = get(r, repos, segs[1], segs[2])
+	default:
+		a = errorAnswer(http.StatusNotFound, "Not Found", docsRoot)
+	}
+	if a.status == http.StatusOK {
+		etag := etagOf(a)
+		a.header.Set("ETag", etag)
+		if matches(r.Header.Values("If-None-Match"), etag) {
+			a.status, a.body = http.StatusNotModified, nil
+			// A 304 does not count against the quota, as on GitHub.
+			rate = s.refund(window)
+		}
+	}
+	copyHeader(a.header, rate)
+	return a
+}
+
+// authorized reports whether r carries the server's token.
+func (s *Server) authorized(r *http.Request) bool {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || s.token == "" || (!strings.EqualFold(scheme, "bearer") && !strings.EqualFold(scheme, "token")) {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.token)) == 1
+}
+
+// take counts one request against the quota when some is left. It returns the x-ratelimit-* headers
+// to send, the window the request was counted in, and whether the request may be served.
+func (s *Server) take() (http.Header, time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limit <= 0 {
+		return http.Header{}, time.Time{}, true
+	}
+	now := s.now()
+	if s.windowStart.IsZero() || !now.Before(s.windowStart.Add(rateWindow)) {
+		s.windowStart, s.used = now, 0
+	}
+	ok := s.used < s.limit
+	if ok {
+		s.used++
+	}
+	return s.rateHeaders(), s.windowStart, ok
+}
+
+// refund gives back a request counted in window (unless a new window has begun) and returns the
+// headers after it.
+func (s *Server) refund(window time.Time) http.Header {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limit <= 0 {
+		return http.Header{}
+	}
+	if s.windowStart.Equal(window) && s.used > 0 {
+		s.used--
+	}
+	return s.rateHeaders()
+}
+
+// rateHeaders returns the x-ratelimit-* headers of the current window. s.mu is held and s.limit > 0.
+func (s *Server) rateHeaders() http.Header {
+	h := http.Header{}
+	h.Set("X-RateLimit-Limit", strconv.Itoa(s.limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(s.limit-s.used, 0)))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(s.windowStart.Add(rateWindow).Unix(), 10))
+	h.Set("X-RateLimit-Used", strconv.Itoa(min(s.used, s.limit)))
+	h.Set("X-RateLimit-Resource", "core")
+	return h
+}
+
+// list answers GET /user/repos over repos.
+func list(r *http.Request, repos []providers.Repository) *answer {
+	q := r.URL.Query()
+	sort := q.Get("sort")
+	if sort == "" {
+		sort = "full_name"
+	}
+	o := providers.Order{}
+	switch sort {
+	case "pushed":
+		o.Sort = providers.SortPushed
+	case "updated":
+		o.Sort = providers.SortUpdated
+	case "created":
+		o.Sort = providers.SortCreated
+	case "full_name":
+		o.Sort = providers.SortFullName
+	default:
+		return invalid("sort")
+	}
+	switch q.Get("direction") {
+	case "":
+		o.Direction = providers.Desc
+		if o.Sort == providers.SortFullName {
+			o.Direction = providers.Asc
+		}
+	case "asc":
+		o.Direction = providers.Asc
+	case "desc":
+		o.Direction = providers.Desc
+	default:
+		return invalid("direction")
+	}
+	perPage, err := strconv.Atoi(q.Get("per_page"))
+	if err != nil || perPage < 1 {
+		perPage = 30
+	}
+	perPage = min(perPage, 100)
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+
+	sorted := slices.Clone(repos)
+	slices.SortStableFunc(sorted, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+	lastPage := max((len(sorted)+perPage-1)/perPage, 1)
+	lo := min((page-1)*perPage, len(sorted))
+	hi := min(lo+perPage, len(sorted))
+	root, api := origin(r)
+	items := make([]repository, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		items = append(items, toWire(&sorted[i], api))
+	}
+	a := jsonAnswer(http.StatusOK, items)
+	if link := linkHeader(root, q, page, lastPage); link != "" {
+		a.header.Set("Link", link)
+	}
+	return a
+}
+
+// invalid is GitHub's 422 answer for a bad parameter value.
+func invalid(field string) *answer {
+	return jsonAnswer(http.StatusUnprocessableEntity, errorBody{
+		Message:          "Validation Failed",
+		Errors:           []fieldError{{Resource: "Repository", Field: field, Code: "invalid"}},
+		DocumentationURL: docsList,
+	})
+}
+
+// linkHeader builds GitHub's Link header for page of lastPage: prev, next, last, first as they
+// apply, each the request's own URL with another page; "" when everything fits one page.
+func linkHeader(self string, q url.Values, page, lastPage int) string {
+	if lastPage <= 1 && page <= 1 {
+		return ""
+	}
+	link := func(p int, rel string) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(p))
+		return "<" + self + "?" + v.Encode() + `>; rel="` + rel + `"`
+	}
+	var parts []string
+	if page > 1 {
+		parts = append(parts, link(min(page-1, lastPage), "prev"))
+	}
+	if page < lastPage {
+		parts = append(parts, link(page+1, "next"), link(lastPage, "last"))
+	}
+	if page > 1 {
+		parts = append(parts, link(1, "first"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// get answers GET /repos/{owner}/{repo} from repos; GitHub matches the path without regard to case.
+func get(r *http.Request, repos []providers.Repository, ownerSeg, repoSeg string) *answer {
+	owner, err1 := url.PathUnescape(ownerSeg)
+	name, err2 := url.PathUnescape(repoSeg)
+	if err1 == nil && err2 == nil {
+		full := owner + "/" + name
+		for i := range repos {
+			if strings.EqualFold(repos[i].NameWithOwner, full) {
+				_, api := origin(r)
+				return jsonAnswer(http.StatusOK, toWire(&repos[i], api))
+			}
+		}
+	}
+	return errorAnswer(http.StatusNotFound, "Not Found", docsGet)
+}
+
+// segments splits a request's escaped path, relative to the API root, into its segments.
+func segments(u *url.URL) []string {
+	p := strings.Trim(u.EscapedPath(), "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// origin returns the absolute URL of the request as the client sent it (r.RequestURI keeps a mount
+// prefix that http.StripPrefix removed from r.URL) and the API root it was sent to. A request handed
+// straight to ServeHTTP (no RequestURI) uses r.URL.
+func origin(r *http.Request) (self, api string) {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	} else if r.URL.Scheme != "" {
+		scheme = r.URL.Scheme
+	}
+	host := r.Host
+	if host == "" {
+		host = r.URL.Host
+	}
+	rel := r.URL.EscapedPath()
+	path := rel
+	if r.RequestURI != "" {
+		if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
+			path = u.EscapedPath()
+		}
+	}
+	self = scheme + "://" + host + path
+	return self, strings.TrimSuffix(self, strings.TrimRight(rel, "/"))
+}
+
+// etagOf is a weak entity tag over what a 200 answer says.
+func etagOf(a *answer) string {
+	h := sha256.New()
+	h.Write(a.body)
+	h.Write([]byte("\x00" + a.header.Get("Link")))
+	return `W/"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
+}
+
+// matches reports whether an If-None-Match header names etag (weak comparison) or is "*".
+func matches(values []string, etag string) bool {
+	want := strings.TrimPrefix(etag, "W/")
+	for _, v := range values {
+		for _, t := range strings.Split(v, ",") {
+			t = strings.TrimSpace(t)
+			if t == "*" || strings.TrimPrefix(t, "W/") == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}

@@ -1,0 +1,143 @@
+package fake
+
+import (
+	"encoding/base64"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// repository is GitHub's repository JSON as GET /user/repos and GET /repos/{owner}/{repo} send it,
+// limited to the fields a domain Repository can fill. Optional domain fields that are nil are left
+// out, except description, language and pushed_at, which GitHub sends as null.
+type repository struct {
+	ID              int64   `json:"id"`
+	NodeID          string  `json:"node_id"`
+	Name            string  `json:"name"`
+	FullName        string  `json:"full_name"`
+	Private         bool    `json:"private"`
+	Owner           owner   `json:"owner"`
+	HTMLURL         *string `json:"html_url,omitempty"`
+	Description     *string `json:"description"`
+	Fork            *bool   `json:"fork,omitempty"`
+	URL             string  `json:"url"`
+	CreatedAt       *string `json:"created_at,omitempty"`
+	UpdatedAt       *string `json:"updated_at,omitempty"`
+	PushedAt        *string `json:"pushed_at"`
+	GitURL          *string `json:"git_url,omitempty"`
+	SSHURL          *string `json:"ssh_url,omitempty"`
+	CloneURL        *string `json:"clone_url,omitempty"`
+	StargazersCount *int    `json:"stargazers_count,omitempty"`
+	WatchersCount   *int    `json:"watchers_count,omitempty"`
+	Language        *string `json:"language"`
+	ForksCount      *int    `json:"forks_count,omitempty"`
+	Archived        *bool   `json:"archived,omitempty"`
+	Visibility      string  `json:"visibility"`
+	DefaultBranch   *string `json:"default_branch,omitempty"`
+}
+
+// owner is a repository's owner object.
+type owner struct {
+	Login string `json:"login"`
+	ID    int64  `json:"id"`
+	URL   string `json:"url"`
+	Type  string `json:"type"`
+}
+
+// errorBody is GitHub's error answer.
+type errorBody struct {
+	Message          string       `json:"message"`
+	Errors           []fieldError `json:"errors,omitempty"`
+	DocumentationURL string       `json:"documentation_url"`
+}
+
+// fieldError is one entry of a 422 answer's errors.
+type fieldError struct {
+	Resource string `json:"resource"`
+	Field    string `json:"field"`
+	Code     string `json:"code"`
+}
+
+// normalize returns a copy of r as GitHub would store it: times in UTC with whole seconds, which is
+// all GitHub's timestamps carry, so the fake sorts by exactly what it sends.
+func normalize(r providers.Repository) providers.Repository {
+	for _, t := range []**time.Time{&r.CreatedAt, &r.UpdatedAt, &r.PushedAt} {
+		if *t != nil {
+			v := (*t).UTC().Truncate(time.Second)
+			*t = &v
+		}
+	}
+	return r
+}
+
+// numericID is the GitHub id of r: its ForgeID when numeric, else a stable number derived from it
+// (below 2^53, so JSON readers keep it exact).
+func numericID(forgeID string) int64 {
+	if n, err := strconv.ParseInt(forgeID, 10, 64); err == nil && n > 0 {
+		return n
+	}
+	h := fnv.New64a()
+	h.Write([]byte(forgeID))
+	return int64(h.Sum64()>>11) + 1
+}
+
+// toWire converts a (normalized) domain repository to GitHub's JSON; api is the API root URL the
+// request came to, for the url fields.
+func toWire(r *providers.Repository, api string) repository {
+	login := r.Owner
+	if login == "" {
+		if i := strings.LastIndex(r.NameWithOwner, "/"); i >= 0 {
+			login = r.NameWithOwner[:i]
+		}
+	}
+	id := numericID(r.ForgeID)
+	w := repository{
+		ID:       id,
+		NodeID:   base64.StdEncoding.EncodeToString([]byte("010:Repository" + strconv.FormatInt(id, 10))),
+		Name:     r.Name,
+		FullName: r.NameWithOwner,
+		Private:  r.IsPrivate,
+		Owner: owner{
+			Login: login,
+			ID:    numericID("user:" + login),
+			URL:   api + "/users/" + login,
+			Type:  "User",
+		},
+		HTMLURL:         r.URL,
+		Description:     r.Description,
+		Fork:            r.IsFork,
+		URL:             api + "/repos/" + r.NameWithOwner,
+		CreatedAt:       timeText(r.CreatedAt),
+		UpdatedAt:       timeText(r.UpdatedAt),
+		PushedAt:        timeText(r.PushedAt),
+		SSHURL:          r.SSHURL,
+		CloneURL:        r.CloneURL,
+		StargazersCount: r.StargazerCount,
+		WatchersCount:   r.StargazerCount,
+		Language:        r.PrimaryLanguage,
+		ForksCount:      r.ForkCount,
+		Archived:        r.IsArchived,
+		Visibility:      "public",
+		DefaultBranch:   r.DefaultBranch,
+	}
+	if r.IsPrivate {
+		w.Visibility = "private"
+	}
+	if r.URL != nil && strings.HasPrefix(*r.URL, "https://") {
+		git := "git://" + strings.TrimPrefix(*r.URL, "https://") + ".git"
+		w.GitURL = &git
+	}
+	return w
+}
+
+// timeText formats t as GitHub does ("2011-01-26T19:06:43Z"), nil for nil.
+func timeText(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}

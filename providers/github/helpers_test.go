@@ -1,0 +1,171 @@
+package github_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/github"
+	"github.com/forgegraph/forgegraph/providers/github/fake"
+)
+
+// token is the credential the fakes accept.
+const token = "ghp_secret_test_token"
+
+// apiPrefix is where the fakes are mounted, as on GitHub Enterprise Server: a client that ignores the
+// base path gets 404s.
+const apiPrefix = "/api/v3"
+
+// seen is a request as the server received it.
+type seen struct {
+	Path, RawPath, Query string
+	URI                  string
+	Header               http.Header
+}
+
+// recorder wraps a handler and keeps every request it sees.
+type recorder struct {
+	h    http.Handler
+	mu   sync.Mutex
+	reqs []seen
+}
+
+func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rc.mu.Lock()
+	rc.reqs = append(rc.reqs, seen{Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.RawQuery, URI: r.RequestURI, Header: r.Header.Clone()})
+	rc.mu.Unlock()
+	rc.h.ServeHTTP(w, r)
+}
+
+func (rc *recorder) requests() []seen {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return slices.Clone(rc.reqs)
+}
+
+// serve mounts h under apiPrefix on a loopback test server and returns the recorder and the API root.
+func serve(t *testing.T, h http.Handler) (*recorder, string) {
+	t.Helper()
+	rc := &recorder{h: h}
+	mux := http.NewServeMux()
+	mux.Handle(apiPrefix+"/", http.StripPrefix(apiPrefix, rc))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return rc, srv.URL + apiPrefix
+}
+
+// newSource returns a source for base with an optional timeout.
+func newSource(t *testing.T, base string, timeout time.Duration) *github.Source {
+	t.Helper()
+	s, err := github.New(github.Config{BaseURL: base, Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// fakeSource serves repos from a fake under apiPrefix and returns the source reading it.
+func fakeSource(t *testing.T, repos []providers.Repository) (*github.Source, *fake.Server, *recorder) {
+	t.Helper()
+	fk := fake.New(token, repos)
+	rc, base := serve(t, fk)
+	return newSource(t, base, 0), fk, rc
+}
+
+// stream returns the one stream of the source for order o.
+func stream(t *testing.T, s *github.Source, o providers.Order) providers.Stream {
+	t.Helper()
+	st, err := s.Streams(context.Background(), providers.Query{Token: token, Order: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st) != 1 {
+		t.Fatalf("got %d streams, want 1", len(st))
+	}
+	return st[0]
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// genRepos returns n GitHub repositories with every field set, dates from few distinct seconds (so
+// sort keys tie often), some names differing only in case and some never pushed.
+func genRepos(rng *rand.Rand, n int) []providers.Repository {
+	base := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	date := func() *time.Time { return ptr(base.Add(time.Duration(rng.IntN(60)) * time.Minute)) }
+	owners := []string{"octocat", "Octo-Org", "zed", "alpha"}
+	out := make([]providers.Repository, n)
+	for i := range out {
+		owner := owners[rng.IntN(len(owners))]
+		name := fmt.Sprintf("repo-%04d", i)
+		if rng.IntN(8) == 0 {
+			name = fmt.Sprintf("Repo-%04d", i)
+		}
+		full := owner + "/" + name
+		r := providers.Repository{
+			ForgeID: fmt.Sprint(1000 + i), Provider: providers.GitHub, Name: name, NameWithOwner: full, Owner: owner,
+			Description: ptr("repository " + name), URL: ptr("https://github.com/" + full),
+			SSHURL: ptr("git@github.com:" + full + ".git"), CloneURL: ptr("https://github.com/" + full + ".git"),
+			IsPrivate: rng.IntN(3) == 0, IsFork: ptr(rng.IntN(4) == 0), IsArchived: ptr(rng.IntN(5) == 0),
+			StargazerCount: ptr(rng.IntN(500)), ForkCount: ptr(rng.IntN(50)), DefaultBranch: ptr("main"),
+			PrimaryLanguage: ptr([]string{"Go", "Rust", "C"}[rng.IntN(3)]),
+			CreatedAt:       date(), UpdatedAt: date(), PushedAt: date(),
+		}
+		if rng.IntN(15) == 0 {
+			r.PushedAt = nil
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// sorted returns a copy of repos in o's total order.
+func sorted(repos []providers.Repository, o providers.Order) []providers.Repository {
+	c := slices.Clone(repos)
+	slices.SortStableFunc(c, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+	return c
+}
+
+// asError asserts err is a *providers.Error of source github and returns it.
+func asError(t *testing.T, err error) *providers.Error {
+	t.Helper()
+	var e *providers.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not a *providers.Error", err, err)
+	}
+	if e.Source != github.SourceName {
+		t.Fatalf("error source %q, want github", e.Source)
+	}
+	return e
+}
+
+// wantKind asserts err is a github *providers.Error of kind k.
+func wantKind(t *testing.T, err error, k providers.Kind) *providers.Error {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want %s", k)
+	}
+	e := asError(t, err)
+	if e.Kind != k {
+		t.Fatalf("error %v has kind %s, want %s", err, e.Kind, k)
+	}
+	return e
+}
+
+// query parses a recorded raw query.
+func query(t *testing.T, raw string) url.Values {
+	t.Helper()
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

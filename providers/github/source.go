@@ -1,0 +1,181 @@
+// Package github is forgegraph's GitHub source: it lists the authenticated user's repositories with
+// GitHub's REST API v3 (GET /user/repos) on github.com or GitHub Enterprise Server, and fetches one
+// repository (GET /repos/{owner}/{repo}). GitHub sorts every order forgegraph offers (pushed,
+// updated, created, full_name; asc or desc), so every list is paged natively, 100 per upstream page.
+// Every error it returns is a *providers.Error with Source "github".
+package github
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/rest"
+)
+
+// Config configures a Source. The zero value talks to api.github.com with http.DefaultClient.
+type Config struct {
+	// BaseURL is the API root: "" means DefaultBaseURL; GitHub Enterprise Server is
+	// https://HOST/api/v3.
+	BaseURL string
+	// HTTP is the client requests go through; nil means http.DefaultClient.
+	HTTP *http.Client
+	// Timeout bounds each upstream request; 0 means rest.DefaultTimeout.
+	Timeout time.Duration
+	// Local serves lists a forge cannot sort natively. GitHub sorts every order natively, so it is
+	// not used; it is here so every forge's Config has the same shape. nil is fine.
+	Local *providers.Local
+}
+
+// Source is the GitHub providers.Source. It is safe for concurrent use.
+type Source struct {
+	client *rest.Client
+}
+
+var _ providers.Source = (*Source)(nil)
+
+// New returns a GitHub source for cfg. It fails when BaseURL is not an absolute http(s) URL
+// without query or fragment.
+func New(cfg Config) (*Source, error) {
+	raw := cfg.BaseURL
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	base, err := rest.ParseBase(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &Source{client: newClient(base, cfg.HTTP, cfg.Timeout)}, nil
+}
+
+// Name returns "github".
+func (s *Source) Name() string { return SourceName }
+
+// Providers returns [providers.GitHub].
+func (s *Source) Providers() []providers.Provider { return []providers.Provider{providers.GitHub} }
+
+// Streams returns the one stream of q's list: the user's repositories in q.Order, paged natively.
+// It returns no stream when q's provider filter excludes GitHub, a KindUnauth error when q has no
+// token and a KindBadInput error for an invalid order.
+func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
+	if !q.Allows(providers.GitHub) {
+		return nil, nil
+	}
+	if q.Token == "" {
+		return nil, providers.Errorf(providers.KindUnauth, SourceName,
+			"no token: set GITHUB_TOKEN on the server or send the X-GitHub-Token header")
+	}
+	if !q.Order.Valid() {
+		return nil, providers.Errorf(providers.KindBadInput, SourceName, "unknown order %s", q.Order)
+	}
+	return []providers.Stream{&stream{client: s.client, q: q, id: providers.StreamID(SourceName, "", q)}}, nil
+}
+
+// Repository fetches the repository id names with GET /repos/{owner}/{repo}. It fails with
+// KindBadInput when id's path is not owner/name, with KindNotFound when the repository is not on
+// GitHub, the credential cannot see it, or the path now holds another repository than id's, and with
+// the rest errors otherwise.
+func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
+	if id.Provider != providers.GitHub {
+		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not on GitHub", id.Provider, id.NameWithOwner)
+	}
+	owner, name, ok := strings.Cut(id.NameWithOwner, "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return nil, providers.Errorf(providers.KindBadInput, SourceName, "repository path %q is not owner/name", id.NameWithOwner)
+	}
+	path := "/repos/" + url.PathEscape(owner) + "/" + url.PathEscape(name)
+	resp, err := s.client.Get(ctx, token, path, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	var w repository
+	if err := s.client.DecodeJSON(resp.Body, &w); err != nil {
+		return nil, err
+	}
+	r, err := convertRepository(&w)
+	if err != nil {
+		return nil, err
+	}
+	if id.ForgeID != "" && r.ForgeID != id.ForgeID {
+		return nil, providers.Errorf(providers.KindNotFound, SourceName,
+			"repository %q is now another repository (id %s, not %s)", id.NameWithOwner, r.ForgeID, id.ForgeID)
+	}
+	return &r, nil
+}
+
+// stream is the user's repository list in one order.
+type stream struct {
+	client *rest.Client
+	q      providers.Query
+	id     string
+}
+
+func (s *stream) ID() string     { return s.id }
+func (s *stream) Key() string    { return "" }
+func (s *stream) Source() string { return SourceName }
+
+// sortParams maps an order to GitHub's sort and direction values.
+func sortParams(o providers.Order) (sort, direction string) {
+	switch o.Sort {
+	case providers.SortUpdated:
+		sort = "updated"
+	case providers.SortCreated:
+		sort = "created"
+	case providers.SortFullName:
+		sort = "full_name"
+	default:
+		sort = "pushed"
+	}
+	direction = "desc"
+	if o.Direction == providers.Asc {
+		direction = "asc"
+	}
+	return sort, direction
+}
+
+// FetchPage reads page i with GET /user/repos?sort&direction&per_page=100&page=i+1. More comes from
+// the Link header's rel="next" and LastIndex from its rel="last" (-1 without); Total is always -1, as
+// GitHub gives no count. With etag it returns providers.ErrNotModified on 304.
+func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
+	if i < 0 {
+		return providers.Page{}, providers.Errorf(providers.KindInternal, SourceName, "page index %d", i)
+	}
+	sort, direction := sortParams(s.q.Order)
+	query := url.Values{
+		"sort":      {sort},
+		"direction": {direction},
+		"per_page":  {strconv.Itoa(providers.PageSize)},
+		"page":      {strconv.Itoa(i + 1)},
+	}
+	resp, err := s.client.Get(ctx, s.q.Token, "/user/repos", query, etag)
+	if err != nil {
+		return providers.Page{}, err
+	}
+	if resp.NotModified {
+		return providers.Page{}, providers.ErrNotModified
+	}
+	var wire []repository
+	if err := s.client.DecodeJSON(resp.Body, &wire); err != nil {
+		return providers.Page{}, err
+	}
+	if len(wire) > providers.PageSize {
+		return providers.Page{}, providers.Errorf(providers.KindBadResponse, SourceName,
+			"page of %d repositories, asked for %d", len(wire), providers.PageSize)
+	}
+	items, err := convertRepositories(wire)
+	if err != nil {
+		return providers.Page{}, err
+	}
+	next, last := pageLinks(resp.Header)
+	return providers.Page{
+		Items:     items,
+		More:      next,
+		Total:     -1,
+		LastIndex: last - 1,
+		ETag:      resp.Header.Get("ETag"),
+	}, nil
+}

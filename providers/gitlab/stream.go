@@ -1,0 +1,168 @@
+package gitlab
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/tomnomnom/linkheader"
+
+	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/rest"
+)
+
+// nativeStream pages GET /projects?membership=true in an order GitLab sorts natively: our page i is
+// GitLab's page i+1 of 100.
+type nativeStream struct {
+	src     *Source
+	q       providers.Query
+	orderBy string
+	sort    string
+}
+
+// ID implements providers.Stream.
+func (st *nativeStream) ID() string { return providers.StreamID(SourceName, "", st.q) }
+
+// Key implements providers.Stream: GitLab has one stream.
+func (st *nativeStream) Key() string { return "" }
+
+// Source implements providers.Stream.
+func (st *nativeStream) Source() string { return SourceName }
+
+// FetchPage implements providers.Stream. It returns providers.ErrNotModified when etag still
+// matches, and *providers.Error values for every failure.
+func (st *nativeStream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
+	if i < 0 {
+		return providers.Page{}, providers.Errorf(providers.KindInternal, SourceName, "negative page index %d", i)
+	}
+	return st.src.fetchPage(ctx, st.q.Token, listQuery(st.orderBy, st.sort, i+1), etag)
+}
+
+// listQuery is the query of one page of the user's projects. membership=true is what makes it the
+// user's list: without it GitLab returns every project the token can see, all public ones included.
+func listQuery(orderBy, sort string, page int) url.Values {
+	return url.Values{
+		"membership": {"true"},
+		"order_by":   {orderBy},
+		"sort":       {sort},
+		"per_page":   {strconv.Itoa(providers.PageSize)},
+		"page":       {strconv.Itoa(page)},
+	}
+}
+
+// fetchPage reads one page of GET /projects and reads its paging headers.
+func (s *Source) fetchPage(ctx context.Context, token string, query url.Values, etag string) (providers.Page, error) {
+	resp, err := s.client.Get(ctx, token, "/projects", query, etag)
+	if err != nil {
+		return providers.Page{}, err
+	}
+	if resp.NotModified {
+		return providers.Page{}, providers.ErrNotModified
+	}
+	var ps []project
+	if err := s.client.DecodeJSON(resp.Body, &ps); err != nil {
+		return providers.Page{}, err
+	}
+	items, err := convertProjects(ps)
+	if err != nil {
+		return providers.Page{}, err
+	}
+	page, _ := strconv.Atoi(query.Get("page"))
+	if len(items) > providers.PageSize {
+		return providers.Page{}, providers.Errorf(providers.KindBadResponse, SourceName,
+			"page %d has %d projects, more than the %d asked for", page, len(items), providers.PageSize)
+	}
+	if per, ok := rest.HeaderInt(resp.Header, "X-Per-Page"); ok && per != providers.PageSize {
+		return providers.Page{}, providers.Errorf(providers.KindBadResponse, SourceName,
+			"GitLab paged by %d instead of the %d asked for", per, providers.PageSize)
+	}
+	p := readPaging(resp.Header, page, len(items))
+	if p.More && len(items) < providers.PageSize {
+		return providers.Page{}, providers.Errorf(providers.KindBadResponse, SourceName,
+			"page %d has %d projects but says another page follows", page, len(items))
+	}
+	p.Items = items
+	p.ETag = resp.Header.Get("ETag")
+	return p, nil
+}
+
+// readPaging reads GitLab's paging headers for page (1-based) holding n items. Total comes from
+// x-total; GitLab omits x-total, x-total-pages and Link rel="last" above 10,000 projects, so More is
+// taken from x-next-page (empty on the last page), else from Link rel="next", else from the totals,
+// else from whether the page is full. No URL of a header is ever requested: only its page number
+// is read.
+func readPaging(h http.Header, page, n int) providers.Page {
+	p := providers.Page{Total: -1, LastIndex: -1}
+	if t, ok := rest.HeaderInt(h, "X-Total"); ok && t >= 0 {
+		p.Total = t
+	}
+	pages, pagesOK := rest.HeaderInt(h, "X-Total-Pages")
+	links := linkheader.ParseMultiple(h.Values("Link"))
+	switch {
+	case len(h.Values("X-Next-Page")) > 0:
+		p.More = strings.TrimSpace(h.Get("X-Next-Page")) != ""
+	case len(h.Values("Link")) > 0:
+		p.More = len(links.FilterByRel("next")) > 0
+	case pagesOK:
+		p.More = page < pages
+	case p.Total >= 0:
+		p.More = page*providers.PageSize < p.Total
+	default:
+		p.More = n == providers.PageSize
+	}
+	switch {
+	case pagesOK && pages > 0:
+		p.LastIndex = pages - 1
+	case p.Total >= 0:
+		p.LastIndex = max(0, (p.Total+providers.PageSize-1)/providers.PageSize-1)
+	default:
+		if last := links.FilterByRel("last"); len(last) > 0 {
+			if u, err := url.Parse(last[0].URL); err == nil {
+				if lp, err := strconv.Atoi(u.Query().Get("page")); err == nil && lp > 0 {
+					p.LastIndex = lp - 1
+				}
+			}
+		}
+	}
+	return p
+}
+
+// readAll reads the user's whole project list for a local sort, in id order (which new projects do
+// not shift), failing with KindBadResponse once it holds more than max projects: at once when
+// x-total says so, else after reading past max.
+func (s *Source) readAll(ctx context.Context, token string, max int) ([]providers.Repository, error) {
+	tooMany := func() error {
+		return providers.Errorf(providers.KindBadResponse, SourceName,
+			"more than %d projects: raise MAX_REPOSITORIES_PER_SOURCE or sort by PUSHED, UPDATED or CREATED, which GitLab sorts itself", max)
+	}
+	var all []providers.Repository
+	seen := map[string]bool{}
+	for page := 1; ; page++ {
+		p, err := s.fetchPage(ctx, token, listQuery("id", "asc", page), "")
+		if err != nil {
+			return nil, err
+		}
+		if p.Total > max {
+			return nil, tooMany()
+		}
+		for _, r := range p.Items {
+			// A project added to the user's list during the read shifts later pages: skip repeats.
+			if !seen[r.ForgeID] {
+				seen[r.ForgeID] = true
+				all = append(all, r)
+			}
+		}
+		if !p.More {
+			if len(all) > max {
+				return nil, tooMany()
+			}
+			return all, nil
+		}
+		// Every page but the last is full, so this bounds the read even when pages repeat.
+		if len(all) > max || page > max/providers.PageSize+1 {
+			return nil, tooMany()
+		}
+	}
+}

@@ -1,0 +1,236 @@
+package openhands
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tomnomnom/linkheader"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// repository is one item of GET /api/user/repositories (OpenHands' Repository schema).
+type repository struct {
+	ID              flexString `json:"id"`
+	FullName        string     `json:"full_name"`
+	GitProvider     string     `json:"git_provider"`
+	IsPublic        bool       `json:"is_public"`
+	StargazersCount *int       `json:"stargazers_count"`
+	LinkHeader      *string    `json:"link_header"`
+	PushedAt        *string    `json:"pushed_at"`
+	OwnerType       *string    `json:"owner_type"`
+	MainBranch      *string    `json:"main_branch"`
+}
+
+// flexString is a JSON string that also accepts a number: the schema says id is a string, and
+// OpenHands builds it with str(...) from each forge's numeric id or uuid.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] != '"' && !bytes.Equal(b, []byte("null")) {
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return err
+		}
+		*f = flexString(n.String())
+		return nil
+	}
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s != nil {
+		*f = flexString(*s)
+	}
+	return nil
+}
+
+// OpenHands' ProviderType values for the forges forgegraph knows.
+const (
+	wireGitHub        = "github"
+	wireGitLab        = "gitlab"
+	wireBitbucket     = "bitbucket"
+	wireEnterpriseSSO = "enterprise_sso"
+)
+
+// providerOf maps OpenHands' git_provider to a Provider; ok is false for values forgegraph has no
+// forge for: enterprise_sso (an identity provider, not a forge) and any forge OpenHands adds later.
+func providerOf(gitProvider string) (providers.Provider, bool) {
+	switch strings.ToLower(gitProvider) {
+	case wireGitHub:
+		return providers.GitHub, true
+	case wireGitLab:
+		return providers.GitLab, true
+	case wireBitbucket:
+		return providers.Bitbucket, true
+	}
+	return "", false
+}
+
+// wireProvider is the selected_provider value for p.
+func wireProvider(p providers.Provider) string {
+	return strings.ToLower(string(p))
+}
+
+// sortParam is OpenHands' sort value for s (pushed, updated, created, full_name).
+func sortParam(s providers.Sort) string {
+	return strings.ToLower(string(s))
+}
+
+// convertRepository converts one item. ok is false for items of a git_provider forgegraph has no
+// Provider for (enterprise_sso and unknown ones): the caller skips them. An item without id or
+// full_name (both required by the schema) is a KindBadResponse error.
+func convertRepository(w *repository) (r providers.Repository, ok bool, err error) {
+	p, ok := providerOf(w.GitProvider)
+	if !ok {
+		return r, false, nil
+	}
+	if w.ID == "" || w.FullName == "" {
+		return r, false, providers.Errorf(providers.KindBadResponse, SourceName,
+			"a %s repository without id or full_name (id %q, full_name %q)", w.GitProvider, string(w.ID), w.FullName)
+	}
+	r = providers.Repository{
+		ForgeID:        string(w.ID),
+		Provider:       p,
+		Name:           w.FullName,
+		NameWithOwner:  w.FullName,
+		IsPrivate:      !w.IsPublic,
+		StargazerCount: w.StargazersCount,
+		DefaultBranch:  nonEmpty(w.MainBranch),
+		PushedAt:       parseTime(w.PushedAt),
+	}
+	if i := strings.LastIndex(w.FullName, "/"); i >= 0 {
+		r.Owner = w.FullName[:i]
+		r.Name = w.FullName[i+1:]
+	}
+	return r, true, nil
+}
+
+func nonEmpty(s *string) *string {
+	if s == nil || *s == "" {
+		return nil
+	}
+	v := *s
+	return &v
+}
+
+// timeLayouts are the forms pushed_at comes in: each forge's own (GitHub "…Z", GitLab "….000Z",
+// Bitbucket "….123456+00:00") and Python's isoformat without a zone, read as UTC.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+}
+
+// parseTime parses a pushed_at value to UTC; nil when absent, empty or unparsable.
+func parseTime(s *string) *time.Time {
+	if s == nil || strings.TrimSpace(*s) == "" {
+		return nil
+	}
+	v := strings.TrimSpace(*s)
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			t = t.UTC()
+			return &t
+		}
+	}
+	return nil
+}
+
+// linkInfo reads the forge's Link header that OpenHands passes on in the items' link_header.
+// known is false when no item carries one (OpenHands sends null, or "" when the forge sent none);
+// then more says nothing. last is the index (0-based) of the last page when a rel="last" link for
+// per_page=perPage names it, else -1.
+func linkInfo(items []repository, perPage int) (more, known bool, last int) {
+	last = -1
+	for i := range items {
+		h := items[i].LinkHeader
+		if h == nil || strings.TrimSpace(*h) == "" {
+			continue
+		}
+		links := linkheader.Parse(*h)
+		more = len(links.FilterByRel("next")) > 0
+		if l := links.FilterByRel("last"); len(l) > 0 {
+			if u, err := url.Parse(l[0].URL); err == nil && u.Query().Get("per_page") == strconv.Itoa(perPage) {
+				if n, err := strconv.Atoi(u.Query().Get("page")); err == nil && n >= 1 {
+					last = n - 1
+				}
+			}
+		}
+		return more, true, last
+	}
+	return false, false, -1
+}
+
+// errorBody is FastAPI's error body: detail is a list of validation errors (422) or a string.
+type errorBody struct {
+	Detail  json.RawMessage `json:"detail"`
+	Error   string          `json:"error"`
+	Message string          `json:"message"`
+}
+
+type validationError struct {
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+// maxMessage bounds an error message taken from a body.
+const maxMessage = 400
+
+// errorMessage extracts the message of an OpenHands error body: a 422's validation errors joined
+// ("query.per_page: Input should be greater than 0; …"), {"detail": "…"}, {"error": "…"}, or a bare
+// JSON string (what OpenHands' JSONResponse(content=str(e)) sends). "" when there is none.
+func errorMessage(body []byte) string {
+	var msg string
+	var bare string
+	var b errorBody
+	switch {
+	case json.Unmarshal(body, &bare) == nil:
+		msg = bare
+	case json.Unmarshal(body, &b) == nil:
+		var detail string
+		var list []validationError
+		switch {
+		case json.Unmarshal(b.Detail, &detail) == nil:
+			msg = detail
+		case json.Unmarshal(b.Detail, &list) == nil:
+			parts := make([]string, 0, len(list))
+			for _, e := range list {
+				loc := make([]string, len(e.Loc))
+				for i, l := range e.Loc {
+					loc[i] = strings.Trim(strings.TrimSpace(jsonText(l)), `"`)
+				}
+				if len(loc) > 0 {
+					parts = append(parts, strings.Join(loc, ".")+": "+e.Msg)
+				} else {
+					parts = append(parts, e.Msg)
+				}
+			}
+			msg = strings.Join(parts, "; ")
+		case b.Error != "":
+			msg = b.Error
+		default:
+			msg = b.Message
+		}
+	}
+	msg = strings.TrimSpace(msg)
+	if len(msg) > maxMessage {
+		msg = msg[:maxMessage] + "…"
+	}
+	return msg
+}
+
+func jsonText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
