@@ -1,0 +1,91 @@
+package bitbucket
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// maxWorkspacePages bounds how many pages of 100 workspaces are read for one credential.
+const maxWorkspacePages = 100
+
+// listWorkspaces returns the slugs of the workspaces token can access, sorted and without
+// duplicates: from the cache when it was listed in the last WorkspaceTTL, else from GET
+// /2.0/user/workspaces, once for all concurrent callers with the same credential. Errors are
+// *providers.Error values and are not cached.
+func (s *Source) listWorkspaces(ctx context.Context, token string) ([]string, error) {
+	if token == "" {
+		return nil, s.errorf(providers.KindUnauth, nil, "no token: set the server's token for bitbucket or send it in the request's header")
+	}
+	key := providers.HashToken(token)
+	if v, ok := s.workspaces.Get(ctx, key); ok {
+		return v, nil
+	}
+	ch := s.group.DoChan(key, func() (any, error) {
+		// A flight that starts just after another one ended finds its answer here.
+		if v, ok := s.workspaces.Get(ctx, key); ok {
+			return v, nil
+		}
+		// One listing serves every waiter, so it must not end when the first caller leaves.
+		v, err := s.readWorkspaces(context.WithoutCancel(ctx), token)
+		if err != nil {
+			return nil, err
+		}
+		s.workspaces.Set(ctx, key, v, WorkspaceTTL)
+		return v, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.([]string), nil
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, s.errorf(providers.KindTimeout, nil, "no answer in time")
+		}
+		return nil, s.errorf(providers.KindUnavailable, nil, "request canceled")
+	}
+}
+
+// readWorkspaces reads every page of GET /2.0/user/workspaces. Pages are asked by number from the
+// configured base (never by following the body's next URL), 100 at a time, sorted by slug (the one
+// sort Bitbucket supports there); next only says whether another page follows.
+func (s *Source) readWorkspaces(ctx context.Context, token string) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for page := 1; ; page++ {
+		if page > maxWorkspacePages {
+			return nil, s.errorf(providers.KindBadResponse, nil, "more than %d workspaces", maxWorkspacePages*providers.PageSize)
+		}
+		q := url.Values{
+			"sort":    {"slug"},
+			"pagelen": {strconv.Itoa(providers.PageSize)},
+			"page":    {strconv.Itoa(page)},
+		}
+		resp, err := s.client.Get(ctx, token, "/user/workspaces", q, "")
+		if err != nil {
+			return nil, err
+		}
+		var body paginated[workspaceAccess]
+		if err := s.client.DecodeJSON(resp.Body, &body); err != nil {
+			return nil, err
+		}
+		for _, v := range body.Values {
+			if slug := v.slug(); slug != "" && !strings.Contains(slug, "/") && !seen[slug] {
+				seen[slug] = true
+				out = append(out, slug)
+			}
+		}
+		if body.Next == "" || len(body.Values) == 0 {
+			break
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
