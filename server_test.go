@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startDemo runs the real server wiring on a free port with env and returns its base URL.
+func startDemo(t *testing.T, env map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	getenv := func(k string) string {
+		if k == "PORT" {
+			return "0"
+		}
+		return env[k]
+	}
+	go func() { done <- run(ctx, getenv, io.Discard, ready) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("server did not start: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return "http://" + strings.Replace(addr, "[::]", "127.0.0.1", 1)
+}
+
+type page struct {
+	Data struct {
+		Viewer struct {
+			Repositories struct {
+				TotalCount int
+				Nodes      []struct {
+					Provider, NameWithOwner string
+					PushedAt, CreatedAt     *time.Time
+					UpdatedAt               *time.Time
+				}
+				PageInfo struct {
+					HasNextPage, HasPreviousPage bool
+					StartCursor, EndCursor       *string
+				}
+			}
+		}
+	}
+	Errors []map[string]any
+}
+
+func query(t *testing.T, base, q string, vars map[string]any) page {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var p page
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Errors) > 0 {
+		t.Fatalf("errors: %v", p.Errors)
+	}
+	return p
+}
+
+const walkQuery = `query($p: Provider, $s: RepositorySort, $d: OrderDirection, $first: Int, $after: String, $last: Int, $before: String) {
+  viewer { repositories(provider: $p, sort: $s, direction: $d, first: $first, after: $after, last: $last, before: $before) {
+    totalCount nodes { provider nameWithOwner pushedAt createdAt updatedAt }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`
+
+// walk pages through a whole list forward (first n) or backward (last n) and returns it in order.
+func walk(t *testing.T, base string, vars map[string]any, n int, backward bool) ([]string, int) {
+	t.Helper()
+	var out []string
+	total := -1
+	for pages := 0; pages < 1000; pages++ {
+		v := map[string]any{}
+		for k, x := range vars {
+			v[k] = x
+		}
+		if backward {
+			v["last"] = n
+		} else {
+			v["first"] = n
+		}
+		p := query(t, base, walkQuery, v).Data.Viewer.Repositories
+		total = p.TotalCount
+		var names []string
+		for _, r := range p.Nodes {
+			key := strings.ToLower(r.NameWithOwner)
+			var tm *time.Time
+			switch vars["s"] {
+			case "PUSHED":
+				tm = r.PushedAt
+			case "UPDATED":
+				tm = r.UpdatedAt
+			case "CREATED":
+				tm = r.CreatedAt
+			}
+			if vars["s"] != "FULL_NAME" {
+				key = "0000-00-00"
+				if tm != nil {
+					key = tm.UTC().Format(time.RFC3339)
+				}
+			}
+			names = append(names, key+"\x00"+r.Provider+":"+r.NameWithOwner)
+		}
+		if backward {
+			out = append(names, out...)
+			if !p.PageInfo.HasPreviousPage {
+				return out, total
+			}
+			vars["before"] = *p.PageInfo.StartCursor
+		} else {
+			out = append(out, names...)
+			if !p.PageInfo.HasNextPage {
+				return out, total
+			}
+			vars["after"] = *p.PageInfo.EndCursor
+		}
+	}
+	t.Fatal("walk did not end")
+	return nil, 0
+}
+
+func TestDemoWalksEverySortBothWays(t *testing.T) {
+	base := startDemo(t, nil)
+	for _, provider := range []any{nil, "GITHUB", "GITLAB", "BITBUCKET", "CODEARTS"} {
+		for _, sort := range []string{"PUSHED", "UPDATED", "CREATED", "FULL_NAME"} {
+			for _, dir := range []string{"ASC", "DESC"} {
+				name := fmt.Sprintf("%v/%s/%s", provider, sort, dir)
+				vars := map[string]any{"s": sort, "d": dir}
+				if provider != nil {
+					vars["p"] = provider
+				}
+				fwd, total := walk(t, base, vars, 7, false)
+				delete(vars, "after")
+				bwd, _ := walk(t, base, vars, 13, true)
+				if len(fwd) != total || strings.Join(fwd, ",") != strings.Join(bwd, ",") {
+					t.Fatalf("%s: forward %d, backward %d, totalCount %d, same order %v", name, len(fwd), len(bwd), total, strings.Join(fwd, ",") == strings.Join(bwd, ","))
+				}
+				for i := 1; i < len(fwd); i++ {
+					a, _, _ := strings.Cut(fwd[i-1], "\x00")
+					b, _, _ := strings.Cut(fwd[i], "\x00")
+					if (dir == "ASC" && a > b) || (dir == "DESC" && a < b) {
+						t.Fatalf("%s: out of order at %d: %q then %q", name, i, fwd[i-1], fwd[i])
+					}
+				}
+				seen := map[string]bool{}
+				for _, r := range fwd {
+					if seen[r] {
+						t.Fatalf("%s: %s twice", name, r)
+					}
+					seen[r] = true
+				}
+				if provider == nil && total != 260 {
+					t.Fatalf("%s: merged demo has %d repositories, want 260", name, total)
+				}
+			}
+		}
+	}
+}
