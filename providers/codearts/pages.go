@@ -1,0 +1,157 @@
+package codearts
+
+import (
+	"bytes"
+	"context"
+	"net/url"
+	"strconv"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// maxOffset is the largest offset v4 accepts (0~2147483647).
+const maxOffset = 2147483647
+
+// v4Page reads GET /v4/user/repositories with offset, limit, order_by and sort, and returns the
+// converted repositories and the answer's ETag. A 304 (etag given and unchanged) is
+// providers.ErrNotModified; other errors are *providers.Error values: the forge's 400 for a
+// parameter out of range is KindBadResponse carrying its error_msg.
+func (s *Source) v4Page(ctx context.Context, token string, offset, limit int, orderBy, sort, etag string) ([]providers.Repository, string, error) {
+	q := url.Values{
+		"offset":   {strconv.Itoa(offset)},
+		"limit":    {strconv.Itoa(limit)},
+		"order_by": {orderBy},
+		"sort":     {sort},
+	}
+	resp, err := s.get(ctx, token, v4Path, q, etag)
+	if err != nil {
+		return nil, "", err
+	}
+	body := bytes.TrimSpace(resp.Body)
+	if len(body) > 0 && body[0] == '{' {
+		// An error body with a success status.
+		if msg := errorMessage(body); msg != "" {
+			return nil, "", s.errorf(providers.KindBadResponse, "the forge reported a failure (HTTP %d: %s)", resp.Status, msg)
+		}
+	}
+	var wire []v4Repo
+	if err := s.client.DecodeJSON(body, &wire); err != nil {
+		return nil, "", err
+	}
+	if len(wire) > limit {
+		return nil, "", s.errorf(providers.KindBadResponse, "the forge answered %d repositories for limit %d", len(wire), limit)
+	}
+	items := make([]providers.Repository, len(wire))
+	for i := range wire {
+		items[i] = convertV4(&wire[i])
+		if items[i].ForgeID == "" {
+			return nil, "", s.errorf(providers.KindBadResponse, "repository %q has no id", items[i].NameWithOwner)
+		}
+	}
+	return items, resp.Header.Get("ETag"), nil
+}
+
+// v2Page reads GET /v2/projects/repositories with page_index (from 1) and page_size, and returns
+// the converted repositories and result.total (-1 when absent). An answer whose status is "failed"
+// or that carries an error is a KindBadResponse error with the forge's message, whatever its HTTP
+// status.
+func (s *Source) v2Page(ctx context.Context, token string, index, size int) ([]providers.Repository, int, error) {
+	q := url.Values{
+		"page_index": {strconv.Itoa(index)},
+		"page_size":  {strconv.Itoa(size)},
+	}
+	resp, err := s.get(ctx, token, v2Path, q, "")
+	if err != nil {
+		return nil, 0, err
+	}
+	var a v2Answer
+	if err := s.client.DecodeJSON(resp.Body, &a); err != nil {
+		return nil, 0, err
+	}
+	if msg := v2ErrorMessage(a.Error); msg != "" || a.Status == "failed" {
+		if msg == "" {
+			msg = "status failed"
+		}
+		return nil, 0, s.errorf(providers.KindBadResponse, "the forge reported a failure (HTTP %d: %s)", resp.Status, msg)
+	}
+	if a.Result == nil {
+		return nil, 0, s.errorf(providers.KindBadResponse, "answer has no result (status %q)", a.Status)
+	}
+	if len(a.Result.Repositories) > size {
+		return nil, 0, s.errorf(providers.KindBadResponse, "the forge answered %d repositories for page_size %d", len(a.Result.Repositories), size)
+	}
+	items := make([]providers.Repository, len(a.Result.Repositories))
+	for i := range a.Result.Repositories {
+		items[i] = convertV2(&a.Result.Repositories[i])
+		if items[i].ForgeID == "" {
+			return nil, 0, s.errorf(providers.KindBadResponse, "repository %q has no repository_id", items[i].NameWithOwner)
+		}
+	}
+	total := -1
+	if a.Result.Total != nil {
+		total = *a.Result.Total
+	}
+	return items, total, nil
+}
+
+// readAll returns the providers.ReadAll of the whole list for token: v4 pages by offset in creation
+// order (oldest first, so repositories created during the read only append) until a short page; v2
+// pages by page_index until a short page or result.total. Repositories seen twice (the list moved
+// during the read) are kept once. It fails with KindBadResponse past max repositories, and when a
+// full page brings nothing new (a forge ignoring the paging parameters would loop forever).
+func (s *Source) readAll(token string) providers.ReadAll {
+	return func(ctx context.Context, max int) ([]providers.Repository, error) {
+		var all []providers.Repository
+		seen := map[string]bool{}
+		for i := 0; ; i++ {
+			var items []providers.Repository
+			done := false
+			if s.version == APIv2 {
+				var total int
+				var err error
+				items, total, err = s.v2Page(ctx, token, i+1, providers.PageSize)
+				if err != nil {
+					return nil, err
+				}
+				if total > max {
+					return nil, s.tooMany(max)
+				}
+				done = total >= 0 && (i+1)*providers.PageSize >= total
+			} else {
+				if i*providers.PageSize > maxOffset {
+					return nil, s.tooMany(max)
+				}
+				var err error
+				items, _, err = s.v4Page(ctx, token, i*providers.PageSize, providers.PageSize, "created_at", "asc", "")
+				if err != nil {
+					return nil, err
+				}
+			}
+			added := 0
+			for _, r := range items {
+				if !seen[r.ForgeID] {
+					seen[r.ForgeID] = true
+					all = append(all, r)
+					added++
+				}
+			}
+			if len(all) > max {
+				return nil, s.tooMany(max)
+			}
+			if done || len(items) < providers.PageSize {
+				return all, nil
+			}
+			if added == 0 {
+				return nil, s.errorf(providers.KindBadResponse, "page %d repeats repositories already listed: the forge does not page as documented", i)
+			}
+		}
+	}
+}
+
+func (s *Source) tooMany(max int) *providers.Error {
+	hint := "use API v4 with sort CREATED or UPDATED, which page natively"
+	if s.version == APIv4 {
+		hint = "use sort CREATED or UPDATED, which page natively"
+	}
+	return s.errorf(providers.KindBadResponse, "more than %d repositories: raise MAX_REPOSITORIES_PER_SOURCE or %s", max, hint)
+}
