@@ -74,7 +74,9 @@ func Middleware(store *pages.Store, next http.Handler) http.Handler {
 }
 
 // With returns ctx carrying l.
-func With(ctx context.Context, l *Loaders) context.Context { return context.WithValue(ctx, ctxKey{}, l) }
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
 
 // For returns the request's loaders; outside a request (tests, tools) it returns loaders over store.
 func For(ctx context.Context, store *pages.Store) *Loaders {

@@ -313,7 +313,9 @@ func TestBodyLimitNodeAndHealth(t *testing.T) {
 	c := decode(t, post(t, ts, listQuery, map[string]any{"first": 1}))
 	id := c.Viewer.Repositories.Edges[0].Node.ID
 	r = post(t, ts, `query($id: ID!) { node(id: $id) { id ... on Repository { nameWithOwner } } }`, map[string]any{"id": id})
-	var n struct{ Node struct{ ID, NameWithOwner string } }
+	var n struct {
+		Node struct{ ID, NameWithOwner string }
+	}
 	_ = json.Unmarshal(r.Data, &n)
 	if n.Node.ID != id || n.Node.NameWithOwner != c.Viewer.Repositories.Edges[0].Node.NameWithOwner {
 		t.Fatalf("node: %s %+v", r.Data, r.Errors)
