@@ -18,10 +18,12 @@ import (
 
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/metrics"
 	"github.com/forgegraph/forgegraph/internal/pages"
 	"github.com/forgegraph/forgegraph/internal/server"
 	"github.com/forgegraph/forgegraph/internal/sources"
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 func main() {
@@ -47,13 +49,21 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 32
-	local := providers.NewLocal(cache.NewMemory[[]providers.Repository](1024), cfg.MaxRepositories, cfg.CacheTTL)
-	built, err := sources.Build(cfg, &http.Client{Transport: transport}, local)
+	m := metrics.New()
+	lists := cache.NewMemory[[]providers.Repository](1024)
+	limits := cache.NewMemory[rest.Rate](10000)
+	local := providers.NewLocal(lists, cfg.MaxRepositories, cfg.CacheTTL)
+	up := rest.Options{Retries: rest.MaxRetries, Limits: limits, Observe: m.Upstream}
+	built, err := sources.Build(cfg, &http.Client{Transport: transport}, local, up)
 	if err != nil {
 		return err
 	}
-	store := pages.New(cache.NewMemory[pages.Entry](4096), cfg.CacheTTL, 0)
-	handler := server.New(server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens, Logger: log})
+	pageCache := cache.NewMemory[pages.Entry](4096)
+	store := pages.New(pageCache, cfg.CacheTTL, 0)
+	m.CacheStats("pages", pageCache.Stats)
+	m.CacheStats("lists", lists.Stats)
+	handler := server.New(server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
+		Logger: log, Metrics: m, Limits: limits})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -4,8 +4,10 @@
 package graph
 
 import (
+	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/pages"
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 // Resolver is the root resolver: the dependencies every resolver needs, injected by server.go.
@@ -16,4 +18,7 @@ type Resolver struct {
 	Codec *providers.Codec
 	// Pages is the shared page store the per-request loaders read through.
 	Pages *pages.Store
+	// Limits is the rate-limit state the forge clients keep (rest.Options.Limits); nil reports every
+	// quota as unknown.
+	Limits cache.Cache[rest.Rate]
 }

@@ -27,6 +27,11 @@ func (r *viewerResolver) Repositories(ctx context.Context, obj *model.Viewer, pr
 	return r.Resolver.Repositories(ctx, ListArgs{Provider: provider, Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before})
 }
 
+// RateLimit is the resolver for the rateLimit field.
+func (r *viewerResolver) RateLimit(ctx context.Context, obj *model.Viewer) ([]*model.RateLimit, error) {
+	return r.Resolver.RateLimits(ctx), nil
+}
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 

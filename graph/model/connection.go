@@ -4,6 +4,7 @@ package model
 
 import (
 	"context"
+	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
 )
@@ -75,4 +76,14 @@ func (p *PageInfo) EndCursor() *string {
 // Node is anything with a global ID; today only repositories.
 type Node interface {
 	ID() string
+}
+
+// RateLimit is a source's quota for the request's credentials; the pointers are nil while unknown.
+type RateLimit struct {
+	Source    string
+	Provider  string
+	Known     bool
+	Limit     *int
+	Remaining *int
+	ResetAt   *time.Time
 }

@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 )
@@ -39,7 +37,7 @@ type Uncached interface {
 type Store struct {
 	cache                     cache.Cache[Entry]
 	fresh, keep               time.Duration
-	group                     singleflight.Group
+	flight                    flight
 	now                       func() time.Time
 	hits, misses, revalidated atomic.Int64
 	// OnFetch, when set, is called after every upstream fetch with the stream's source and the outcome
@@ -83,17 +81,15 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		return p, nil
 	}
 	k := key(s, i)
-	v, err, _ := st.group.Do(k, func() (any, error) {
+	return st.flight.do(ctx, k, func(ctx context.Context) (providers.Page, error) {
 		st.misses.Add(1)
 		old, had := st.cache.Get(ctx, k)
 		etag := ""
 		if had {
 			etag = old.Page.ETag
 		}
-		// One fetch serves every waiter, so it is not canceled when the first caller leaves; the
-		// forge client's own timeout bounds it.
 		start := st.now()
-		p, err := s.FetchPage(context.WithoutCancel(ctx), i, etag)
+		p, err := s.FetchPage(ctx, i, etag)
 		outcome := "ok"
 		switch {
 		case errors.Is(err, providers.ErrNotModified) && had:
@@ -115,10 +111,6 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		st.cache.Set(ctx, k, Entry{Page: p, FreshUntil: st.now().Add(st.fresh)}, ttl)
 		return p, nil
 	})
-	if err != nil {
-		return providers.Page{}, err
-	}
-	return v.(providers.Page), nil
 }
 
 // Stats returns cache hits, misses (upstream fetches) and how many of those a 304 answered.

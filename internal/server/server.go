@@ -18,11 +18,14 @@ import (
 
 	"github.com/forgegraph/forgegraph/graph"
 	"github.com/forgegraph/forgegraph/graph/loaders"
+	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/metrics"
 	"github.com/forgegraph/forgegraph/internal/pages"
 	"github.com/forgegraph/forgegraph/internal/requestid"
 	"github.com/forgegraph/forgegraph/internal/web"
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 // ComplexityLimit bounds a query's cost: a connection costs ConnectionCost plus its page size times
@@ -41,10 +44,14 @@ type Deps struct {
 	// Tokens are the server-held tokens by source name (demo tokens in demo mode).
 	Tokens map[string]string
 	Logger *slog.Logger
+	// Metrics, when set, is served at /metrics and fed by the handler.
+	Metrics *metrics.Metrics
+	// Limits is the forge clients' rate-limit state, reported by Viewer.rateLimit; nil: unknown.
+	Limits cache.Cache[rest.Rate]
 }
 
-// GraphQL returns the bare GraphQL handler (no middleware) over the resolver.
-func GraphQL(r *graph.Resolver) *handler.Server {
+// GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
+func GraphQL(r *graph.Resolver, m *metrics.Metrics) *handler.Server {
 	cfg := graph.Config{Resolvers: r}
 	cfg.Complexity.Viewer.Repositories = func(child int, _ *providers.Provider, _ *providers.Sort, _ *providers.Direction, first *int, _ *string, last *int, _ *string) int {
 		n := providers.DefaultPageSize
@@ -65,6 +72,9 @@ func GraphQL(r *graph.Resolver) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	srv.Use(DepthLimit{Max: MaxDepth})
+	srv.Use(metrics.GraphQL{M: m})
+	srv.SetParserTokenLimit(ParserTokenLimit)
 	srv.SetErrorPresenter(graph.PresentError)
 	srv.SetRecoverFunc(graph.Recover)
 	return srv
@@ -72,15 +82,18 @@ func GraphQL(r *graph.Resolver) *handler.Server {
 
 // New returns the whole HTTP handler.
 func New(d Deps) http.Handler {
-	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages}
-	var gql http.Handler = GraphQL(r)
+	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits}
+	var gql http.Handler = GraphQL(r, d.Metrics)
 	gql = loaders.Middleware(d.Pages, gql)
 	gql = credentials(d.Tokens, gql)
 	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
 	gql = gateway(d.Config.GatewayKeys, gql)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gql)
+	mux.Handle("/graphql", d.Metrics.Route("/graphql", gql))
+	if d.Metrics != nil {
+		mux.Handle("GET /metrics", d.Metrics.Handler())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))

@@ -14,6 +14,7 @@ import (
 	"github.com/forgegraph/forgegraph/providers/github"
 	"github.com/forgegraph/forgegraph/providers/gitlab"
 	"github.com/forgegraph/forgegraph/providers/openhands"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 // Built is the result of Build: the sources and the server-held tokens they use.
@@ -24,9 +25,9 @@ type Built struct {
 	Demo *demo.Demo
 }
 
-// Build returns the sources cfg enables, over client (nil: a default client). In demo mode it
-// returns the demo forges, reached in process.
-func Build(cfg config.Config, client *http.Client, local *providers.Local) (Built, error) {
+// Build returns the sources cfg enables, over client (nil: a default client), each with the shared
+// upstream options up. In demo mode it returns the demo forges, reached in process.
+func Build(cfg config.Config, client *http.Client, local *providers.Local, up rest.Options) (Built, error) {
 	names, urls, tokens := cfg.Sources, cfg.URLs, cfg.Tokens
 	var b Built
 	if cfg.Demo {
@@ -37,7 +38,7 @@ func Build(cfg config.Config, client *http.Client, local *providers.Local) (Buil
 	}
 	b.Tokens = tokens
 	for _, name := range names {
-		s, err := build(name, urls[name], cfg, client, local)
+		s, err := build(name, urls[name], cfg, client, local, up)
 		if err != nil {
 			return b, fmt.Errorf("%s: %w (check %s_API_URL)", name, err, envPrefix(name))
 		}
@@ -60,19 +61,19 @@ func envPrefix(name string) string {
 	return "OPENHANDS"
 }
 
-func build(name, url string, cfg config.Config, client *http.Client, local *providers.Local) (providers.Source, error) {
+func build(name, url string, cfg config.Config, client *http.Client, local *providers.Local, up rest.Options) (providers.Source, error) {
 	t := cfg.UpstreamTimeout
 	switch name {
 	case "github":
-		return github.New(github.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local})
+		return github.New(github.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
 	case "gitlab":
-		return gitlab.New(gitlab.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local})
+		return gitlab.New(gitlab.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
 	case "bitbucket":
-		return bitbucket.New(bitbucket.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local})
+		return bitbucket.New(bitbucket.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
 	case "codearts":
-		return codearts.New(codearts.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, APIVersion: cfg.CodeArtsVersion})
+		return codearts.New(codearts.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up, APIVersion: cfg.CodeArtsVersion})
 	case "openhands":
-		return openhands.New(openhands.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local})
+		return openhands.New(openhands.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
 	}
 	return nil, fmt.Errorf("unknown source %q", name)
 }

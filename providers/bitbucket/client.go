@@ -48,6 +48,9 @@ type Config struct {
 	// Local serves the FULL_NAME sort, which Bitbucket cannot give in forgegraph's order; nil means
 	// providers.NewLocal(nil, 0, 0).
 	Local *providers.Local
+	// Upstream are the shared request behaviours (retries, rate-limit state, metrics); the zero
+	// value disables them.
+	Upstream rest.Options
 }
 
 // Source is the Bitbucket Cloud source. It is safe for concurrent use.
@@ -79,6 +82,7 @@ func New(cfg Config) (*Source, error) {
 	return &Source{
 		client: &rest.Client{
 			Source:       SourceName,
+			Options:      cfg.Upstream,
 			Base:         base,
 			HTTP:         cfg.HTTP,
 			Timeout:      cfg.Timeout,

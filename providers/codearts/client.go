@@ -58,6 +58,9 @@ type Config struct {
 	Local *providers.Local
 	// APIVersion is "v4" (the default, also for "") or "v2"; anything else makes New fail.
 	APIVersion string
+	// Upstream are the shared request behaviours (retries, rate-limit state, metrics); the zero
+	// value disables them.
+	Upstream rest.Options
 }
 
 // Source lists CodeArts repositories. It implements providers.Source and is safe for concurrent
@@ -99,6 +102,7 @@ func New(cfg Config) (*Source, error) {
 	return &Source{
 		client: &rest.Client{
 			Source:       SourceName,
+			Options:      cfg.Upstream,
 			Base:         base,
 			HTTP:         cfg.HTTP,
 			Timeout:      cfg.Timeout,

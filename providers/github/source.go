@@ -29,6 +29,9 @@ type Config struct {
 	// Local serves lists a forge cannot sort natively. GitHub sorts every order natively, so it is
 	// not used; it is here so every forge's Config has the same shape. nil is fine.
 	Local *providers.Local
+	// Upstream are the shared request behaviours (retries, rate-limit state, metrics); the zero
+	// value disables them.
+	Upstream rest.Options
 }
 
 // Source is the GitHub providers.Source. It is safe for concurrent use.
@@ -49,7 +52,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{client: newClient(base, cfg.HTTP, cfg.Timeout)}, nil
+	return &Source{client: newClient(base, cfg.HTTP, cfg.Timeout, cfg.Upstream)}, nil
 }
 
 // Name returns "github".

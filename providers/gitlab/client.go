@@ -34,6 +34,9 @@ type Config struct {
 	// Local serves the FULL_NAME sort, which GitLab cannot give natively; nil means
 	// providers.NewLocal(nil, 0, 0).
 	Local *providers.Local
+	// Upstream are the shared request behaviours (retries, rate-limit state, metrics); the zero
+	// value disables them.
+	Upstream rest.Options
 }
 
 // Source is the GitLab source. It is safe for concurrent use.
@@ -60,6 +63,7 @@ func New(cfg Config) (*Source, error) {
 	return &Source{
 		client: &rest.Client{
 			Source:       SourceName,
+			Options:      cfg.Upstream,
 			Base:         base,
 			HTTP:         cfg.HTTP,
 			Timeout:      cfg.Timeout,

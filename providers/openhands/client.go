@@ -36,6 +36,9 @@ type Config struct {
 	// its default directions) and the unpaged list of every forge; nil means
 	// providers.NewLocal(nil, 0, 0).
 	Local *providers.Local
+	// Upstream are the shared request behaviours (retries, rate-limit state, metrics); the zero
+	// value disables them.
+	Upstream rest.Options
 }
 
 // newClient builds the request helper: the API key goes in X-Session-API-Key, error bodies are
@@ -52,6 +55,7 @@ func newClient(cfg Config) (*rest.Client, error) {
 	}
 	return &rest.Client{
 		Source:       SourceName,
+		Options:      cfg.Upstream,
 		Base:         base,
 		HTTP:         cfg.HTTP,
 		Timeout:      cfg.Timeout,

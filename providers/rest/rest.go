@@ -61,6 +61,8 @@ type Client struct {
 	RateLimit func(h http.Header) Rate
 	// ErrorMessage extracts the human message from an error body; nil or "" falls back to the status.
 	ErrorMessage func(body []byte) string
+	// Options are the shared behaviours: retries, rate-limit state, observation.
+	Options Options
 }
 
 // ParseBase parses a configured base URL: absolute http(s), without query or fragment.
@@ -118,6 +120,39 @@ func (c *Client) Get(ctx context.Context, token, path string, query url.Values, 
 	if token == "" {
 		return nil, c.errorf(providers.KindUnauth, nil, "no token: set the server's token for %s or send it in the request's header", c.Source)
 	}
+	if e := c.spent(ctx, token); e != nil {
+		return nil, e
+	}
+	retries := min(max(c.Options.Retries, 0), MaxRetries)
+	for attempt := 0; ; attempt++ {
+		r, resp, err := c.attempt(ctx, token, path, query, etag)
+		if attempt < retries {
+			if again, floor := retryable(resp, err); again && sleep(ctx, c.backoff(attempt, floor)) {
+				continue
+			}
+		}
+		if err != nil {
+			var pe *providers.Error
+			if errors.As(err, &pe) {
+				return nil, pe
+			}
+			return nil, c.transportError(ctx, err)
+		}
+		pe := (*providers.Error)(nil)
+		if !r.NotModified && (r.Status < 200 || r.Status >= 300) {
+			pe = c.statusError(r)
+		}
+		c.remember(ctx, token, r.Rate, pe)
+		if pe != nil {
+			return nil, pe
+		}
+		return r, nil
+	}
+}
+
+// attempt sends one request and reads its answer whole. resp is returned (with its body consumed)
+// so the caller can decide on a retry.
+func (c *Client) attempt(ctx context.Context, token, path string, query url.Values, etag string) (*Response, *http.Response, error) {
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -127,7 +162,7 @@ func (c *Client) Get(ctx context.Context, token, path string, query url.Values, 
 	u := c.URL(path, query)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, c.errorf(providers.KindInternal, err, "build request")
+		return nil, nil, c.errorf(providers.KindInternal, err, "build request")
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "forgegraph")
@@ -142,30 +177,39 @@ func (c *Client) Get(ctx context.Context, token, path string, query url.Values, 
 	if hc == nil {
 		hc = http.DefaultClient
 	}
+	start := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, c.transportError(ctx, err)
+		c.observe(0, start)
+		if ctx.Err() == context.DeadlineExceeded {
+			err = context.DeadlineExceeded
+		}
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	c.observe(resp.StatusCode, start)
 	if err != nil {
-		return nil, c.transportError(ctx, err)
+		if ctx.Err() == context.DeadlineExceeded {
+			err = context.DeadlineExceeded
+		}
+		return nil, resp, err
 	}
 	if len(body) > maxBody {
-		return nil, c.errorf(providers.KindBadResponse, nil, "answer larger than %d bytes", maxBody)
+		return nil, resp, c.errorf(providers.KindBadResponse, nil, "answer larger than %d bytes", maxBody)
 	}
 	r := &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
 	if c.RateLimit != nil {
 		r.Rate = c.RateLimit(resp.Header)
 	}
-	switch {
-	case resp.StatusCode == http.StatusNotModified:
-		r.NotModified = true
-		return r, nil
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		return r, nil
+	r.NotModified = resp.StatusCode == http.StatusNotModified
+	return r, resp, nil
+}
+
+func (c *Client) observe(status int, start time.Time) {
+	if c.Options.Observe != nil {
+		c.Options.Observe(c.Source, status, time.Since(start))
 	}
-	return nil, c.statusError(r)
 }
 
 func (c *Client) transportError(ctx context.Context, err error) *providers.Error {

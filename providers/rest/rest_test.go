@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 )
 
@@ -148,5 +149,105 @@ func TestNotModifiedAndRetryAfter(t *testing.T) {
 	}
 	if got := RetryAfter(http.Header{"Retry-After": {"soon"}}, now); !got.IsZero() {
 		t.Fatalf("garbage: %v", got)
+	}
+}
+
+func TestRetriesOnlyTransientFailures(t *testing.T) {
+	var hits atomic.Int64
+	fail := atomic.Int64{}
+	code := atomic.Int64{}
+	c, _ := client(t, func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if fail.Add(-1) >= 0 {
+			w.WriteHeader(int(code.Load()))
+			return
+		}
+		_, _ = w.Write([]byte(`[]`))
+	})
+	c.Options = Options{Retries: 2, Backoff: time.Millisecond}
+	for _, tc := range []struct {
+		code, failures int
+		wantHits       int64
+		ok             bool
+	}{
+		{502, 1, 2, true}, {503, 2, 3, true}, {504, 3, 3, false}, {500, 1, 1, false}, {404, 1, 1, false},
+	} {
+		hits.Store(0)
+		fail.Store(int64(tc.failures))
+		code.Store(int64(tc.code))
+		_, err := c.Get(context.Background(), "s3cr3t", "/x", nil, "")
+		if (err == nil) != tc.ok || hits.Load() != tc.wantHits {
+			t.Fatalf("%d x%d: err %v, %d requests; want ok=%v and %d requests", tc.code, tc.failures, err, hits.Load(), tc.ok, tc.wantHits)
+		}
+	}
+}
+
+func TestRetryOnConnectionReset(t *testing.T) {
+	var hits atomic.Int64
+	c, _ := client(t, func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close() // the client sees the connection drop without an answer
+			return
+		}
+		_, _ = w.Write([]byte(`[]`))
+	})
+	c.Options = Options{Retries: 2, Backoff: time.Millisecond}
+	if _, err := c.Get(context.Background(), "s3cr3t", "/x", nil, ""); err != nil || hits.Load() != 2 {
+		t.Fatalf("err %v after %d requests", err, hits.Load())
+	}
+}
+
+func TestSpentQuotaStopsAsking(t *testing.T) {
+	var hits atomic.Int64
+	reset := time.Now().Add(time.Hour).Truncate(time.Second)
+	c, _ := client(t, func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("X-Remaining", "0")
+		w.WriteHeader(http.StatusForbidden)
+	})
+	c.RateLimit = func(h http.Header) Rate {
+		n, ok := HeaderInt(h, "X-Remaining")
+		return Rate{Known: ok, Limit: 5000, Remaining: n, Reset: reset}
+	}
+	c.Options = Options{Limits: cache.NewMemory[Rate](10)}
+	for i := 0; i < 3; i++ {
+		_, err := c.Get(context.Background(), "s3cr3t", "/x", nil, "")
+		e := providers.AsError(err, "")
+		if e == nil || e.Kind != providers.KindRateLimited || !e.ResetAt.Equal(reset) {
+			t.Fatalf("try %d: %v", i, err)
+		}
+	}
+	if hits.Load() != 1 {
+		t.Fatalf("the forge was asked %d times after it said the quota was spent", hits.Load())
+	}
+	// Another credential is not blocked.
+	if _, err := c.Get(context.Background(), "other", "/x", nil, ""); hits.Load() != 2 || providers.KindOf(err) != providers.KindRateLimited {
+		t.Fatalf("other credential: %v, %d requests", err, hits.Load())
+	}
+	if r, ok := c.RateFor(context.Background(), "s3cr3t"); !ok || r.Remaining != 0 || r.Limit != 5000 {
+		t.Fatalf("RateFor: %+v %v", r, ok)
+	}
+}
+
+func TestCanceledRequestStops(t *testing.T) {
+	started := make(chan struct{})
+	gone := make(chan struct{})
+	c, _ := client(t, func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-r.Context().Done()
+		close(gone)
+	})
+	c.Timeout = 10 * time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-started; cancel() }()
+	_, err := c.Get(ctx, "s3cr3t", "/x", nil, "")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	select {
+	case <-gone:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the forge's request was not canceled with the caller")
 	}
 }
