@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -332,4 +333,16 @@ func TestBodyLimitNodeAndHealth(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("graphiql: %v %v", resp, err)
 	}
+}
+
+// countingSource is a providertest source counting the pages its streams serve.
+type countingSource struct {
+	*providertest.Source
+	fetches atomic.Int64
+}
+
+func newCountingSource(rs []providers.Repository) *countingSource {
+	c := &countingSource{Source: providertest.NewSource("github", rs)}
+	c.OnStream = func(s *providertest.Stream) { s.OnFetch = func() { c.fetches.Add(1) } }
+	return c
 }

@@ -24,6 +24,8 @@ type Stream struct {
 	Fetches atomic.Int64
 	// NoTotal hides the list's length from page answers, as forges without a count header do.
 	NoTotal bool
+	// OnFetch, when set, is called on every FetchPage.
+	OnFetch func()
 }
 
 // NewStream returns a stream of source src and key k over items, sorted by o's total order.
@@ -62,6 +64,9 @@ func (s *Stream) Source() string { return s.Src }
 // FetchPage implements providers.Stream.
 func (s *Stream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
 	s.Fetches.Add(1)
+	if s.OnFetch != nil {
+		s.OnFetch()
+	}
 	if s.Fail != nil {
 		return providers.Page{}, s.Fail
 	}
