@@ -20,6 +20,7 @@ import (
 	"github.com/forgegraph/forgegraph/internal/config"
 	"github.com/forgegraph/forgegraph/internal/metrics"
 	"github.com/forgegraph/forgegraph/internal/pages"
+	"github.com/forgegraph/forgegraph/internal/requestid"
 	"github.com/forgegraph/forgegraph/internal/server"
 	"github.com/forgegraph/forgegraph/internal/sources"
 	"github.com/forgegraph/forgegraph/providers"
@@ -44,7 +45,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	}
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	log := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level}))
+	log := slog.New(requestid.LogHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level})})
 	slog.SetDefault(log)
 
 	transport := http.DefaultTransport.(*http.Transport).Clone()

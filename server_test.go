@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -174,4 +175,67 @@ func TestDemoWalksEverySortBothWays(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestLogsHoldNoToken runs failing and succeeding requests with tokens in every header and checks
+// the log has a request id on each request line and no token anywhere.
+func TestLogsHoldNoToken(t *testing.T) {
+	var logs syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	env := map[string]string{"PORT": "0", "GATEWAY_API_KEY": "gw-secret-1"}
+	go func() { done <- run(ctx, func(k string) string { return env[k] }, &logs, ready) }()
+	base := "http://" + strings.Replace(<-ready, "[::]", "127.0.0.1", 1)
+	secrets := map[string]string{"Authorization": "Bearer gw-secret-1", "X-GitHub-Token": "ghp-secret-2",
+		"X-GitLab-Token": "glpat-secret-3", "X-Bitbucket-Token": "me@x.org:bb-secret-4", "X-CodeArts-Token": "ca-secret-5"}
+	for _, q := range []string{`{ viewer { repositories(first: 3) { totalCount nodes { id } } } }`, `{ viewer { repositories(first: 3, after: "forged") { totalCount } } }`, `{ nope }`} {
+		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(fmt.Sprintf(`{"query":%q}`, q)))
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range secrets {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	cancel()
+	<-done
+	out := logs.String()
+	for _, s := range []string{"gw-secret-1", "ghp-secret-2", "glpat-secret-3", "bb-secret-4", "ca-secret-5"} {
+		if strings.Contains(out, s) {
+			t.Fatalf("log holds %q:\n%s", s, out)
+		}
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.Contains(line, `"msg":"request"`) {
+			n++
+			if !strings.Contains(line, `"request_id":"`) {
+				t.Fatalf("request line without request id: %s", line)
+			}
+		}
+	}
+	if n != 3 {
+		t.Fatalf("%d request lines, want 3:\n%s", n, out)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

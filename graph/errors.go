@@ -76,7 +76,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			out.Extensions["code"] = "BAD_USER_INPUT"
 		case "":
 			if ge.Unwrap() != nil && !isInputError(ge) {
-				slog.ErrorContext(ctx, "resolver error", "err", err.Error(), "request_id", requestid.From(ctx))
+				slog.ErrorContext(ctx, "resolver error", "err", err.Error())
 				out.Message = "internal error"
 				out.Extensions["code"] = "INTERNAL"
 			} else {
@@ -84,7 +84,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			}
 		}
 	default:
-		slog.ErrorContext(ctx, "resolver error", "err", err.Error(), "request_id", requestid.From(ctx))
+		slog.ErrorContext(ctx, "resolver error", "err", err.Error())
 		out = &gqlerror.Error{Message: "internal error", Path: graphql.GetPath(ctx), Extensions: map[string]any{"code": "INTERNAL"}}
 	}
 	if id := requestid.From(ctx); id != "" {
@@ -100,6 +100,6 @@ func isInputError(e *gqlerror.Error) bool {
 
 // Recover turns a panic in a resolver into an INTERNAL error and logs it; the server keeps serving.
 func Recover(ctx context.Context, v any) error {
-	slog.ErrorContext(ctx, "panic in resolver", "panic", v, "request_id", requestid.From(ctx))
+	slog.ErrorContext(ctx, "panic in resolver", "panic", v)
 	return providers.Errorf(providers.KindInternal, "", "internal error")
 }

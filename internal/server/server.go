@@ -20,6 +20,7 @@ import (
 	"github.com/forgegraph/forgegraph/graph/loaders"
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/gqlhttp"
 	"github.com/forgegraph/forgegraph/internal/metrics"
 	"github.com/forgegraph/forgegraph/internal/pages"
 	"github.com/forgegraph/forgegraph/internal/requestid"
@@ -66,8 +67,8 @@ func GraphQL(r *graph.Resolver, m *metrics.Metrics) *handler.Server {
 	}
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(gqlhttp.GET{})
+	srv.AddTransport(gqlhttp.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -88,6 +89,11 @@ func New(d Deps) http.Handler {
 	gql = credentials(d.Tokens, gql)
 	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
 	gql = gateway(d.Config.GatewayKeys, gql)
+	credentialHeaders := []string{"Authorization"}
+	for _, h := range TokenHeaders {
+		credentialHeaders = append(credentialHeaders, h)
+	}
+	gql = gqlhttp.Middleware(gql, credentialHeaders...)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", d.Metrics.Route("/graphql", gql))
@@ -134,6 +140,6 @@ func logRequests(l *slog.Logger, next http.Handler) http.Handler {
 		next.ServeHTTP(sw, r)
 		l.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-			slog.Duration("duration", time.Since(start)), slog.String("request_id", requestid.From(r.Context())))
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000))
 	})
 }
