@@ -1,0 +1,84 @@
+package gqlhttp
+
+import (
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/lexer"
+)
+
+// operationKind tells which kind of operation (query, mutation, subscription) query and
+// operationName select, by lexing the document's top level only: no syntax tree is built, so a GET
+// that is not a query is refused before any parsing or validation. It returns "" when it cannot
+// tell (a malformed document, an unknown or ambiguous operation): GraphQL then reports the error.
+func operationKind(query, operationName string) ast.Operation {
+	lx := lexer.New(&ast.Source{Input: query})
+	type op struct {
+		kind ast.Operation
+		name string
+	}
+	var ops []op
+	depth := 0
+	atDefinition := true // the next top-level token starts a definition
+	naming := false      // the previous token was an operation keyword
+	for {
+		tok, err := lx.ReadToken()
+		if err != nil {
+			return ""
+		}
+		if tok.Kind == lexer.Comment {
+			continue
+		}
+		if tok.Kind == lexer.EOF {
+			break
+		}
+		if naming {
+			naming = false
+			if tok.Kind == lexer.Name {
+				ops[len(ops)-1].name = tok.Value
+				continue
+			}
+		}
+		switch tok.Kind {
+		case lexer.BraceL:
+			if depth == 0 && atDefinition { // the query shorthand: { ... }
+				ops = append(ops, op{kind: ast.Query})
+				atDefinition = false
+			}
+			depth++
+		case lexer.BraceR:
+			depth--
+			if depth < 0 {
+				return ""
+			}
+			atDefinition = depth == 0
+		case lexer.Name:
+			if depth != 0 || !atDefinition {
+				continue
+			}
+			atDefinition = false
+			switch k := ast.Operation(tok.Value); k {
+			case ast.Query, ast.Mutation, ast.Subscription:
+				ops = append(ops, op{kind: k})
+				naming = true
+			case "fragment":
+			default:
+				return ""
+			}
+		default:
+			if depth == 0 && atDefinition {
+				return ""
+			}
+		}
+	}
+	if operationName == "" {
+		if len(ops) == 1 {
+			return ops[0].kind
+		}
+		return ""
+	}
+	for _, o := range ops {
+		if o.name == operationName {
+			return o.kind
+		}
+	}
+	return ""
+}
