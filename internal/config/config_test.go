@@ -1,0 +1,56 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(env map[string]string) (Config, error) {
+	return Load(func(k string) string { return env[k] })
+}
+
+func TestDefaultsAndDemo(t *testing.T) {
+	c, err := load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Demo || c.Addr != ":8080" || c.LoopbackOnly || c.UpstreamTimeout != 10*time.Second || c.CodeArtsVersion != "v4" ||
+		c.MaxRepositories != 10000 || !c.RandomSecret || len(c.CursorSecret) != 32 {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestLoopbackRule(t *testing.T) {
+	c, _ := load(map[string]string{"GITHUB_TOKEN": "t", "PORT": "9000"})
+	if !c.LoopbackOnly || c.Addr != "127.0.0.1:9000" || c.Demo || strings.Join(c.Sources, ",") != "github" {
+		t.Fatalf("token without gateway key: %+v", c)
+	}
+	c, _ = load(map[string]string{"GITHUB_TOKEN": "t", "GATEWAY_API_KEY": "a, b", "PORT": "9000"})
+	if c.LoopbackOnly || c.Addr != ":9000" || len(c.GatewayKeys) != 2 {
+		t.Fatalf("token with gateway key: %+v", c)
+	}
+	// Per-request tokens only: sources enabled, no server-held token, any address.
+	c, _ = load(map[string]string{"PROVIDERS": "github,GitLab"})
+	if c.LoopbackOnly || c.Demo || strings.Join(c.Sources, ",") != "github,gitlab" {
+		t.Fatalf("PROVIDERS only: %+v", c)
+	}
+}
+
+func TestClearErrors(t *testing.T) {
+	for env, want := range map[string]string{
+		"PROVIDERS=github,sourceforge":   "use a comma list",
+		"PORT=http":                      "not a port",
+		"UPSTREAM_TIMEOUT=10":            "Go duration",
+		"PROVIDERS=codearts":             "CODEARTS_API_URL",
+		"CODEARTS_API_VERSION=v3":        "use v4 or v2",
+		"MAX_REPOSITORIES_PER_SOURCE=-4": "positive whole number",
+		"LOG_LEVEL=loud":                 "debug, info",
+	} {
+		k, v, _ := strings.Cut(env, "=")
+		_, err := load(map[string]string{k: v})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("%s: %v, want it to say %q", env, err, want)
+		}
+	}
+}
