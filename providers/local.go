@@ -74,6 +74,8 @@ func (s *localStream) NoPageCache() {}
 
 // sorted returns the whole list in the stream's order.
 func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
+	// The list is a user's data: a cache that leaves the process seals it with the credential.
+	ctx = cache.WithSecret(ctx, s.q.Token)
 	rawKey := "list|" + s.src + "|" + HashToken(s.q.Token) + "|" + s.listKey
 	sortedKey := rawKey + "|" + s.k + "|" + s.q.Order.String()
 	if v, ok := s.l.cache.Get(ctx, sortedKey); ok {

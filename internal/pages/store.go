@@ -40,6 +40,7 @@ type Store struct {
 	flight                    flight
 	now                       func() time.Time
 	hits, misses, revalidated atomic.Int64
+	peers                     atomic.Int64 // pages another replica fetched while this one waited
 	// OnFetch, when set, is called after every upstream fetch with the stream's source and the outcome
 	// ("ok", "not_modified" or the error kind); it feeds metrics.
 	OnFetch func(source, outcome string, d time.Duration)
@@ -81,7 +82,15 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		return p, nil
 	}
 	k := key(s, i)
+	// Pages are a user's data: a cache that leaves the process seals them with the credential.
+	ctx = cache.WithSecret(ctx, providers.CredentialsFrom(ctx).Token(s.Source()))
 	return st.flight.do(ctx, k, func(ctx context.Context) (providers.Page, error) {
+		if p, ok := st.awaitPeer(ctx, k); ok {
+			return p, nil
+		}
+		if l, ok := st.cache.(cache.Locker); ok {
+			defer l.Unlock(ctx, "lock|"+k)
+		}
 		st.misses.Add(1)
 		old, had := st.cache.Get(ctx, k)
 		etag := ""
@@ -111,6 +120,41 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		st.cache.Set(ctx, k, Entry{Page: p, FreshUntil: st.now().Add(st.fresh)}, ttl)
 		return p, nil
 	})
+}
+
+// peerWait bounds how long a replica waits for another replica's fetch of the same page.
+const peerWait = 5 * time.Second
+
+// awaitPeer, for a cache shared between replicas, takes the page's lock; when another replica holds
+// it, it waits (polling) for that replica to store the page and returns it. It returns false when
+// this process should fetch the page itself (it holds the lock, the cache has no locks or cannot be
+// reached, or the other replica took too long).
+func (st *Store) awaitPeer(ctx context.Context, k string) (providers.Page, bool) {
+	l, ok := st.cache.(cache.Locker)
+	if !ok {
+		return providers.Page{}, false
+	}
+	deadline := time.Now().Add(peerWait)
+	for delay := 10 * time.Millisecond; ; delay = min(delay*2, 200*time.Millisecond) {
+		got, err := l.Lock(ctx, "lock|"+k, peerWait)
+		if got || err != nil {
+			return providers.Page{}, false
+		}
+		if e, ok := st.cache.Get(ctx, k); ok && st.now().Before(e.FreshUntil) {
+			st.peers.Add(1)
+			return e.Page, true
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return providers.Page{}, false
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return providers.Page{}, false
+		case <-t.C:
+		}
+	}
 }
 
 // Stats returns cache hits, misses (upstream fetches) and how many of those a 304 answered.

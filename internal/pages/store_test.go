@@ -160,3 +160,55 @@ func TestFetchCanceledOnlyWhenEveryWaiterLeft(t *testing.T) {
 }
 
 var canceled2 = make(chan struct{})
+
+// sharedCache is a memory cache with locks, standing in for Redis shared by replicas.
+type sharedCache struct {
+	*cache.Memory[Entry]
+	mu    sync.Mutex
+	locks map[string]bool
+}
+
+func (c *sharedCache) Lock(_ context.Context, key string, _ time.Duration) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.locks[key] {
+		return false, nil
+	}
+	c.locks[key] = true
+	return true, nil
+}
+
+func (c *sharedCache) Unlock(_ context.Context, key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.locks, key)
+}
+
+func TestReplicasShareOneFetch(t *testing.T) {
+	shared := &sharedCache{Memory: cache.NewMemory[Entry](10), locks: map[string]bool{}}
+	a, b := New(shared, time.Minute, 0), New(shared, time.Minute, 0)
+	release := make(chan struct{})
+	var calls atomic.Int64
+	s := &stream{fetch: func(ctx context.Context, i int, _ string) (providers.Page, error) {
+		calls.Add(1)
+		<-release
+		return providers.Page{Total: 7}, nil
+	}}
+	done := make(chan providers.Page, 2)
+	go func() { p, _ := a.Fetch(context.Background(), s, 0); done <- p }()
+	time.Sleep(30 * time.Millisecond) // replica a holds the lock and fetches
+	go func() { p, _ := b.Fetch(context.Background(), s, 0); done <- p }()
+	time.Sleep(30 * time.Millisecond)
+	close(release)
+	for i := 0; i < 2; i++ {
+		if p := <-done; p.Total != 7 {
+			t.Fatalf("page %+v", p)
+		}
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("%d upstream fetches across two replicas", calls.Load())
+	}
+	if b.peers.Load() != 1 {
+		t.Fatalf("replica b did not wait for a: peers %d", b.peers.Load())
+	}
+}
