@@ -134,15 +134,29 @@ func (st *Store) awaitPeer(ctx context.Context, k string) (providers.Page, bool)
 	if !ok {
 		return providers.Page{}, false
 	}
-	deadline := time.Now().Add(peerWait)
-	for delay := 10 * time.Millisecond; ; delay = min(delay*2, 200*time.Millisecond) {
-		got, err := l.Lock(ctx, "lock|"+k, peerWait)
-		if got || err != nil {
-			return providers.Page{}, false
-		}
+	fresh := func() (providers.Page, bool) {
 		if e, ok := st.cache.Get(ctx, k); ok && st.now().Before(e.FreshUntil) {
 			st.peers.Add(1)
 			return e.Page, true
+		}
+		return providers.Page{}, false
+	}
+	deadline := time.Now().Add(peerWait)
+	for delay := 10 * time.Millisecond; ; delay = min(delay*2, 200*time.Millisecond) {
+		if p, ok := fresh(); ok {
+			return p, true
+		}
+		got, err := l.Lock(ctx, "lock|"+k, peerWait)
+		if err != nil {
+			return providers.Page{}, false
+		}
+		if got {
+			// Another replica may have stored the page between the look and the lock.
+			if p, ok := fresh(); ok {
+				l.Unlock(ctx, "lock|"+k)
+				return p, true
+			}
+			return providers.Page{}, false
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return providers.Page{}, false
