@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -238,4 +239,25 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestReadmeQueries runs every GraphQL example of the README against the demo: each must answer
+// without errors.
+func TestReadmeQueries(t *testing.T) {
+	raw, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startDemo(t, nil)
+	blocks := strings.Split(string(raw), "```graphql\n")[1:]
+	if len(blocks) < 2 {
+		t.Fatalf("README has %d graphql examples", len(blocks))
+	}
+	for _, b := range blocks {
+		q, _, _ := strings.Cut(b, "```")
+		p := query(t, base, q, map[string]any{})
+		if len(p.Data.Viewer.Repositories.Nodes) == 0 && !strings.Contains(q, "edges") {
+			t.Fatalf("README query returned no repositories:\n%s", q)
+		}
+	}
 }
