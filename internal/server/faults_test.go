@@ -88,7 +88,9 @@ func TestForgeFaults(t *testing.T) {
 	s := newStack(t)
 	count := func(r gqlResponse) (gh, gl int) {
 		var c struct {
-			Viewer struct{ Repositories struct{ Nodes []struct{ Provider string } } }
+			Viewer struct {
+				Repositories struct{ Nodes []struct{ Provider string } }
+			}
 		}
 		_ = json.Unmarshal(r.Data, &c)
 		for _, n := range c.Viewer.Repositories.Nodes {
@@ -116,7 +118,10 @@ func TestForgeFaults(t *testing.T) {
 	}
 
 	// 503 for good: after 3 tries, UPSTREAM_UNAVAILABLE for GitHub, GitLab still listed.
-	s.gh.set(func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(http.StatusServiceUnavailable); return true })
+	s.gh.set(func(w http.ResponseWriter, r *http.Request) bool {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return true
+	})
 	before := s.gh.hits.Load()
 	r = post(t, s.ts, smallQuery, nil)
 	if gh, gl := count(r); gh != 0 || gl != 30 || len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "UPSTREAM_UNAVAILABLE" || r.Errors[0].Extensions["provider"] != "GITHUB" {
@@ -127,7 +132,10 @@ func TestForgeFaults(t *testing.T) {
 	}
 
 	// A 500 is not retried.
-	s.gh.set(func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(http.StatusInternalServerError); return true })
+	s.gh.set(func(w http.ResponseWriter, r *http.Request) bool {
+		w.WriteHeader(http.StatusInternalServerError)
+		return true
+	})
 	before = s.gh.hits.Load()
 	post(t, s.ts, smallQuery, nil)
 	if tries := s.gh.hits.Load() - before; tries != 1 {
@@ -269,7 +277,7 @@ func TestAbusiveQueries(t *testing.T) {
 	if r := post(t, ts, deeper, nil); len(r.Errors) != 0 {
 		t.Fatalf("readme-like query refused: %+v", r.Errors)
 	}
-	nested := "{ viewer { repositories(first: 1) { edges { node { id } } } } " + strings.Repeat("__schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } }", 1) + " }"
+	nested := "{ viewer { repositories(first: 1) { edges { node { id } } } } " + strings.Repeat("__schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } }", 1) + " }"
 	r = post(t, ts, nested, nil)
 	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "nested deeper") {
 		t.Fatalf("deep query: %+v", r.Errors)

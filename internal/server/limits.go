@@ -9,8 +9,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// MaxDepth bounds how deeply a query may nest selections; the README's queries nest 6 deep.
-const MaxDepth = 12
+// MaxDepth bounds how deeply a query may nest selections: the schema itself nests 6 deep, and the
+// standard introspection query (GraphiQL, graphql-js getIntrospectionQuery) 15.
+const MaxDepth = 15
 
 // ParserTokenLimit bounds the tokens of a query document, so a huge query is refused before it is
 // parsed whole.

@@ -1,7 +1,7 @@
 // Package server assembles forgegraph's HTTP handler: the GraphQL endpoint (gqlgen with explicit
 // transports, a query cache, persisted queries and a complexity limit) behind request ids, logging,
-// CORS, the gateway key, a body limit and per-request credentials and loaders; GraphiQL at /; and
-// /healthz.
+// CORS, the gateway key, a body limit and per-request credentials and loaders; GraphiQL at /; the
+// dashboard at /dashboard; /healthz and /metrics.
 package server
 
 import (
@@ -106,6 +106,7 @@ func New(d Deps) http.Handler {
 	})
 	mux.Handle("GET /{$}", web.GraphiQL("/graphql"))
 	mux.Handle("GET /assets/", web.Assets())
+	mux.Handle("GET /dashboard", web.Dashboard())
 
 	c := cors.New(cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,

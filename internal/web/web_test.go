@@ -1,0 +1,221 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"html"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// serve mounts the handlers as internal/server does.
+func serve() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /{$}", GraphiQL("/graphql"))
+	mux.Handle("GET /assets/", Assets())
+	mux.Handle("GET /dashboard", Dashboard())
+	return mux
+}
+
+func get(t *testing.T, h http.Handler, target string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+var refs = regexp.MustCompile(`(?i)\b(?:src|href)="([^"]*)"`)
+
+// checkPage asserts a page is HTML with a Content-Security-Policy, names no other host, and that every
+// file it loads is served under /assets/.
+func checkPage(t *testing.T, h http.Handler, target string) string {
+	t.Helper()
+	w := get(t, h, target)
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("%s: %d %q", target, w.Code, w.Header().Get("Content-Type"))
+	}
+	csp := w.Header().Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "connect-src 'self'") || strings.Contains(csp, "unsafe-eval") {
+		t.Fatalf("%s: Content-Security-Policy %q", target, csp)
+	}
+	body := w.Body.String()
+	if strings.Contains(body, "http://") || strings.Contains(body, "https://") || strings.Contains(body, "//unpkg") {
+		t.Fatalf("%s names another host:\n%s", target, body)
+	}
+	if strings.Contains(body, "<script>") {
+		t.Fatalf("%s has an inline script, which its policy refuses", target)
+	}
+	found := refs.FindAllStringSubmatch(body, -1)
+	if len(found) < 3 {
+		t.Fatalf("%s loads %d files", target, len(found))
+	}
+	for _, m := range found {
+		ref := m[1]
+		if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
+			t.Fatalf("%s loads %q: want a path on this server", target, ref)
+		}
+		if !strings.HasPrefix(ref, "/assets/") {
+			continue // a link to another page
+		}
+		a := get(t, h, ref)
+		if a.Code != http.StatusOK || a.Body.Len() == 0 {
+			t.Fatalf("%s loads %s: %d", target, ref, a.Code)
+		}
+		want := map[string]string{".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}[path.Ext(ref)]
+		if !strings.HasPrefix(a.Header().Get("Content-Type"), want) {
+			t.Fatalf("%s: Content-Type %q, want %s", ref, a.Header().Get("Content-Type"), want)
+		}
+	}
+	return body
+}
+
+func TestGraphiQLPageIsServedLocally(t *testing.T) {
+	body := checkPage(t, serve(), "/")
+	for _, f := range []string{"/assets/vendor/graphiql.min.js", "/assets/vendor/graphiql.min.css",
+		"/assets/vendor/react.production.min.js", "/assets/vendor/react-dom.production.min.js", "/assets/graphiql-page.js"} {
+		if !strings.Contains(body, `"`+f+`"`) {
+			t.Errorf("the page does not load %s", f)
+		}
+	}
+	m := regexp.MustCompile(`data-query="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil || html.UnescapeString(m[1]) != SampleQuery {
+		t.Fatalf("data-query is not SampleQuery: %v", m)
+	}
+	if !strings.Contains(body, `data-endpoint="/graphql"`) {
+		t.Fatal("data-endpoint is not /graphql")
+	}
+}
+
+func TestDashboardPageIsServedLocally(t *testing.T) {
+	body := checkPage(t, serve(), "/dashboard")
+	for _, s := range []string{`src="/assets/dashboard.js"`, `href="/assets/dashboard.css"`, `id="sentinel"`, `id="list"`, `data-provider="GITLAB"`} {
+		if !strings.Contains(body, s) {
+			t.Errorf("the dashboard has no %s", s)
+		}
+	}
+}
+
+func loadSchema(t *testing.T) *ast.Schema {
+	t.Helper()
+	sdl, err := os.ReadFile("../../schema.graphqls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, gqlErr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(sdl)})
+	if gqlErr != nil {
+		t.Fatal(gqlErr)
+	}
+	return schema
+}
+
+// The pages' queries are valid against the schema: a renamed field fails here, not in a browser.
+func TestQueriesMatchSchema(t *testing.T) {
+	schema := loadSchema(t)
+	js, err := static.ReadFile("static/dashboard.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)var QUERY = `(.*?)`;").FindSubmatch(js)
+	if m == nil {
+		t.Fatal("dashboard.js has no var QUERY = `...`;")
+	}
+	for name, q := range map[string]string{"SampleQuery": SampleQuery, "dashboard.js QUERY": string(m[1])} {
+		if _, errs := gqlparser.LoadQuery(schema, q); errs != nil {
+			t.Errorf("%s: %v", name, errs)
+		}
+	}
+}
+
+// static/vendor/ holds exactly the files MANIFEST lists, with the sums it records (the files
+// browser/fetch-graphiql.sh took from npm), and what is embedded stays small.
+func TestVendorMatchesManifest(t *testing.T) {
+	mf, err := static.ReadFile("static/vendor/MANIFEST")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{"MANIFEST": true}
+	packages := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(mf))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 4 && f[0] == "package":
+			packages[f[1]] = f[2]
+		case len(f) == 5 && f[0] == "file":
+			name, sum, size := f[1], f[2], f[3]
+			listed[name] = true
+			b, err := static.ReadFile("static/vendor/" + name)
+			if err != nil {
+				t.Errorf("MANIFEST lists %s: %v", name, err)
+				continue
+			}
+			got := sha256.Sum256(b)
+			if hex.EncodeToString(got[:]) != sum || strconv.Itoa(len(b)) != size {
+				t.Errorf("%s changed since browser/fetch-graphiql.sh wrote it: run the script, never edit vendor files", name)
+			}
+		}
+	}
+	for _, p := range []string{"graphiql", "react", "react-dom"} {
+		if packages[p] == "" {
+			t.Errorf("MANIFEST names no version of %s", p)
+		}
+	}
+	entries, err := static.ReadDir("static/vendor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !listed[e.Name()] {
+			t.Errorf("static/vendor/%s is not in MANIFEST", e.Name())
+		}
+	}
+	var total int64
+	_ = fs.WalkDir(static, "static", func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			total += info.Size()
+		}
+		return err
+	})
+	if total > 3<<20 {
+		t.Errorf("the embedded pages weigh %d bytes, over 3 MiB", total)
+	}
+}
+
+func TestAssetsRevalidateAndListNothing(t *testing.T) {
+	h := serve()
+	w := get(t, h, "/assets/vendor/graphiql.min.js")
+	tag := w.Header().Get("ETag")
+	if w.Code != 200 || tag == "" || w.Header().Get("Cache-Control") != "no-cache" {
+		t.Fatalf("graphiql.min.js: %d etag %q cache %q", w.Code, tag, w.Header().Get("Cache-Control"))
+	}
+	if w := get(t, h, "/assets/vendor/graphiql.min.js", "If-None-Match", tag); w.Code != http.StatusNotModified {
+		t.Fatalf("If-None-Match: %d, want 304", w.Code)
+	}
+	if other := get(t, h, "/assets/dashboard.js").Header().Get("ETag"); other == tag || other == "" {
+		t.Fatalf("ETags %q and %q", tag, other)
+	}
+	for _, p := range []string{"/assets/", "/assets/vendor/", "/assets/nope.js", "/assets/index.html"} {
+		if w := get(t, h, p); w.Code != http.StatusNotFound {
+			b, _ := io.ReadAll(w.Body)
+			t.Errorf("%s: %d %.80s, want 404", p, w.Code, b)
+		}
+	}
+}
