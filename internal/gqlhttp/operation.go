@@ -16,9 +16,9 @@ func operationKind(query, operationName string) ast.Operation {
 		name string
 	}
 	var ops []op
-	depth := 0
-	atDefinition := true // the next top-level token starts a definition
-	naming := false      // the previous token was an operation keyword
+	depth, parens := 0, 0 // nesting of selection sets; of arguments and variable definitions
+	atDefinition := true  // the next top-level token starts a definition
+	naming := false       // the previous token was an operation keyword
 	for {
 		tok, err := lx.ReadToken()
 		if err != nil {
@@ -37,14 +37,30 @@ func operationKind(query, operationName string) ast.Operation {
 				continue
 			}
 		}
+		if depth == 0 && parens == 0 && atDefinition && tok.Kind != lexer.BraceL && tok.Kind != lexer.Name {
+			return "" // a definition starts with "{" or a keyword
+		}
 		switch tok.Kind {
+		case lexer.ParenL:
+			parens++
+		case lexer.ParenR:
+			parens--
+			if parens < 0 {
+				return ""
+			}
 		case lexer.BraceL:
+			if parens > 0 {
+				continue // an input object value
+			}
 			if depth == 0 && atDefinition { // the query shorthand: { ... }
 				ops = append(ops, op{kind: ast.Query})
 				atDefinition = false
 			}
 			depth++
 		case lexer.BraceR:
+			if parens > 0 {
+				continue
+			}
 			depth--
 			if depth < 0 {
 				return ""
@@ -61,10 +77,6 @@ func operationKind(query, operationName string) ast.Operation {
 				naming = true
 			case "fragment":
 			default:
-				return ""
-			}
-		default:
-			if depth == 0 && atDefinition {
 				return ""
 			}
 		}
