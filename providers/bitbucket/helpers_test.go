@@ -17,6 +17,7 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/bitbucket"
 	"github.com/forgegraph/forgegraph/providers/bitbucket/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 const token = "bb-access-token"
@@ -212,62 +213,19 @@ func sameRepos(t *testing.T, what string, got []*providers.Repository, want []pr
 	}
 }
 
-// walk pages through the merged list of streams forward with first n and backward with last n
-// (n cycling through sizes) and checks both give want.
+// walk pages the whole list forward and backward with uneven page sizes and checks both against
+// want, and the count.
 func walk(t *testing.T, what string, streams []providers.Stream, o providers.Order, want []providers.Repository) {
 	t.Helper()
 	ctx := context.Background()
 	sizes := []int{37, 100, 1, 64}
-	var got []*providers.Repository
-	var after *providers.Cursor
-	for page := 0; ; page++ {
-		if page > 2000 {
-			t.Fatalf("%s: forward walk does not end", what)
+	for _, backward := range []bool{false, true} {
+		got, err := providertest.Walk(ctx, streams, o, nil, sizes, backward)
+		if err != nil {
+			t.Fatalf("%s (backward %v): %v", what, backward, err)
 		}
-		n := sizes[page%len(sizes)]
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &n, After: after})
-		if len(res.Failed) > 0 {
-			t.Fatalf("%s: forward: %v", what, res.Failed[0])
-		}
-		if page > 0 && !res.HasPreviousPage {
-			t.Fatalf("%s: forward page %d says no previous page", what, page)
-		}
-		for _, e := range res.Edges {
-			got = append(got, e.Node)
-		}
-		if !res.HasNextPage {
-			break
-		}
-		if len(res.Edges) == 0 {
-			t.Fatalf("%s: hasNextPage without edges", what)
-		}
-		after = &res.Edges[len(res.Edges)-1].Cursor
+		sameRepos(t, fmt.Sprintf("%s (backward %v)", what, backward), got, want)
 	}
-	sameRepos(t, what+" forward", got, want)
-
-	got = nil
-	var before *providers.Cursor
-	for page := 0; ; page++ {
-		if page > 2000 {
-			t.Fatalf("%s: backward walk does not end", what)
-		}
-		n := sizes[page%len(sizes)]
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &n, Before: before})
-		if len(res.Failed) > 0 {
-			t.Fatalf("%s: backward: %v", what, res.Failed[0])
-		}
-		items := make([]*providers.Repository, 0, len(res.Edges))
-		for _, e := range res.Edges {
-			items = append(items, e.Node)
-		}
-		got = append(items, got...)
-		if !res.HasPreviousPage {
-			break
-		}
-		before = &res.Edges[0].Cursor
-	}
-	sameRepos(t, what+" backward", got, want)
-
 	total, err := providers.Count(ctx, streams, providers.FetchDirect)
 	if err != nil {
 		t.Fatalf("%s: count: %v", what, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/codearts"
 	"github.com/forgegraph/forgegraph/providers/codearts/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 const (
@@ -146,49 +147,23 @@ func expectedOrder(version string, o providers.Order, repos []providers.Reposito
 	return out
 }
 
-func names(edges []providers.Edge) []string {
-	out := make([]string, len(edges))
-	for i, e := range edges {
-		out[i] = e.Node.NameWithOwner
-	}
-	return out
-}
-
 // walk lists the whole stream forward with first n and backward with last n.
 func walk(t *testing.T, streams []providers.Stream, o providers.Order, n int) (forward, backward []string) {
 	t.Helper()
-	ctx := context.Background()
-	var after *providers.Cursor
-	for pages := 0; ; pages++ {
-		if pages > 1000 {
-			t.Fatal("forward walk does not end")
-		}
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &n, After: after})
-		if len(res.Failed) > 0 {
-			t.Fatal(res.Failed[0])
-		}
-		forward = append(forward, names(res.Edges)...)
-		if !res.HasNextPage {
-			break
-		}
-		after = &res.Edges[len(res.Edges)-1].Cursor
+	return walkNames(t, streams, o, n, false), walkNames(t, streams, o, n, true)
+}
+
+func walkNames(t *testing.T, streams []providers.Stream, o providers.Order, n int, backward bool) []string {
+	t.Helper()
+	rs, err := providertest.Walk(context.Background(), streams, o, nil, []int{n}, backward)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var before *providers.Cursor
-	for pages := 0; ; pages++ {
-		if pages > 1000 {
-			t.Fatal("backward walk does not end")
-		}
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &n, Before: before})
-		if len(res.Failed) > 0 {
-			t.Fatal(res.Failed[0])
-		}
-		backward = append(names(res.Edges), backward...)
-		if !res.HasPreviousPage {
-			break
-		}
-		before = &res.Edges[0].Cursor
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.NameWithOwner
 	}
-	return forward, backward
+	return out
 }
 
 func sameList(t *testing.T, what string, got, want []string) {

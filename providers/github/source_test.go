@@ -13,6 +13,7 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/github"
 	"github.com/forgegraph/forgegraph/providers/github/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 var allOrders = func() []providers.Order {
@@ -33,14 +34,6 @@ func identities(rs []providers.Repository) []string {
 	return out
 }
 
-func edgeIdentities(es []providers.Edge) []string {
-	out := make([]string, len(es))
-	for i, e := range es {
-		out[i] = e.Node.Identity()
-	}
-	return out
-}
-
 func sameOrder(t *testing.T, what string, got, want []string) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -56,41 +49,17 @@ func sameOrder(t *testing.T, what string, got, want []string) {
 // walk reads the whole list with providers.List, forward then backward, with random page sizes.
 func walk(t *testing.T, rng *rand.Rand, st providers.Stream, o providers.Order) (forward, backward []string) {
 	t.Helper()
-	ctx := context.Background()
 	streams := []providers.Stream{st}
-	var after *providers.Cursor
-	for pages := 0; ; pages++ {
-		n := 1 + rng.IntN(100)
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &n, After: after})
-		if len(res.Failed) > 0 {
-			t.Fatal(res.Failed[0])
-		}
-		forward = append(forward, edgeIdentities(res.Edges)...)
-		if !res.HasNextPage {
-			break
-		}
-		if pages > 1000 || len(res.Edges) == 0 {
-			t.Fatal("forward walk does not end")
-		}
-		after = &res.Edges[len(res.Edges)-1].Cursor
+	sizes := providertest.RandomSizes(rng.IntN, 64)
+	f, err := providertest.Walk(context.Background(), streams, o, nil, sizes, false)
+	if err != nil {
+		t.Fatalf("forward: %v", err)
 	}
-	var before *providers.Cursor
-	for pages := 0; ; pages++ {
-		n := 1 + rng.IntN(100)
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &n, Before: before})
-		if len(res.Failed) > 0 {
-			t.Fatal(res.Failed[0])
-		}
-		backward = append(edgeIdentities(res.Edges), backward...)
-		if !res.HasPreviousPage {
-			break
-		}
-		if pages > 1000 || len(res.Edges) == 0 {
-			t.Fatal("backward walk does not end")
-		}
-		before = &res.Edges[0].Cursor
+	b, err := providertest.Walk(context.Background(), streams, o, nil, sizes, true)
+	if err != nil {
+		t.Fatalf("backward: %v", err)
 	}
-	return forward, backward
+	return providertest.Identities(f), providertest.Identities(b)
 }
 
 func TestEveryOrderIsNativeAndWalksBothWays(t *testing.T) {

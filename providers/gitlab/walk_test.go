@@ -9,6 +9,7 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/gitlab"
 	"github.com/forgegraph/forgegraph/providers/gitlab/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 var allOrders = []providers.Order{
@@ -22,57 +23,27 @@ var allOrders = []providers.Order{
 	{Sort: providers.SortFullName, Direction: providers.Desc},
 }
 
-func ids(edges []providers.Edge) []string {
-	out := make([]string, len(edges))
-	for i, e := range edges {
-		out[i] = e.Node.Identity()
+// walkForward pages the whole list with providers.List, cycling through the page sizes.
+func walkForward(t *testing.T, streams []providers.Stream, o providers.Order, sizes []int) []providers.Repository {
+	t.Helper()
+	rs, err := providertest.Walk(context.Background(), streams, o, nil, sizes, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]providers.Repository, len(rs))
+	for i, r := range rs {
+		out[i] = *r
 	}
 	return out
 }
 
-// walkForward pages the whole list with providers.List, cycling through the page sizes.
-func walkForward(t *testing.T, streams []providers.Stream, o providers.Order, sizes []int) []providers.Repository {
-	t.Helper()
-	var got []providers.Repository
-	var after *providers.Cursor
-	for k := 0; ; k++ {
-		n := sizes[k%len(sizes)]
-		res := providers.List(context.Background(), streams, o, providers.FetchDirect, providers.Window{First: &n, After: after})
-		if len(res.Failed) > 0 {
-			t.Fatal(res.Failed[0])
-		}
-		for _, e := range res.Edges {
-			got = append(got, *e.Node)
-		}
-		if !res.HasNextPage {
-			return got
-		}
-		if len(res.Edges) == 0 || k > 1000 {
-			t.Fatal("hasNextPage without progress")
-		}
-		after = &res.Edges[len(res.Edges)-1].Cursor
-	}
-}
-
 func walkBackward(t *testing.T, streams []providers.Stream, o providers.Order, sizes []int) []string {
 	t.Helper()
-	var got []string
-	var before *providers.Cursor
-	for k := 0; ; k++ {
-		n := sizes[k%len(sizes)]
-		res := providers.List(context.Background(), streams, o, providers.FetchDirect, providers.Window{Last: &n, Before: before})
-		if len(res.Failed) > 0 {
-			t.Fatal(res.Failed[0])
-		}
-		got = append(ids(res.Edges), got...)
-		if !res.HasPreviousPage {
-			return got
-		}
-		if len(res.Edges) == 0 || k > 1000 {
-			t.Fatal("hasPreviousPage without progress")
-		}
-		before = &res.Edges[0].Cursor
+	rs, err := providertest.Walk(context.Background(), streams, o, nil, sizes, true)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return providertest.Identities(rs)
 }
 
 func equal(t *testing.T, what string, got, want []string) {

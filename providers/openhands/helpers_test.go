@@ -15,6 +15,7 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/openhands"
 	"github.com/forgegraph/forgegraph/providers/openhands/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 const key = "sk-oh-test"
@@ -161,46 +162,20 @@ func identities(rs []providers.Repository) []string {
 	return out
 }
 
-func edgeIDs(edges []providers.Edge) []string {
-	out := make([]string, len(edges))
-	for i, e := range edges {
-		out[i] = e.Node.Identity()
-	}
-	return out
-}
-
 // walk reads the whole list forward and backward with random page sizes and returns both.
 func walk(t *testing.T, streams []providers.Stream, o providers.Order, seed uint64) (fwd, bwd []string) {
 	t.Helper()
-	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(seed, 99))
-	var after *providers.Cursor
-	for pages := 0; pages < 1000; pages++ {
-		n := 1 + rng.IntN(100)
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &n, After: after})
-		if len(res.Failed) > 0 {
-			t.Fatalf("forward: %v", res.Failed[0])
-		}
-		fwd = append(fwd, edgeIDs(res.Edges)...)
-		if !res.HasNextPage {
-			break
-		}
-		after = &res.Edges[len(res.Edges)-1].Cursor
+	sizes := providertest.RandomSizes(rng.IntN, 64)
+	f, err := providertest.Walk(context.Background(), streams, o, nil, sizes, false)
+	if err != nil {
+		t.Fatalf("forward: %v", err)
 	}
-	var before *providers.Cursor
-	for pages := 0; pages < 1000; pages++ {
-		n := 1 + rng.IntN(100)
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &n, Before: before})
-		if len(res.Failed) > 0 {
-			t.Fatalf("backward: %v", res.Failed[0])
-		}
-		bwd = append(edgeIDs(res.Edges), bwd...)
-		if !res.HasPreviousPage {
-			break
-		}
-		before = &res.Edges[0].Cursor
+	b, err := providertest.Walk(context.Background(), streams, o, nil, sizes, true)
+	if err != nil {
+		t.Fatalf("backward: %v", err)
 	}
-	return fwd, bwd
+	return providertest.Identities(f), providertest.Identities(b)
 }
 
 func sameOrder(t *testing.T, what string, got, want []string) {
