@@ -4,11 +4,15 @@ package config
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // SourceNames are the sources PROVIDERS may name, in the order they are built.
@@ -57,6 +61,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
 	LogLevel string
+	// RedisURL is the Redis through which replicas share upstream pages, whole lists, rate-limit state
+	// and persisted queries (REDIS_URL); "" keeps them in memory. It may hold a password: never log it.
+	RedisURL string
 }
 
 func splitList(s string) []string {
@@ -143,6 +150,15 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
 		return c, fmt.Errorf("LOG_LEVEL=%q: use debug, info, warn or error", c.LogLevel)
+	}
+	if c.RedisURL = strings.TrimSpace(getenv("REDIS_URL")); c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err // url.Error repeats the URL, password included
+			}
+			return c, fmt.Errorf("REDIS_URL is not a valid Redis URL (%v): use redis://[user:password@]host:6379/0, or rediss:// for TLS", err)
+		}
 	}
 	c.Addr = ":" + port
 	if anyToken && len(c.GatewayKeys) == 0 {

@@ -23,6 +23,7 @@ type Metrics struct {
 	operations   *prometheus.CounterVec
 	gqlErrors    *prometheus.CounterVec
 	httpTime     *prometheus.HistogramVec
+	redisErrors  *prometheus.CounterVec
 }
 
 // New returns metrics registered on a fresh registry (with the Go and process collectors).
@@ -51,8 +52,12 @@ func New() *Metrics {
 			Help:    "Duration of HTTP requests by route and status.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 		}, []string{"route", "status"}),
+		redisErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "forgegraph_redis_errors_total",
+			Help: "Failed Redis operations (get, set, lock, unlock), values that could not be stored (encode) or read back (decode); each is answered without the shared cache.",
+		}, []string{"op"}),
 	}
-	m.Registry.MustRegister(m.upstream, m.upstreamTime, m.operations, m.gqlErrors, m.httpTime,
+	m.Registry.MustRegister(m.upstream, m.upstreamTime, m.operations, m.gqlErrors, m.httpTime, m.redisErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -64,6 +69,15 @@ func (m *Metrics) Upstream(source string, status int, d time.Duration) {
 	}
 	m.upstream.WithLabelValues(source, strconv.Itoa(status)).Inc()
 	m.upstreamTime.WithLabelValues(source).Observe(d.Seconds())
+}
+
+// RedisError records one failed Redis operation; with an error argument ignored it fits
+// cache.Observer.
+func (m *Metrics) RedisError(op string) {
+	if m == nil {
+		return
+	}
+	m.redisErrors.WithLabelValues(op).Inc()
 }
 
 // CacheStats exposes a cache's hit and miss counts (read when scraped) as

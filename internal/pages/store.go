@@ -59,12 +59,18 @@ func New(c cache.Cache[Entry], fresh, keep time.Duration) *Store {
 
 func key(s providers.Stream, i int) string { return s.ID() + "#" + strconv.Itoa(i) }
 
+// withSecret marks ctx with the credential s is read with: pages are a user's data, and a cache that
+// leaves the process seals them with it.
+func withSecret(ctx context.Context, s providers.Stream) context.Context {
+	return cache.WithSecret(ctx, providers.CredentialsFrom(ctx).Token(s.Source()))
+}
+
 // Fresh returns page i of s when the cache holds a fresh copy.
 func (st *Store) Fresh(ctx context.Context, s providers.Stream, i int) (providers.Page, bool) {
 	if _, ok := s.(Uncached); ok {
 		return providers.Page{}, false
 	}
-	e, ok := st.cache.Get(ctx, key(s, i))
+	e, ok := st.cache.Get(withSecret(ctx, s), key(s, i))
 	if ok && st.now().Before(e.FreshUntil) {
 		st.hits.Add(1)
 		return e.Page, true
@@ -82,8 +88,7 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		return p, nil
 	}
 	k := key(s, i)
-	// Pages are a user's data: a cache that leaves the process seals them with the credential.
-	ctx = cache.WithSecret(ctx, providers.CredentialsFrom(ctx).Token(s.Source()))
+	ctx = withSecret(ctx, s)
 	return st.flight.do(ctx, k, func(ctx context.Context) (providers.Page, error) {
 		if p, ok := st.awaitPeer(ctx, k); ok {
 			return p, nil

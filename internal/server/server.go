@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -49,10 +50,18 @@ type Deps struct {
 	Metrics *metrics.Metrics
 	// Limits is the forge clients' rate-limit state, reported by Viewer.rateLimit; nil: unknown.
 	Limits cache.Cache[rest.Rate]
+	// APQ stores automatic persisted queries (shared by replicas through Redis); nil: in memory.
+	APQ graphql.Cache[string]
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
-func GraphQL(r *graph.Resolver, m *metrics.Metrics) *handler.Server {
+func GraphQL(r *graph.Resolver, m *metrics.Metrics) *handler.Server { return graphQL(r, m, nil) }
+
+// graphQL is GraphQL with persisted queries in apq (nil: an in-memory LRU).
+func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *handler.Server {
+	if apq == nil {
+		apq = lru.New[string](1000)
+	}
 	cfg := graph.Config{Resolvers: r}
 	cfg.Complexity.Viewer.Repositories = func(child int, _ *providers.Provider, _ *providers.Sort, _ *providers.Direction, first *int, _ *string, last *int, _ *string) int {
 		n := providers.DefaultPageSize
@@ -71,7 +80,7 @@ func GraphQL(r *graph.Resolver, m *metrics.Metrics) *handler.Server {
 	srv.AddTransport(gqlhttp.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	srv.Use(DepthLimit{Max: MaxDepth})
 	srv.Use(metrics.GraphQL{M: m})
@@ -84,7 +93,7 @@ func GraphQL(r *graph.Resolver, m *metrics.Metrics) *handler.Server {
 // New returns the whole HTTP handler.
 func New(d Deps) http.Handler {
 	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits}
-	var gql http.Handler = GraphQL(r, d.Metrics)
+	var gql http.Handler = graphQL(r, d.Metrics, d.APQ)
 	gql = loaders.Middleware(d.Pages, gql)
 	gql = credentials(d.Tokens, gql)
 	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
