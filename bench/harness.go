@@ -1,0 +1,577 @@
+// Package bench holds forgegraph's performance harness: generated repositories, the four forge fakes
+// (optionally behind injected latency), the server wired as server.go wires it, and helpers that
+// send GraphQL queries and walk whole lists. The benchmarks in this package and the commands under
+// bench/cmd use it; bench/run.sh runs them all. Nothing here is part of CI: the benchmarks only run
+// with -bench, and the one Test is a quick self-check of the harness.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/metrics"
+	"github.com/forgegraph/forgegraph/internal/pages"
+	"github.com/forgegraph/forgegraph/internal/requestid"
+	"github.com/forgegraph/forgegraph/internal/server"
+	"github.com/forgegraph/forgegraph/internal/sources"
+	"github.com/forgegraph/forgegraph/providers"
+	bitbucketfake "github.com/forgegraph/forgegraph/providers/bitbucket/fake"
+	codeartsfake "github.com/forgegraph/forgegraph/providers/codearts/fake"
+	"github.com/forgegraph/forgegraph/providers/demo"
+	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
+	gitlabfake "github.com/forgegraph/forgegraph/providers/gitlab/fake"
+	"github.com/forgegraph/forgegraph/providers/rest"
+)
+
+// Token is the token every fake accepts.
+const Token = "bench-token"
+
+// Sources are the four forge sources the benchmarks use, in server.go's build order.
+var Sources = []string{"github", "gitlab", "bitbucket", "codearts"}
+
+// ProviderOf maps a source name to its forge.
+var ProviderOf = map[string]providers.Provider{
+	"github": providers.GitHub, "gitlab": providers.GitLab,
+	"bitbucket": providers.Bitbucket, "codearts": providers.CodeArts,
+}
+
+// DemoCounts are the demo's sizes (providers/demo): 120, 60, 45 and 35 repositories.
+var DemoCounts = map[string]int{"github": 120, "gitlab": 60, "bitbucket": 45, "codearts": 35}
+
+// Uniform returns n repositories for every source.
+func Uniform(n int) map[string]int {
+	return map[string]int{"github": n, "gitlab": n, "bitbucket": n, "codearts": n}
+}
+
+// Repos returns n generated repositories of provider p, the same on every call: the demo's
+// repositories (providers/demo) as templates, each copy renamed with a number and given its own id
+// and dates, so every fake sees the owners and id formats it expects.
+func Repos(p providers.Provider, n int) []providers.Repository {
+	if n == demoCount(p) {
+		return demo.Repositories(p)
+	}
+	tmpl := demo.Repositories(p)
+	seed := uint64(0)
+	for _, c := range p {
+		seed = seed*31 + uint64(c)
+	}
+	rng := rand.New(rand.NewPCG(seed, uint64(n)))
+	out := make([]providers.Repository, n)
+	for i := range out {
+		t := tmpl[i%len(tmpl)]
+		r := t
+		r.Name = fmt.Sprintf("%s-%05d", t.Name, i)
+		r.NameWithOwner = t.Owner + "/" + r.Name
+		r.ForgeID = fmt.Sprint(1_000_000 + i)
+		if p == providers.Bitbucket {
+			r.ForgeID = fmt.Sprintf("{%08x-0000-4000-a000-%012x}", rng.Uint32(), i)
+		}
+		if t.URL != nil {
+			r.URL = ptr(strings.Replace(*t.URL, t.NameWithOwner, r.NameWithOwner, 1))
+		}
+		if t.SSHURL != nil {
+			r.SSHURL = ptr(strings.Replace(*t.SSHURL, t.NameWithOwner, r.NameWithOwner, 1))
+		}
+		if t.CloneURL != nil {
+			r.CloneURL = ptr(strings.Replace(*t.CloneURL, t.NameWithOwner, r.NameWithOwner, 1))
+		}
+		created := demo.Now.Add(-time.Duration(30*24*3600+rng.IntN(6*365*24*3600)) * time.Second)
+		updated := created.Add(time.Duration(rng.Int64N(int64(demo.Now.Sub(created)))))
+		pushed := updated.Add(-time.Duration(rng.IntN(72*3600)) * time.Second)
+		if pushed.Before(created) {
+			pushed = created
+		}
+		r.CreatedAt = ptr(created.UTC().Truncate(time.Second))
+		r.UpdatedAt = ptr(updated.UTC().Truncate(time.Second))
+		r.PushedAt = ptr(pushed.UTC().Truncate(time.Second))
+		out[i] = r
+	}
+	return out
+}
+
+func demoCount(p providers.Provider) int {
+	for s, q := range ProviderOf {
+		if q == p {
+			return DemoCounts[s]
+		}
+	}
+	return -1
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Fakes are the four fake forges and the repositories they serve.
+type Fakes struct {
+	GitHub    *githubfake.Server
+	GitLab    *gitlabfake.Server
+	Bitbucket *bitbucketfake.Server
+	CodeArts  *codeartsfake.Server
+	// Repos are the repositories each source serves, by source name.
+	Repos map[string][]providers.Repository
+	memo  map[string]*Memo
+}
+
+// NewFakes builds the fakes with counts[source] generated repositories each (missing: none).
+func NewFakes(counts map[string]int) *Fakes {
+	f := &Fakes{Repos: map[string][]providers.Repository{}}
+	for _, s := range Sources {
+		f.Repos[s] = Repos(ProviderOf[s], counts[s])
+	}
+	f.GitHub = githubfake.New(Token, f.Repos["github"])
+	f.GitHub.SetRateLimit(0) // no quota: benchmarks repeat far more than an hour's worth
+	f.GitLab = gitlabfake.New(Token, f.Repos["gitlab"])
+	f.Bitbucket = bitbucketfake.New(Token, f.Repos["bitbucket"])
+	f.CodeArts = codeartsfake.New(Token, f.Repos["codearts"])
+	return f
+}
+
+// Memoize puts a Memo in front of every fake from now on (Handler, Loopback, InProcess, Requests):
+// the fakes sort their whole list on every request, which dominates long walks of large lists;
+// memoized, a walk's time is the server's.
+func (f *Fakes) Memoize() {
+	f.memo = map[string]*Memo{}
+	for _, s := range Sources {
+		f.memo[s] = &Memo{h: f.fake(s)}
+	}
+}
+
+// Handler returns the fake of source s (behind its Memo after Memoize).
+func (f *Fakes) Handler(s string) http.Handler {
+	if m, ok := f.memo[s]; ok {
+		return m
+	}
+	return f.fake(s)
+}
+
+func (f *Fakes) fake(s string) http.Handler {
+	switch s {
+	case "github":
+		return f.GitHub
+	case "gitlab":
+		return f.GitLab
+	case "bitbucket":
+		return f.Bitbucket
+	case "codearts":
+		return f.CodeArts
+	}
+	panic("bench: unknown source " + s)
+}
+
+// Requests returns how many requests each fake (or its Memo) has served, by source name.
+func (f *Fakes) Requests() map[string]int64 {
+	if f.memo != nil {
+		out := map[string]int64{}
+		for s, m := range f.memo {
+			out[s] = m.Requests()
+		}
+		return out
+	}
+	return map[string]int64{
+		"github": f.GitHub.Requests(), "gitlab": f.GitLab.Requests(),
+		"bitbucket": f.Bitbucket.Requests(), "codearts": f.CodeArts.Requests(),
+	}
+}
+
+// MinRequests is the fewest upstream requests a whole walk of every source can make: each upstream
+// page of 100 once, per stream (Bitbucket: per workspace), plus Bitbucket's workspace listing.
+func (f *Fakes) MinRequests() map[string]int64 {
+	pagesOf := func(n int) int64 { return int64((n + providers.PageSize - 1) / providers.PageSize) }
+	out := map[string]int64{}
+	for _, s := range Sources {
+		repos := f.Repos[s]
+		if s != "bitbucket" {
+			out[s] = pagesOf(len(repos))
+			continue
+		}
+		per := map[string]int{}
+		for _, r := range repos {
+			ws, _, _ := strings.Cut(r.NameWithOwner, "/")
+			per[ws]++
+		}
+		n := pagesOf(len(per)) // GET /user/workspaces
+		if len(per) == 0 {
+			n = 1
+		}
+		for _, c := range per {
+			n += pagesOf(c)
+		}
+		out[s] = n
+	}
+	return out
+}
+
+// Memo answers a request it has seen before (same method, URI, credential and If-None-Match) with
+// the recorded answer instead of asking the fake again. It counts every request.
+type Memo struct {
+	h        http.Handler
+	requests atomic.Int64
+	mu       sync.Mutex
+	answers  map[string]*httptest.ResponseRecorder
+}
+
+// Requests returns how many requests the Memo has answered.
+func (m *Memo) Requests() int64 { return m.requests.Load() }
+
+// ServeHTTP implements http.Handler.
+func (m *Memo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m.requests.Add(1)
+	key := r.Method + " " + r.Host + r.URL.RequestURI() + "\x00" + r.Header.Get("Authorization") + "\x00" +
+		r.Header.Get("Private-Token") + "\x00" + r.Header.Get("X-Auth-Token") + "\x00" + r.Header.Get("If-None-Match")
+	m.mu.Lock()
+	rec, ok := m.answers[key]
+	m.mu.Unlock()
+	if !ok {
+		rec = httptest.NewRecorder()
+		m.h.ServeHTTP(rec, r)
+		m.mu.Lock()
+		if m.answers == nil {
+			m.answers = map[string]*httptest.ResponseRecorder{}
+		}
+		m.answers[key] = rec
+		m.mu.Unlock()
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// Delay wraps h so that every request waits d before it is served (or until the client leaves).
+func Delay(h http.Handler, d time.Duration) http.Handler {
+	if d <= 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Loopback serves every fake on its own loopback httptest server, each request delayed by latency.
+// It returns the base URL of each source and a function that closes the servers.
+func (f *Fakes) Loopback(latency time.Duration) (map[string]string, func()) {
+	urls := map[string]string{}
+	var srvs []*httptest.Server
+	for _, s := range Sources {
+		srv := httptest.NewServer(Delay(f.Handler(s), latency))
+		srvs = append(srvs, srv)
+		urls[s] = srv.URL
+	}
+	return urls, func() {
+		for _, s := range srvs {
+			s.Close()
+		}
+	}
+}
+
+// InProcess returns base URLs and a client that reach the fakes in process (no socket), like the
+// demo's RoundTripper, each request delayed by latency.
+func (f *Fakes) InProcess(latency time.Duration) (map[string]string, *http.Client) {
+	hosts := map[string]http.Handler{}
+	urls := map[string]string{}
+	for _, s := range Sources {
+		host := s + ".bench.invalid"
+		hosts[host] = Delay(f.Handler(s), latency)
+		urls[s] = "http://" + host
+	}
+	return urls, &http.Client{Transport: roundTripper(hosts)}
+}
+
+type roundTripper map[string]http.Handler
+
+func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	h, ok := rt[req.URL.Host]
+	if !ok {
+		return nil, fmt.Errorf("bench: no fake at %s", req.URL.Host)
+	}
+	r := req.Clone(req.Context())
+	r.RequestURI = req.URL.RequestURI()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	resp := rec.Result()
+	resp.Request = req
+	return resp, nil
+}
+
+// Environ returns the environment that configures forgegraph for the named sources (all four when
+// none is named) at urls with the fakes' token, as an operator would set it.
+func Environ(urls map[string]string, only ...string) map[string]string {
+	if len(only) == 0 {
+		only = Sources
+	}
+	env := map[string]string{"PROVIDERS": strings.Join(only, ","), "CURSOR_SECRET": "bench-cursor-secret"}
+	for _, s := range only {
+		up := strings.ToUpper(s)
+		env[up+"_TOKEN"] = Token
+		env[up+"_API_URL"] = urls[s]
+	}
+	return env
+}
+
+// DefaultCachePages is the page store's size in server.go.
+const DefaultCachePages = 4096
+
+// Server is forgegraph wired as server.go's run wires it.
+type Server struct {
+	Config  config.Config
+	Handler http.Handler
+	Pages   *pages.Store
+	Built   sources.Built
+}
+
+// NewServer wires forgegraph from env as server.go's run does without REDIS_URL (caches in memory): configuration, sources over client (nil:
+// a clone of http.DefaultTransport with 32 idle connections per host, as server.go builds), the
+// Local for local sorts, metrics, the rate-limit state, a page store of cachePages entries (0: server.go's 4096) and the handler.
+// logOut receives the access log (nil: discarded, but still formatted).
+func NewServer(env map[string]string, client *http.Client, cachePages int, logOut io.Writer) (*Server, error) {
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		return nil, err
+	}
+	if logOut == nil {
+		logOut = io.Discard
+	}
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	log := slog.New(requestid.LogHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level})})
+	if client == nil {
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = 32
+		client = &http.Client{Transport: transport}
+	}
+	if cachePages <= 0 {
+		cachePages = DefaultCachePages
+	}
+	m := metrics.New()
+	lists := cache.NewMemory[[]providers.Repository](1024)
+	limits := cache.NewMemory[rest.Rate](10000)
+	local := providers.NewLocal(lists, cfg.MaxRepositories, cfg.CacheTTL)
+	up := rest.Options{Retries: rest.MaxRetries, Limits: limits, Observe: m.Upstream}
+	built, err := sources.Build(cfg, client, local, up)
+	if err != nil {
+		return nil, err
+	}
+	pageCache := cache.NewMemory[pages.Entry](cachePages)
+	store := pages.New(pageCache, cfg.CacheTTL, 0)
+	m.CacheStats("pages", pageCache.Stats)
+	m.CacheStats("lists", lists.Stats)
+	h := server.New(server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
+		Logger: log, Metrics: m, Limits: limits})
+	return &Server{Config: cfg, Handler: h, Pages: store, Built: built}, nil
+}
+
+// FirstPageQuery is the merged first page the benchmarks measure: 20 repositories with the fields
+// a repository picker shows, their cursors and the page info. bench/run.sh sends the same body
+// (TestRunScriptQuery checks it).
+const FirstPageQuery = `query { viewer { repositories(first: 20) { edges { cursor node { id provider nameWithOwner description url isPrivate stargazerCount primaryLanguage pushedAt } } pageInfo { hasNextPage endCursor } } } }`
+
+// FirstPageBody is FirstPageQuery as a POST body.
+var FirstPageBody = mustJSON(map[string]any{"query": FirstPageQuery})
+
+// WalkQuery pages through a list; totalCount is selected only when $count is true.
+const WalkQuery = `query($p: Provider, $s: RepositorySort, $d: OrderDirection, $first: Int, $after: String, $count: Boolean!) {
+  viewer { repositories(provider: $p, sort: $s, direction: $d, first: $first, after: $after) {
+    totalCount @include(if: $count)
+    nodes { provider nameWithOwner }
+    pageInfo { hasNextPage endCursor } } } }`
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Poster sends one GraphQL POST body and returns the response body.
+type Poster func(ctx context.Context, body []byte) ([]byte, error)
+
+// HandlerPoster posts to h in process, as a client would over HTTP.
+func HandlerPoster(h http.Handler) Poster {
+	return func(ctx context.Context, body []byte) ([]byte, error) {
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			return nil, fmt.Errorf("HTTP %d: %s", rec.Code, rec.Body.String())
+		}
+		return rec.Body.Bytes(), nil
+	}
+}
+
+// URLPoster posts to base+"/graphql" with client.
+func URLPoster(client *http.Client, base string) Poster {
+	return func(ctx context.Context, body []byte) ([]byte, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, b)
+		}
+		return b, nil
+	}
+}
+
+type gqlErrors []struct {
+	Message string `json:"message"`
+}
+
+// CheckFirstPage verifies a FirstPageQuery answer: no errors and want edges.
+func CheckFirstPage(body []byte, want int) error {
+	var resp struct {
+		Data struct {
+			Viewer struct {
+				Repositories struct {
+					Edges []json.RawMessage `json:"edges"`
+				} `json:"repositories"`
+			} `json:"viewer"`
+		} `json:"data"`
+		Errors gqlErrors `json:"errors"`
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return fmt.Errorf("decode %q: %w", body, err)
+	}
+	if len(resp.Errors) > 0 {
+		return fmt.Errorf("GraphQL errors: %v", resp.Errors)
+	}
+	if n := len(resp.Data.Viewer.Repositories.Edges); n != want {
+		return fmt.Errorf("%d edges, want %d", n, want)
+	}
+	return nil
+}
+
+// WalkOptions say how to walk a list.
+type WalkOptions struct {
+	// First is the page size (1-100).
+	First int
+	// Sort and Direction are the order; "" is the server's default.
+	Sort, Direction string
+	// Count selects totalCount on every page.
+	Count bool
+	// MaxPages bounds the walk.
+	MaxPages int
+}
+
+// WalkResult is what a walk saw.
+type WalkResult struct {
+	Pages int
+	// Keys are provider/nameWithOwner of every repository in the order the walk returned them.
+	Keys []string
+	// TotalCount is the last page's totalCount (-1 when not selected).
+	TotalCount int
+}
+
+// Walk pages forward through the whole merged list with post and returns what it saw. It fails on
+// any GraphQL error and when the walk does not end within MaxPages.
+func Walk(ctx context.Context, post Poster, o WalkOptions) (WalkResult, error) {
+	res := WalkResult{TotalCount: -1}
+	if o.MaxPages <= 0 {
+		o.MaxPages = 100_000
+	}
+	var after *string
+	for res.Pages < o.MaxPages {
+		vars := map[string]any{"first": o.First, "after": after, "count": o.Count}
+		if o.Sort != "" {
+			vars["s"] = o.Sort
+		}
+		if o.Direction != "" {
+			vars["d"] = o.Direction
+		}
+		b, err := post(ctx, mustJSON(map[string]any{"query": WalkQuery, "variables": vars}))
+		if err != nil {
+			return res, err
+		}
+		var resp struct {
+			Data struct {
+				Viewer struct {
+					Repositories struct {
+						TotalCount *int `json:"totalCount"`
+						Nodes      []struct {
+							Provider      string `json:"provider"`
+							NameWithOwner string `json:"nameWithOwner"`
+						} `json:"nodes"`
+						PageInfo struct {
+							HasNextPage bool    `json:"hasNextPage"`
+							EndCursor   *string `json:"endCursor"`
+						} `json:"pageInfo"`
+					} `json:"repositories"`
+				} `json:"viewer"`
+			} `json:"data"`
+			Errors gqlErrors `json:"errors"`
+		}
+		if err := json.Unmarshal(b, &resp); err != nil {
+			return res, fmt.Errorf("page %d: decode: %w", res.Pages, err)
+		}
+		if len(resp.Errors) > 0 {
+			return res, fmt.Errorf("page %d: GraphQL errors: %v", res.Pages, resp.Errors)
+		}
+		res.Pages++
+		c := resp.Data.Viewer.Repositories
+		for _, n := range c.Nodes {
+			res.Keys = append(res.Keys, n.Provider+"/"+n.NameWithOwner)
+		}
+		if c.TotalCount != nil {
+			res.TotalCount = *c.TotalCount
+		}
+		if !c.PageInfo.HasNextPage {
+			return res, nil
+		}
+		after = c.PageInfo.EndCursor
+	}
+	return res, fmt.Errorf("walk did not end within %d pages", o.MaxPages)
+}
+
+// CheckWalk verifies that a walk returned every repository of f exactly once.
+func CheckWalk(f *Fakes, keys []string) error {
+	var want []string
+	for _, s := range Sources {
+		for _, r := range f.Repos[s] {
+			want = append(want, string(ProviderOf[s])+"/"+r.NameWithOwner)
+		}
+	}
+	got := append([]string(nil), keys...)
+	sort.Strings(got)
+	sort.Strings(want)
+	if len(got) != len(want) {
+		return fmt.Errorf("walk returned %d repositories, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			return fmt.Errorf("walk returned %q where %q was expected (sorted position %d)", got[i], want[i], i)
+		}
+	}
+	return nil
+}
