@@ -110,7 +110,9 @@ func (r *Resolver) plans(ctx context.Context, filter *providers.Provider, o prov
 }
 
 // streams asks every planned source for its streams in parallel; failures come back one per source.
-func streams(ctx context.Context, plans []plan) ([]providers.Stream, []*providers.Error) {
+// ready, when not nil, is called with each stream as soon as its source returned it (to start reading
+// it while slower sources still answer).
+func streams(ctx context.Context, plans []plan, ready func(providers.Stream)) ([]providers.Stream, []*providers.Error) {
 	per := make([][]providers.Stream, len(plans))
 	errs := make([]*providers.Error, len(plans))
 	var wg sync.WaitGroup
@@ -120,6 +122,11 @@ func streams(ctx context.Context, plans []plan) ([]providers.Stream, []*provider
 			defer wg.Done()
 			st, err := p.source.Streams(ctx, p.query)
 			per[i], errs[i] = st, providers.AsError(err, p.source.Name())
+			if ready != nil {
+				for _, s := range st {
+					ready(s)
+				}
+			}
 		}()
 	}
 	wg.Wait()
@@ -151,8 +158,14 @@ func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.Reposit
 	if err != nil {
 		return nil, err
 	}
-	sts, failed := streams(ctx, r.plans(ctx, a.Provider, o))
 	fetch := loaders.For(ctx, r.Pages).Fetch
+	var prefetch func(providers.Stream)
+	if w.After == nil && w.Before == nil && w.Last == nil {
+		// A first page starts at position 0 of every stream: read it as soon as the stream is known,
+		// so a source whose streams take a round trip (Bitbucket's workspaces) delays no other.
+		prefetch = func(st providers.Stream) { go func() { _, _ = fetch(ctx, st, 0) }() }
+	}
+	sts, failed := streams(ctx, r.plans(ctx, a.Provider, o), prefetch)
 	res := providers.List(ctx, sts, o, fetch, w)
 	for _, e := range append(failed, res.Failed...) {
 		graphql.AddError(ctx, e)

@@ -52,7 +52,17 @@ func (r *reader) at(ctx context.Context, pos int) (*Repository, error) {
 	if pos < 0 {
 		return nil, nil
 	}
-	p, err := r.page(ctx, pos/PageSize)
+	i := pos / PageSize
+	// A page the list does not have is not asked for: the page before it said it was the last.
+	if i > 0 {
+		r.mu.Lock()
+		prev, ok := r.pages[i-1]
+		r.mu.Unlock()
+		if ok && !prev.More {
+			return nil, nil
+		}
+	}
+	p, err := r.page(ctx, i)
 	if err != nil {
 		return nil, err
 	}

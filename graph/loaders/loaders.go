@@ -55,8 +55,13 @@ func (l *Loaders) batch(ctx context.Context, keys []pageKey) []*dataloader.Resul
 	return out
 }
 
-// Fetch is a providers.Fetcher: page i of s, once per request, fresh pages straight from the store.
+// Fetch is a providers.Fetcher: page i of s, once per request; fresh pages come straight from the
+// store and pages of lists held in memory (local sorts) straight from the stream, without waiting
+// for a batch.
 func (l *Loaders) Fetch(ctx context.Context, s providers.Stream, i int) (providers.Page, error) {
+	if _, ok := s.(pages.Uncached); ok {
+		return s.FetchPage(ctx, i, "")
+	}
 	if p, ok := l.store.Fresh(ctx, s, i); ok {
 		return p, nil
 	}

@@ -57,6 +57,9 @@ type Config struct {
 	MaxRepositories int
 	// CacheTTL is how long upstream pages and whole lists are fresh (CACHE_TTL).
 	CacheTTL time.Duration
+	// ResponseCacheTTL is how long an identical request is answered from the previous answer
+	// (RESPONSE_CACHE_TTL, default 1s; 0 disables it).
+	ResponseCacheTTL time.Duration
 	// MaxBodyBytes bounds a request body (MAX_BODY_BYTES).
 	MaxBodyBytes int64
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
@@ -126,6 +129,11 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.CacheTTL, err = duration(getenv, "CACHE_TTL", 60*time.Second); err != nil {
+		return c, err
+	}
+	if v := getenv("RESPONSE_CACHE_TTL"); v == "0" {
+		c.ResponseCacheTTL = 0
+	} else if c.ResponseCacheTTL, err = duration(getenv, "RESPONSE_CACHE_TTL", time.Second); err != nil {
 		return c, err
 	}
 	if c.MaxRepositories, err = integer(getenv, "MAX_REPOSITORIES_PER_SOURCE", 10000); err != nil {

@@ -72,7 +72,8 @@ func newStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ := config.Load(func(string) string { return "" })
+	// No response micro-cache: every query must reach the forges.
+	cfg, _ := config.Load(func(k string) string { return map[string]string{"RESPONSE_CACHE_TTL": "0"}[k] })
 	h := server.New(server.Deps{Config: cfg, Sources: []providers.Source{gh, gl},
 		Tokens: map[string]string{"github": "gh-token", "gitlab": "gl-token"},
 		Pages:  pages.New(cache.NewMemory[pages.Entry](1000), time.Nanosecond, 0), // no caching: every query asks

@@ -94,14 +94,19 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 func New(d Deps) http.Handler {
 	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits}
 	var gql http.Handler = graphQL(r, d.Metrics, d.APQ)
-	gql = loaders.Middleware(d.Pages, gql)
-	gql = credentials(d.Tokens, gql)
-	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
-	gql = gateway(d.Config.GatewayKeys, gql)
 	credentialHeaders := []string{"Authorization"}
 	for _, h := range TokenHeaders {
 		credentialHeaders = append(credentialHeaders, h)
 	}
+	gql = loaders.Middleware(d.Pages, gql)
+	gql = credentials(d.Tokens, gql)
+	if ttl := d.Config.ResponseCacheTTL; ttl > 0 {
+		responses := cache.NewMemory[CachedResponse](4096)
+		d.Metrics.CacheStats("responses", responses.Stats)
+		gql = microcache(responses, ttl, credentialHeaders, gql)
+	}
+	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
+	gql = gateway(d.Config.GatewayKeys, gql)
 	gql = gqlhttp.Middleware(gql, credentialHeaders...)
 
 	mux := http.NewServeMux()

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/forgegraph/forgegraph/internal/cache"
+)
+
+// maxCachedResponse bounds the size of an answer the micro-cache keeps.
+const maxCachedResponse = 256 << 10
+
+// CachedResponse is a whole /graphql answer kept by the micro-cache.
+type CachedResponse struct {
+	ContentType string
+	Body        []byte
+}
+
+// microcache serves an identical request (same method, URL, body, Accept and credential headers)
+// from the answer given to it less than ttl ago. Only clean answers are kept: status 200, no
+// "errors", no rateLimit (which changes with every forge answer). The answer's data is at most ttl
+// older than the pages it came from, which are themselves cached for CACHE_TTL; the key holds a
+// hash of the credential headers, so no answer reaches another credential. A replayed answer carries
+// the header X-Cache: hit. ttl 0 disables it.
+func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHeaders []string, next http.Handler) http.Handler {
+	if ttl <= 0 || c == nil {
+		return next
+	}
+	headers := append([]string(nil), credentialHeaders...)
+	sort.Strings(headers)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodPost) || r.Header.Get("Content-Encoding") != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			// Over the body limit, or the client went away: let the handler answer that.
+			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
+			next.ServeHTTP(w, r)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		h := sha256.New()
+		for _, part := range []string{r.Method, r.URL.RawQuery, r.Header.Get("Accept"), r.Header.Get("Content-Type")} {
+			h.Write([]byte(part))
+			h.Write([]byte{0})
+		}
+		for _, k := range headers {
+			h.Write([]byte(r.Header.Get(k)))
+			h.Write([]byte{0})
+		}
+		h.Write(body)
+		key := string(h.Sum(nil))
+		ctx := r.Context()
+		if hit, ok := c.Get(ctx, key); ok {
+			w.Header().Set("X-Cache", "hit")
+			w.Header().Set("Content-Type", hit.ContentType)
+			w.Header().Set("Content-Length", strconv.Itoa(len(hit.Body)))
+			_, _ = w.Write(hit.Body)
+			return
+		}
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		if rec.status == http.StatusOK && !rec.overflow && cacheable(rec.buf.Bytes()) {
+			c.Set(context.WithoutCancel(ctx), key, CachedResponse{ContentType: w.Header().Get("Content-Type"), Body: bytes.Clone(rec.buf.Bytes())}, ttl)
+		}
+	})
+}
+
+// cacheable reports whether an answer may be replayed: no errors, nothing that changes by itself.
+func cacheable(body []byte) bool {
+	return len(body) > 0 && !bytes.Contains(body, []byte(`"errors"`)) && !bytes.Contains(body, []byte(`"rateLimit"`))
+}
+
+// recorder passes an answer through and keeps a copy of it (up to maxCachedResponse).
+type recorder struct {
+	http.ResponseWriter
+	status   int
+	buf      bytes.Buffer
+	overflow bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if !r.overflow {
+		if r.buf.Len()+len(p) > maxCachedResponse {
+			r.overflow = true
+			r.buf.Reset()
+		} else {
+			r.buf.Write(p)
+		}
+	}
+	return r.ResponseWriter.Write(p)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -1,0 +1,61 @@
+package server_test
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+func TestMicrocache(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	src := newCountingSource(repos(rng, providers.GitHub, "octo", 30))
+	ts := newServer(t, map[string]string{"RESPONSE_CACHE_TTL": "300ms", "CACHE_TTL": "1ns"}, src)
+	q := `{ viewer { repositories(first: 5) { totalCount nodes { nameWithOwner } } } }`
+	post(t, ts, q, nil)
+	n := src.fetches.Load()
+	if r := post(t, ts, q, nil); len(r.Errors) != 0 || src.fetches.Load() != n {
+		t.Fatalf("identical request within the ttl reached the source: %d -> %d", n, src.fetches.Load())
+	}
+	// Another credential header is another answer.
+	post(t, ts, q, nil, "X-GitHub-Token", "someone-else")
+	if src.fetches.Load() == n {
+		t.Fatal("a request with another credential was answered from the cache")
+	}
+	// A replay says so; after the ttl the query runs again.
+	hit := func() string {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/graphql?query="+url.QueryEscape(q), nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.Header.Get("X-Cache")
+	}
+	if first, second := hit(), hit(); first != "" || second != "hit" {
+		t.Fatalf("X-Cache %q then %q, want \"\" then hit", first, second)
+	}
+	time.Sleep(350 * time.Millisecond)
+	if h := hit(); h != "" {
+		t.Fatal("answer outlived the ttl")
+	}
+	// Answers with errors, and rateLimit, are never replayed.
+	src.Fail = providers.Errorf(providers.KindUnavailable, "github", "down")
+	bad := `{ viewer { repositories(first: 6) { totalCount } } }`
+	// (another credential, so the page store holds nothing for it either)
+	post(t, ts, bad, nil, "X-GitHub-Token", "third")
+	n = src.fetches.Load()
+	post(t, ts, bad, nil, "X-GitHub-Token", "third")
+	if src.fetches.Load() == n {
+		t.Fatal("an answer with errors was replayed")
+	}
+	src.Fail = nil
+	resp, err := http.Get(ts.URL + "/graphql?query=" + "%7B%20viewer%20%7B%20rateLimit%20%7B%20known%20%7D%20%7D%20%7D")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("rateLimit GET: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
