@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -45,6 +46,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	if err != nil {
 		return err
 	}
+	tuneGC(getenv, cfg.CacheMaxBytes)
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	log := slog.New(requestid.LogHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level})})
@@ -137,8 +139,8 @@ const (
 // through Redis; a Redis that is down at start (or later) only means answering from the forges.
 func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slog.Logger) (sharedCaches, func(), error) {
 	if cfg.RedisURL == "" {
-		pageCache := cache.NewMemory[pages.Entry](4096)
-		lists := cache.NewMemory[[]providers.Repository](1024)
+		pageCache := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, pages.EntrySize)
+		lists := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, providers.SizeOf)
 		log.Info("caches are in memory (REDIS_URL is not set): replicas do not share pages, lists, rate-limit state or persisted queries")
 		return sharedCaches{pages: pageCache, lists: lists, limits: cache.NewMemory[rest.Rate](10000),
 			pageStats: pageCache.Stats, listStats: lists.Stats}, func() {}, nil
@@ -151,8 +153,8 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 	// While Redis is down, each replica falls back to its own memory (as without REDIS_URL). Whole
 	// lists are large and do not change while cached: a copy stays in memory for the walk's pages.
 	pageCache := &cache.Fallback[pages.Entry]{Shared: cache.NewRedis[pages.Entry](client, redisPages, observe),
-		Local: cache.NewMemory[pages.Entry](4096)}
-	lists := &cache.Tiered[[]providers.Repository]{Near: cache.NewMemory[[]providers.Repository](256),
+		Local: cache.NewMemoryBytes(cfg.CacheMaxBytes/2, pages.EntrySize)}
+	lists := &cache.Tiered[[]providers.Repository]{Near: cache.NewMemoryBytes(cfg.CacheMaxBytes/2, providers.SizeOf),
 		Far: cache.NewRedis[[]providers.Repository](client, redisLists, observe), NearTTL: 10 * time.Second}
 	// Rate-limit state is set while a user's pages are fetched but read by Viewer.rateLimit without
 	// the credential: it is stored unsealed (it holds no user data).
@@ -173,4 +175,16 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 			"redis_addr", opt.Addr, "redis_db", opt.DB, "tls", opt.TLSConfig != nil)
 	}
 	return c, func() { _ = client.Close() }, nil
+}
+
+// tuneGC lets the heap grow to 5x its live size between collections (GOGC=400: a query allocates
+// much and keeps little, and collections cost a fifth of the CPU at the default 100), under a soft
+// memory limit of the cache budget plus 512 MiB, unless GOGC or GOMEMLIMIT say otherwise.
+func tuneGC(getenv func(string) string, cacheBytes int64) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cacheBytes + 512<<20)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // Provider is the forge a repository lives on. The zero value means "no provider" (for filters: all).
@@ -105,4 +106,24 @@ func DecodeGlobalID(id string) (GlobalID, error) {
 // String describes the repository for logs and test failures.
 func (r Repository) String() string {
 	return fmt.Sprintf("%s:%s", r.Provider, r.NameWithOwner)
+}
+
+// Size estimates the memory a Repository holds, in bytes (for caches bounded by size).
+func (r *Repository) Size() int64 {
+	n := int64(unsafe.Sizeof(*r)) + int64(len(r.ForgeID)+len(r.Name)+len(r.NameWithOwner)+len(r.Owner))
+	for _, p := range []*string{r.Description, r.URL, r.SSHURL, r.CloneURL, r.DefaultBranch, r.PrimaryLanguage} {
+		if p != nil {
+			n += 16 + int64(len(*p))
+		}
+	}
+	return n + 5*8 + 3*24 // optional numbers, flags and times
+}
+
+// SizeOf estimates the memory of a list of repositories, in bytes.
+func SizeOf(rs []Repository) int64 {
+	n := int64(24)
+	for i := range rs {
+		n += rs[i].Size()
+	}
+	return n
 }

@@ -21,13 +21,19 @@ type Cache[V any] interface {
 type entry[V any] struct {
 	v       V
 	expires time.Time
+	size    int64
 }
 
-// Memory is an in-process LRU Cache with a time to live per entry. It is safe for concurrent use.
+// Memory is an in-process LRU Cache with a time to live per entry, bounded by a number of entries
+// and, when built with NewMemoryBytes, by the total size of its values. It is safe for concurrent
+// use.
 type Memory[V any] struct {
 	lru          *lru.Cache[string, entry[V]]
 	hits, misses atomic.Int64
 	now          func() time.Time
+	sizeOf       func(V) int64 // nil: no byte bound
+	maxBytes     int64
+	bytes        atomic.Int64
 }
 
 // NewMemory returns a cache holding at most size entries (at least 1).
@@ -54,13 +60,41 @@ func (m *Memory[V]) Get(_ context.Context, key string) (V, bool) {
 	return e.v, true
 }
 
+// NewMemoryBytes returns a cache whose values' sizes, as sizeOf estimates them, add up to at most
+// maxBytes: the least recently used entries go first. A value larger than maxBytes is not kept.
+func NewMemoryBytes[V any](maxBytes int64, sizeOf func(V) int64) *Memory[V] {
+	m := &Memory[V]{now: time.Now, sizeOf: sizeOf, maxBytes: maxBytes}
+	m.lru, _ = lru.NewWithEvict[string, entry[V]](1<<20, func(_ string, e entry[V]) { m.bytes.Add(-e.size) })
+	return m
+}
+
 // Set implements Cache; a ttl of zero or less stores nothing.
 func (m *Memory[V]) Set(_ context.Context, key string, v V, ttl time.Duration) {
 	if ttl <= 0 {
 		return
 	}
-	m.lru.Add(key, entry[V]{v: v, expires: m.now().Add(ttl)})
+	e := entry[V]{v: v, expires: m.now().Add(ttl)}
+	if m.sizeOf == nil {
+		m.lru.Add(key, e)
+		return
+	}
+	e.size = m.sizeOf(v)
+	if e.size > m.maxBytes {
+		m.lru.Remove(key)
+		return
+	}
+	m.lru.Remove(key) // so the replaced value's size is given back
+	m.lru.Add(key, e)
+	m.bytes.Add(e.size)
+	for m.bytes.Load() > m.maxBytes {
+		if _, _, ok := m.lru.RemoveOldest(); !ok {
+			break
+		}
+	}
 }
+
+// Bytes returns the estimated size of the values held (0 without a byte bound).
+func (m *Memory[V]) Bytes() int64 { return m.bytes.Load() }
 
 // Stats returns the number of hits and misses so far.
 func (m *Memory[V]) Stats() (hits, misses int64) { return m.hits.Load(), m.misses.Load() }

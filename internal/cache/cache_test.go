@@ -34,3 +34,29 @@ func TestMemoryExpiresAndEvicts(t *testing.T) {
 		t.Fatalf("stats %d/%d, want 1/3", h, m)
 	}
 }
+
+func TestMemoryBytesBound(t *testing.T) {
+	ctx := context.Background()
+	c := NewMemoryBytes[string](10, func(s string) int64 { return int64(len(s)) })
+	c.Set(ctx, "a", "aaaa", time.Minute)
+	c.Set(ctx, "b", "bbbb", time.Minute)
+	c.Get(ctx, "a") // a is now the most recently used
+	c.Set(ctx, "c", "cccc", time.Minute)
+	if _, ok := c.Get(ctx, "b"); ok {
+		t.Fatal("b should have been evicted to stay within 10 bytes")
+	}
+	if _, ok := c.Get(ctx, "a"); !ok {
+		t.Fatal("a was used recently and should stay")
+	}
+	if c.Bytes() != 8 {
+		t.Fatalf("bytes %d, want 8", c.Bytes())
+	}
+	c.Set(ctx, "a", "aa", time.Minute) // replacing gives the old size back
+	if c.Bytes() != 6 {
+		t.Fatalf("bytes %d after replace, want 6", c.Bytes())
+	}
+	c.Set(ctx, "big", "0123456789abc", time.Minute)
+	if _, ok := c.Get(ctx, "big"); ok || c.Bytes() != 6 {
+		t.Fatalf("a value over the bound was kept (bytes %d)", c.Bytes())
+	}
+}

@@ -60,6 +60,9 @@ type Config struct {
 	// ResponseCacheTTL is how long an identical request is answered from the previous answer
 	// (RESPONSE_CACHE_TTL, default 1s; 0 disables it).
 	ResponseCacheTTL time.Duration
+	// CacheMaxBytes bounds the memory of the in-process caches of upstream pages and whole lists
+	// (CACHE_MAX_MB, default 256; half for each).
+	CacheMaxBytes int64
 	// MaxBodyBytes bounds a request body (MAX_BODY_BYTES).
 	MaxBodyBytes int64
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
@@ -139,6 +142,11 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.MaxRepositories, err = integer(getenv, "MAX_REPOSITORIES_PER_SOURCE", 10000); err != nil {
 		return c, err
 	}
+	mb, err := integer(getenv, "CACHE_MAX_MB", 256)
+	if err != nil {
+		return c, err
+	}
+	c.CacheMaxBytes = int64(mb) << 20
 	body, err := integer(getenv, "MAX_BODY_BYTES", 1<<20)
 	if err != nil {
 		return c, err

@@ -27,6 +27,9 @@ type Entry struct {
 	FreshUntil time.Time      `json:"freshUntil"`
 }
 
+// EntrySize estimates the memory of a cached page, for caches bounded by size.
+func EntrySize(e Entry) int64 { return 64 + int64(len(e.Page.ETag)) + providers.SizeOf(e.Page.Items) }
+
 // Uncached is implemented by streams whose pages are already held in memory (locally sorted lists):
 // the store does not cache them again.
 type Uncached interface {
