@@ -17,17 +17,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-
-	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/internal/app"
 	"github.com/forgegraph/forgegraph/internal/config"
-	"github.com/forgegraph/forgegraph/internal/metrics"
-	"github.com/forgegraph/forgegraph/internal/pages"
-	"github.com/forgegraph/forgegraph/internal/requestid"
-	"github.com/forgegraph/forgegraph/internal/server"
-	"github.com/forgegraph/forgegraph/internal/sources"
-	"github.com/forgegraph/forgegraph/providers"
-	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 func main() {
@@ -39,7 +30,7 @@ func main() {
 	}
 }
 
-// run wires the server and serves until ctx ends, then shuts down gracefully. ready, when not nil,
+// run builds the server and serves until ctx ends, then shuts down gracefully. ready, when not nil,
 // receives the listening address.
 func run(ctx context.Context, getenv func(string) string, logOut io.Writer, ready chan<- string) error {
 	cfg, err := config.Load(getenv)
@@ -47,30 +38,13 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		return err
 	}
 	tuneGC(getenv, cfg.CacheMaxBytes)
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	log := slog.New(requestid.LogHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level})})
+	a, err := app.New(ctx, cfg, logOut, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	log, built, handler := a.Log, a.Built, a.Handler
 	slog.SetDefault(log)
-
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = 32
-	m := metrics.New()
-	c, closeCaches, err := caches(ctx, cfg, m, log)
-	if err != nil {
-		return err
-	}
-	defer closeCaches()
-	local := providers.NewLocal(c.lists, cfg.MaxRepositories, cfg.CacheTTL)
-	up := rest.Options{Retries: rest.MaxRetries, Limits: c.limits, Observe: m.Upstream}
-	built, err := sources.Build(cfg, &http.Client{Transport: transport}, local, up)
-	if err != nil {
-		return err
-	}
-	store := pages.New(c.pages, cfg.CacheTTL, 0)
-	m.CacheStats("pages", c.pageStats)
-	m.CacheStats("lists", c.listStats)
-	handler := server.New(server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
-		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -82,7 +56,11 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	}
 	log.Info("forgegraph listening", "addr", ln.Addr().String(), "sources", names, "demo", cfg.Demo)
 	if cfg.Demo {
-		log.Info("no source is configured: serving the embedded DEMO data (no network is used); set PROVIDERS or a forge token to serve real forges")
+		where := "no network is used"
+		if cfg.RedisURL != "" {
+			where = "no network is used but Redis"
+		}
+		log.Info("no source is configured: serving the embedded DEMO data (" + where + "); set PROVIDERS or a forge token to serve real forges")
 	}
 	if cfg.LoopbackOnly {
 		log.Warn("server-held tokens are configured without GATEWAY_API_KEY: listening on 127.0.0.1 only; set GATEWAY_API_KEY to serve other hosts")
@@ -115,66 +93,6 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		return err
 	}
 	return nil
-}
-
-// sharedCaches are the caches a replica keeps: in memory, or shared with other replicas in Redis.
-type sharedCaches struct {
-	pages                cache.Cache[pages.Entry]
-	lists                cache.Cache[[]providers.Repository]
-	limits               cache.Cache[rest.Rate]
-	apq                  graphql.Cache[string] // nil: the server's in-memory default
-	pageStats, listStats func() (hits, misses int64)
-}
-
-// Redis key prefixes; keys after them hold hashes of credentials, never a token.
-const (
-	redisPages  = "forgegraph:v1:page:"
-	redisLists  = "forgegraph:v1:list:"
-	redisLimits = "forgegraph:v1:rate:"
-	redisAPQ    = "forgegraph:v1:apq:"
-)
-
-// caches returns the caches cfg asks for, and a function releasing them. With REDIS_URL, pages,
-// whole lists (with a short-lived copy in memory), rate-limit state and persisted queries are shared
-// through Redis; a Redis that is down at start (or later) only means answering from the forges.
-func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slog.Logger) (sharedCaches, func(), error) {
-	if cfg.RedisURL == "" {
-		pageCache := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, pages.EntrySize)
-		lists := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, providers.SizeOf)
-		log.Info("caches are in memory (REDIS_URL is not set): replicas do not share pages, lists, rate-limit state or persisted queries")
-		return sharedCaches{pages: pageCache, lists: lists, limits: cache.NewMemory[rest.Rate](10000),
-			pageStats: pageCache.Stats, listStats: lists.Stats}, func() {}, nil
-	}
-	client, err := cache.NewRedisClient(cfg.RedisURL)
-	if err != nil {
-		return sharedCaches{}, nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	observe := func(op string, _ error) { m.RedisError(op) }
-	// While Redis is down, each replica falls back to its own memory (as without REDIS_URL). Whole
-	// lists are large and do not change while cached: a copy stays in memory for the walk's pages.
-	pageCache := &cache.Fallback[pages.Entry]{Shared: cache.NewRedis[pages.Entry](client, redisPages, observe),
-		Local: cache.NewMemoryBytes(cfg.CacheMaxBytes/2, pages.EntrySize)}
-	lists := &cache.Tiered[[]providers.Repository]{Near: cache.NewMemoryBytes(cfg.CacheMaxBytes/2, providers.SizeOf),
-		Far: cache.NewRedis[[]providers.Repository](client, redisLists, observe), NearTTL: 10 * time.Second}
-	// Rate-limit state is set while a user's pages are fetched but read by Viewer.rateLimit without
-	// the credential: it is stored unsealed (it holds no user data).
-	limits := cache.Plain[rest.Rate]{C: &cache.Fallback[rest.Rate]{Shared: cache.NewRedis[rest.Rate](client, redisLimits, observe),
-		Local: cache.NewMemory[rest.Rate](10000)}}
-	apq := cache.APQ{C: &cache.Fallback[string]{Shared: cache.NewRedis[string](client, redisAPQ, observe),
-		Local: cache.NewMemory[string](1000)}}
-	c := sharedCaches{pages: pageCache, lists: lists, limits: limits, apq: apq,
-		pageStats: pageCache.Stats, listStats: lists.Stats}
-	opt := client.Options() // logged without the password
-	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	if err := client.Ping(pctx).Err(); err != nil {
-		log.Warn("REDIS_URL is set but Redis does not answer yet: serving from the forges until it does",
-			"redis_addr", opt.Addr, "redis_db", opt.DB, "error", err.Error())
-	} else {
-		log.Info("caches are shared through Redis: pages, lists, rate-limit state and persisted queries",
-			"redis_addr", opt.Addr, "redis_db", opt.DB, "tls", opt.TLSConfig != nil)
-	}
-	return c, func() { _ = client.Close() }, nil
 }
 
 // tuneGC lets the heap grow to 5x its live size between collections (GOGC=400: a query allocates

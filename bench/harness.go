@@ -11,22 +11,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/internal/app"
 	"github.com/forgegraph/forgegraph/internal/config"
-	"github.com/forgegraph/forgegraph/internal/metrics"
 	"github.com/forgegraph/forgegraph/internal/pages"
-	"github.com/forgegraph/forgegraph/internal/requestid"
-	"github.com/forgegraph/forgegraph/internal/server"
 	"github.com/forgegraph/forgegraph/internal/sources"
 	"github.com/forgegraph/forgegraph/providers"
 	bitbucketfake "github.com/forgegraph/forgegraph/providers/bitbucket/fake"
@@ -34,7 +32,6 @@ import (
 	"github.com/forgegraph/forgegraph/providers/demo"
 	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
 	gitlabfake "github.com/forgegraph/forgegraph/providers/gitlab/fake"
-	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 // Token is the token every fake accepts.
@@ -329,10 +326,10 @@ func Environ(urls map[string]string, only ...string) map[string]string {
 	return env
 }
 
-// DefaultCachePages is the page store's size in server.go.
-const DefaultCachePages = 4096
+// DefaultCacheMB is server.go's default cache budget (CACHE_MAX_MB).
+const DefaultCacheMB = 256
 
-// Server is forgegraph wired as server.go's run wires it.
+// Server is forgegraph built as server.go builds it (internal/app).
 type Server struct {
 	Config  config.Config
 	Handler http.Handler
@@ -340,11 +337,14 @@ type Server struct {
 	Built   sources.Built
 }
 
-// NewServer wires forgegraph from env as server.go's run does without REDIS_URL (caches in memory): configuration, sources over client (nil:
-// a clone of http.DefaultTransport with 32 idle connections per host, as server.go builds), the
-// Local for local sorts, metrics, the rate-limit state, a page store of cachePages entries (0: server.go's 4096) and the handler.
-// logOut receives the access log (nil: discarded, but still formatted).
-func NewServer(env map[string]string, client *http.Client, cachePages int, logOut io.Writer) (*Server, error) {
+// NewServer builds forgegraph from env exactly as server.go does (internal/app.New), over client
+// (nil: server.go's default client), with a cache budget of cacheMB (0: env's CACHE_MAX_MB or the
+// default). logOut receives the access log (nil: discarded, but still formatted).
+func NewServer(env map[string]string, client *http.Client, cacheMB int, logOut io.Writer) (*Server, error) {
+	if cacheMB > 0 {
+		env = maps.Clone(env)
+		env["CACHE_MAX_MB"] = strconv.Itoa(cacheMB)
+	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		return nil, err
@@ -352,33 +352,11 @@ func NewServer(env map[string]string, client *http.Client, cachePages int, logOu
 	if logOut == nil {
 		logOut = io.Discard
 	}
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	log := slog.New(requestid.LogHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level})})
-	if client == nil {
-		transport := http.DefaultTransport.(*http.Transport).Clone()
-		transport.MaxIdleConnsPerHost = 32
-		client = &http.Client{Transport: transport}
-	}
-	if cachePages <= 0 {
-		cachePages = DefaultCachePages
-	}
-	m := metrics.New()
-	lists := cache.NewMemory[[]providers.Repository](1024)
-	limits := cache.NewMemory[rest.Rate](10000)
-	local := providers.NewLocal(lists, cfg.MaxRepositories, cfg.CacheTTL)
-	up := rest.Options{Retries: rest.MaxRetries, Limits: limits, Observe: m.Upstream}
-	built, err := sources.Build(cfg, client, local, up)
+	a, err := app.New(context.Background(), cfg, logOut, client)
 	if err != nil {
 		return nil, err
 	}
-	pageCache := cache.NewMemory[pages.Entry](cachePages)
-	store := pages.New(pageCache, cfg.CacheTTL, 0)
-	m.CacheStats("pages", pageCache.Stats)
-	m.CacheStats("lists", lists.Stats)
-	h := server.New(server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
-		Logger: log, Metrics: m, Limits: limits})
-	return &Server{Config: cfg, Handler: h, Pages: store, Built: built}, nil
+	return &Server{Config: cfg, Handler: a.Handler, Pages: a.Pages, Built: a.Built}, nil
 }
 
 // FirstPageQuery is the merged first page the benchmarks measure: 20 repositories with the fields

@@ -36,7 +36,7 @@ import (
 
 func main() {
 	serve := flag.Bool("serve", false, "internal: run the server role (configured by the environment)")
-	cachePages := flag.Int("cache-pages", 0, "server role: page store entries (0: server.go's 4096)")
+	cacheMB := flag.Int("cache-mb", 0, "server role: cache budget in MiB, CACHE_MAX_MB (0: server.go's default)")
 	pprofOn := flag.Bool("pprof", false, "server role: also serve net/http/pprof under /debug/pprof/")
 	sizes := flag.String("n", "1000,20000", "repositories per source, comma-separated")
 	sorts := flag.String("sort", "UPDATED,PUSHED,FULL_NAME", "orders to walk, comma-separated")
@@ -47,7 +47,7 @@ func main() {
 	keepPprof := flag.Duration("hold", 0, "after each walk, keep the server up this long (with -pprof) before measuring, to take profiles")
 	flag.Parse()
 	if *serve {
-		if err := runServer(*cachePages, *pprofOn); err != nil {
+		if err := runServer(*cacheMB, *pprofOn); err != nil {
 			fmt.Fprintln(os.Stderr, "rss -serve:", err)
 			os.Exit(1)
 		}
@@ -89,13 +89,13 @@ func status(field string) int64 {
 
 // runServer is the server role: forgegraph wired from the environment on a loopback port, printed
 // as "LISTEN host:port" on stdout, until SIGTERM.
-func runServer(cachePages int, pprofOn bool) error {
+func runServer(cacheMB int, pprofOn bool) error {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
-	srv, err := bench.NewServer(env, nil, cachePages, os.Stderr)
+	srv, err := bench.NewServer(env, nil, cacheMB, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -141,14 +141,14 @@ func runServer(cachePages int, pprofOn bool) error {
 
 // run is one measurement: an order, a size, a page-store size.
 type run struct {
-	sort       string
-	n          int
-	cachePages int
-	pages      int
-	repos      int
-	walk       time.Duration
-	upstream   int64
-	idle, mem  Memory
+	sort      string
+	n         int
+	cacheMB   int
+	pages     int
+	repos     int
+	walk      time.Duration
+	upstream  int64
+	idle, mem Memory
 }
 
 func drive(sizesFlag, sortsFlag, cachesFlag string, first, maxRepos int, memo bool, hold time.Duration) error {
@@ -204,11 +204,11 @@ func drive(sizesFlag, sortsFlag, cachesFlag string, first, maxRepos int, memo bo
 	return nil
 }
 
-func measure(self string, fakes *bench.Fakes, urls map[string]string, sortName string, n, cachePages, first, maxRepos int, hold time.Duration) (run, error) {
-	r := run{sort: sortName, n: n, cachePages: cachePages}
+func measure(self string, fakes *bench.Fakes, urls map[string]string, sortName string, n, cacheMB, first, maxRepos int, hold time.Duration) (run, error) {
+	r := run{sort: sortName, n: n, cacheMB: cacheMB}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	args := []string{"-serve", "-cache-pages", strconv.Itoa(cachePages)}
+	args := []string{"-serve", "-cache-mb", strconv.Itoa(cacheMB)}
 	if hold > 0 {
 		args = append(args, "-pprof")
 	}
@@ -290,9 +290,9 @@ func report(runs []run, sizes []int, first, maxRepos int) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "sort\trepos/source\tpage cache\tqueries\tupstream req\twalk s\tserver CPU s\tidle RSS MiB\tpeak RSS MiB\tRSS at end MiB\tlive heap MiB\tallocated MiB\t")
 	for _, r := range runs {
-		cp := r.cachePages
+		cp := r.cacheMB
 		if cp == 0 {
-			cp = bench.DefaultCachePages
+			cp = bench.DefaultCacheMB
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t\n", r.sort, r.n, cp, r.pages, r.upstream, r.walk.Seconds(),
 			r.mem.CPUSeconds-r.idle.CPUSeconds, mib(r.idle.VmRSSKiB), mib(r.mem.VmHWMKiB), mib(r.mem.VmRSSKiB), float64(r.mem.HeapAlloc)/(1<<20), float64(r.mem.TotalAlloc)/(1<<20))
@@ -308,10 +308,10 @@ func report(runs []run, sizes []int, first, maxRepos int) {
 			continue
 		}
 		for _, b := range runs {
-			if b.n == hi && b.sort == a.sort && b.cachePages == a.cachePages {
-				cp := a.cachePages
+			if b.n == hi && b.sort == a.sort && b.cacheMB == a.cacheMB {
+				cp := a.cacheMB
 				if cp == 0 {
-					cp = bench.DefaultCachePages
+					cp = bench.DefaultCacheMB
 				}
 				verdict := "MET"
 				ratio := float64(b.mem.VmHWMKiB) / float64(a.mem.VmHWMKiB)

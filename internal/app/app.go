@@ -1,0 +1,66 @@
+// Package app builds a whole forgegraph server from a configuration: logger, caches (in memory or
+// Redis), forge sources, page store, metrics and the HTTP handler. server.go serves what it builds;
+// the benchmarks build the same thing, so they measure what runs.
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/metrics"
+	"github.com/forgegraph/forgegraph/internal/pages"
+	"github.com/forgegraph/forgegraph/internal/requestid"
+	"github.com/forgegraph/forgegraph/internal/server"
+	"github.com/forgegraph/forgegraph/internal/sources"
+	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/rest"
+)
+
+// App is a built server. Close releases its connections (Redis).
+type App struct {
+	Config  config.Config
+	Log     *slog.Logger
+	Handler http.Handler
+	Pages   *pages.Store
+	Built   sources.Built
+	Metrics *metrics.Metrics
+	close   func()
+}
+
+// New builds the server cfg describes. Logs (JSON, at cfg.LogLevel, with request ids) go to logOut.
+// client sends upstream requests; nil means a clone of http.DefaultTransport with 32 idle
+// connections per host. It fails for an invalid REDIS_URL or forge URL.
+func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.Client) (*App, error) {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	log := slog.New(requestid.LogHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level})})
+	if client == nil {
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = 32
+		client = &http.Client{Transport: transport}
+	}
+	m := metrics.New()
+	c, closeCaches, err := caches(ctx, cfg, m, log)
+	if err != nil {
+		return nil, err
+	}
+	local := providers.NewLocal(c.lists, cfg.MaxRepositories, cfg.CacheTTL)
+	up := rest.Options{Retries: rest.MaxRetries, Limits: c.limits, Observe: m.Upstream}
+	built, err := sources.Build(cfg, client, local, up)
+	if err != nil {
+		closeCaches()
+		return nil, err
+	}
+	store := pages.New(c.pages, cfg.CacheTTL, 0)
+	m.CacheStats("pages", c.pageStats)
+	m.CacheStats("lists", c.listStats)
+	h := server.New(server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
+		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq})
+	return &App{Config: cfg, Log: log, Handler: h, Pages: store, Built: built, Metrics: m, close: closeCaches}, nil
+}
+
+// Close releases the app's connections.
+func (a *App) Close() { a.close() }

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/metrics"
+	"github.com/forgegraph/forgegraph/internal/pages"
+	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/rest"
+)
+
+// sharedCaches are the caches a replica keeps: in memory, or shared with other replicas in Redis.
+type sharedCaches struct {
+	pages                cache.Cache[pages.Entry]
+	lists                cache.Cache[[]providers.Repository]
+	limits               cache.Cache[rest.Rate]
+	apq                  graphql.Cache[string] // nil: the server's in-memory default
+	pageStats, listStats func() (hits, misses int64)
+}
+
+// Redis key prefixes; keys after them hold hashes of credentials, never a token.
+const (
+	redisPages  = "forgegraph:v1:page:"
+	redisLists  = "forgegraph:v1:list:"
+	redisLimits = "forgegraph:v1:rate:"
+	redisAPQ    = "forgegraph:v1:apq:"
+)
+
+// caches returns the caches cfg asks for, and a function releasing them. With REDIS_URL, pages,
+// whole lists (with a short-lived copy in memory), rate-limit state and persisted queries are shared
+// through Redis; a Redis that is down at start (or later) only means answering from the forges.
+func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slog.Logger) (sharedCaches, func(), error) {
+	if cfg.RedisURL == "" {
+		pageCache := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, pages.EntrySize)
+		lists := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, providers.SizeOf)
+		log.Info("caches are in memory (REDIS_URL is not set): replicas do not share pages, lists, rate-limit state or persisted queries")
+		return sharedCaches{pages: pageCache, lists: lists, limits: cache.NewMemory[rest.Rate](10000),
+			pageStats: pageCache.Stats, listStats: lists.Stats}, func() {}, nil
+	}
+	client, err := cache.NewRedisClient(cfg.RedisURL)
+	if err != nil {
+		return sharedCaches{}, nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	observe := func(op string, _ error) { m.RedisError(op) }
+	// While Redis is down, each replica falls back to its own memory (as without REDIS_URL). Whole
+	// lists are large and do not change while cached: a copy stays in memory for the walk's pages.
+	pageCache := &cache.Fallback[pages.Entry]{Shared: cache.NewRedis[pages.Entry](client, redisPages, observe),
+		Local: cache.NewMemoryBytes(cfg.CacheMaxBytes/2, pages.EntrySize)}
+	lists := &cache.Tiered[[]providers.Repository]{Near: cache.NewMemoryBytes(cfg.CacheMaxBytes/2, providers.SizeOf),
+		Far: cache.NewRedis[[]providers.Repository](client, redisLists, observe), NearTTL: 10 * time.Second}
+	// Rate-limit state is set while a user's pages are fetched but read by Viewer.rateLimit without
+	// the credential: it is stored unsealed (it holds no user data).
+	limits := cache.Plain[rest.Rate]{C: &cache.Fallback[rest.Rate]{Shared: cache.NewRedis[rest.Rate](client, redisLimits, observe),
+		Local: cache.NewMemory[rest.Rate](10000)}}
+	apq := cache.APQ{C: &cache.Fallback[string]{Shared: cache.NewRedis[string](client, redisAPQ, observe),
+		Local: cache.NewMemory[string](1000)}}
+	c := sharedCaches{pages: pageCache, lists: lists, limits: limits, apq: apq,
+		pageStats: pageCache.Stats, listStats: lists.Stats}
+	opt := client.Options() // logged without the password
+	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := client.Ping(pctx).Err(); err != nil {
+		log.Warn("REDIS_URL is set but Redis does not answer yet: serving from the forges until it does",
+			"redis_addr", opt.Addr, "redis_db", opt.DB, "error", err.Error())
+	} else {
+		log.Info("caches are shared through Redis: pages, lists, rate-limit state and persisted queries",
+			"redis_addr", opt.Addr, "redis_db", opt.DB, "tls", opt.TLSConfig != nil)
+	}
+	return c, func() { _ = client.Close() }, nil
+}
+
