@@ -49,7 +49,7 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	}
 	local := providers.NewLocal(c.lists, cfg.MaxRepositories, cfg.CacheTTL)
 	up := rest.Options{Retries: rest.MaxRetries, Limits: c.limits, Observe: m.Upstream}
-	built, err := sources.Build(cfg, client, local, up)
+	built, err := sources.Build(cfg, sources.Deps{HTTP: client, Local: local, Upstream: up, Workspaces: c.workspaces})
 	if err != nil {
 		closeCaches()
 		return nil, err

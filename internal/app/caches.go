@@ -22,6 +22,7 @@ type sharedCaches struct {
 	lists                cache.Cache[[]providers.Repository]
 	limits               cache.Cache[rest.Rate]
 	apq                  graphql.Cache[string] // nil: the server's in-memory default
+	workspaces           cache.Cache[[]string] // nil: each Bitbucket source's own memory
 	pageStats, listStats func() (hits, misses int64)
 }
 
@@ -31,6 +32,7 @@ const (
 	redisLists  = "forgegraph:v1:list:"
 	redisLimits = "forgegraph:v1:rate:"
 	redisAPQ    = "forgegraph:v1:apq:"
+	redisWS     = "forgegraph:v1:workspaces:"
 )
 
 // caches returns the caches cfg asks for, and a function releasing them. With REDIS_URL, pages,
@@ -61,7 +63,9 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 		Local: cache.NewMemory[rest.Rate](10000)}}
 	apq := cache.APQ{C: &cache.Fallback[string]{Shared: cache.NewRedis[string](client, redisAPQ, observe),
 		Local: cache.NewMemory[string](1000)}}
-	c := sharedCaches{pages: pageCache, lists: lists, limits: limits, apq: apq,
+	workspaces := &cache.Fallback[[]string]{Shared: cache.NewRedis[[]string](client, redisWS, observe),
+		Local: cache.NewMemory[[]string](10000)}
+	c := sharedCaches{pages: pageCache, lists: lists, limits: limits, apq: apq, workspaces: workspaces,
 		pageStats: pageCache.Stats, listStats: lists.Stats}
 	opt := client.Options() // logged without the password
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -75,4 +79,3 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 	}
 	return c, func() { _ = client.Close() }, nil
 }
-

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/bitbucket"
@@ -25,9 +26,19 @@ type Built struct {
 	Demo *demo.Demo
 }
 
-// Build returns the sources cfg enables, over client (nil: a default client), each with the shared
-// upstream options up. In demo mode it returns the demo forges, reached in process.
-func Build(cfg config.Config, client *http.Client, local *providers.Local, up rest.Options) (Built, error) {
+// Deps are what the sources share: the HTTP client (nil: a default client), the Local for local
+// sorts, the upstream options, and the cache of Bitbucket workspace lists (nil: in memory).
+type Deps struct {
+	HTTP       *http.Client
+	Local      *providers.Local
+	Upstream   rest.Options
+	Workspaces cache.Cache[[]string]
+}
+
+// Build returns the sources cfg enables over d. In demo mode it returns the demo forges, reached in
+// process.
+func Build(cfg config.Config, d Deps) (Built, error) {
+	client := d.HTTP
 	names, urls, tokens := cfg.Sources, cfg.URLs, cfg.Tokens
 	var b Built
 	if cfg.Demo {
@@ -38,7 +49,7 @@ func Build(cfg config.Config, client *http.Client, local *providers.Local, up re
 	}
 	b.Tokens = tokens
 	for _, name := range names {
-		s, err := build(name, urls[name], cfg, client, local, up)
+		s, err := build(name, urls[name], cfg, client, d)
 		if err != nil {
 			return b, fmt.Errorf("%s: %w (check %s_API_URL)", name, err, envPrefix(name))
 		}
@@ -61,15 +72,15 @@ func envPrefix(name string) string {
 	return "OPENHANDS"
 }
 
-func build(name, url string, cfg config.Config, client *http.Client, local *providers.Local, up rest.Options) (providers.Source, error) {
-	t := cfg.UpstreamTimeout
+func build(name, url string, cfg config.Config, client *http.Client, d Deps) (providers.Source, error) {
+	t, local, up := cfg.UpstreamTimeout, d.Local, d.Upstream
 	switch name {
 	case "github":
 		return github.New(github.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
 	case "gitlab":
 		return gitlab.New(gitlab.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
 	case "bitbucket":
-		return bitbucket.New(bitbucket.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
+		return bitbucket.New(bitbucket.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up, Workspaces: d.Workspaces})
 	case "codearts":
 		return codearts.New(codearts.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up, APIVersion: cfg.CodeArtsVersion})
 	case "openhands":

@@ -51,6 +51,10 @@ type Config struct {
 	// Upstream are the shared request behaviours (retries, rate-limit state, metrics); the zero
 	// value disables them.
 	Upstream rest.Options
+	// Workspaces keeps each credential's workspace list (keyed by a hash of the credential, sealed
+	// with it when the cache leaves the process); nil means an in-memory cache. Replicas that share
+	// one list the workspaces once between them.
+	Workspaces cache.Cache[[]string]
 }
 
 // Source is the Bitbucket Cloud source. It is safe for concurrent use.
@@ -67,6 +71,10 @@ var _ providers.Source = (*Source)(nil)
 // New returns a Source for cfg. It fails only when cfg.BaseURL is not an absolute http(s) URL
 // without query.
 func New(cfg Config) (*Source, error) {
+	workspaces := cfg.Workspaces
+	if workspaces == nil {
+		workspaces = cache.NewMemory[[]string](workspaceCacheSize)
+	}
 	raw := cfg.BaseURL
 	if raw == "" {
 		raw = DefaultBaseURL
@@ -91,7 +99,7 @@ func New(cfg Config) (*Source, error) {
 			ErrorMessage: errorMessage,
 		},
 		local:      local,
-		workspaces: cache.NewMemory[[]string](workspaceCacheSize),
+		workspaces: workspaces,
 	}, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 )
 
@@ -22,7 +23,9 @@ func (s *Source) listWorkspaces(ctx context.Context, token string) ([]string, er
 	if token == "" {
 		return nil, s.errorf(providers.KindUnauth, nil, "no token: set the server's token for bitbucket or send it in the request's header")
 	}
-	key := providers.HashToken(token)
+	key := "workspaces|" + providers.HashToken(token)
+	// The list is a user's data: a cache that leaves the process seals it with the credential.
+	ctx = cache.WithSecret(ctx, token)
 	if v, ok := s.workspaces.Get(ctx, key); ok {
 		return v, nil
 	}
