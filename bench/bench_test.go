@@ -138,8 +138,12 @@ func BenchmarkWalkRequests(b *testing.B) {
 
 // demoServer is forgegraph exactly as `forgegraph` with no configuration runs: the demo forges in
 // process, the default page store, the access log formatted (to io.Discard).
-func demoServer(b *testing.B) *Server {
-	srv, err := NewServer(map[string]string{"CURSOR_SECRET": "bench-cursor-secret"}, nil, 0, nil)
+func demoServer(b *testing.B, env ...string) *Server {
+	e := map[string]string{"CURSOR_SECRET": "bench-cursor-secret"}
+	for i := 0; i+1 < len(env); i += 2 {
+		e[env[i]] = env[i+1]
+	}
+	srv, err := NewServer(e, nil, 0, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -154,38 +158,42 @@ func demoServer(b *testing.B) *Server {
 // with -benchmem. "parallel" runs the same query from GOMAXPROCS goroutines (the in-process upper
 // bound of what (c) can reach).
 func BenchmarkWarmFirstPage(b *testing.B) {
-	srv := demoServer(b)
-	post := HandlerPoster(srv.Handler)
-	ctx := context.Background()
-	warm, err := post(ctx, FirstPageBody)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := CheckFirstPage(warm, 20); err != nil {
-		b.Fatal(err)
-	}
-	b.Run("serial", func(b *testing.B) {
-		b.ReportAllocs()
-		_, missesBefore, _ := srv.Pages.Stats()
-		for b.Loop() {
-			if _, err := post(ctx, FirstPageBody); err != nil {
-				b.Fatal(err)
-			}
+	// "executed" runs the query every time (RESPONSE_CACHE_TTL=0: pages from the warm page cache);
+	// "replayed" is the server's default, where an identical request within 1s is replayed.
+	for _, mode := range []struct{ name, ttl string }{{"executed", "0"}, {"replayed", "1s"}} {
+		srv := demoServer(b, "RESPONSE_CACHE_TTL", mode.ttl)
+		post := HandlerPoster(srv.Handler)
+		ctx := context.Background()
+		warm, err := post(ctx, FirstPageBody)
+		if err != nil {
+			b.Fatal(err)
 		}
-		if _, misses, _ := srv.Pages.Stats(); misses != missesBefore {
-			b.Fatalf("%d page-cache misses during a warm benchmark", misses-missesBefore)
+		if err := CheckFirstPage(warm, 20); err != nil {
+			b.Fatal(err)
 		}
-		b.ReportMetric(float64(len(warm)), "bytes/answer")
-	})
-	b.Run("parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
+		b.Run(mode.name+"/serial", func(b *testing.B) {
+			b.ReportAllocs()
+			_, missesBefore, _ := srv.Pages.Stats()
+			for b.Loop() {
 				if _, err := post(ctx, FirstPageBody); err != nil {
-					b.Error(err)
-					return
+					b.Fatal(err)
 				}
 			}
+			if _, misses, _ := srv.Pages.Stats(); misses != missesBefore {
+				b.Fatalf("%d page-cache misses during a warm benchmark", misses-missesBefore)
+			}
+			b.ReportMetric(float64(len(warm)), "bytes/answer")
 		})
-	})
+		b.Run(mode.name+"/parallel", func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := post(ctx, FirstPageBody); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
 }

@@ -61,7 +61,9 @@ func (m *Memory[V]) Get(_ context.Context, key string) (V, bool) {
 }
 
 // NewMemoryBytes returns a cache whose values' sizes, as sizeOf estimates them, add up to at most
-// maxBytes: the least recently used entries go first. A value larger than maxBytes is not kept.
+// maxBytes: the least recently used entries go first. A value larger than maxBytes is kept alone
+// (everything else is evicted), so a whole list larger than the budget is still read once per walk
+// rather than once per page.
 func NewMemoryBytes[V any](maxBytes int64, sizeOf func(V) int64) *Memory[V] {
 	m := &Memory[V]{now: time.Now, sizeOf: sizeOf, maxBytes: maxBytes}
 	m.lru, _ = lru.NewWithEvict[string, entry[V]](1<<20, func(_ string, e entry[V]) { m.bytes.Add(-e.size) })
@@ -79,14 +81,13 @@ func (m *Memory[V]) Set(_ context.Context, key string, v V, ttl time.Duration) {
 		return
 	}
 	e.size = m.sizeOf(v)
-	if e.size > m.maxBytes {
-		m.lru.Remove(key)
-		return
-	}
 	m.lru.Remove(key) // so the replaced value's size is given back
+	if e.size > m.maxBytes {
+		m.lru.Purge()
+	}
 	m.lru.Add(key, e)
 	m.bytes.Add(e.size)
-	for m.bytes.Load() > m.maxBytes {
+	for m.bytes.Load() > m.maxBytes && m.lru.Len() > 1 {
 		if _, _, ok := m.lru.RemoveOldest(); !ok {
 			break
 		}

@@ -56,7 +56,11 @@ func TestMemoryBytesBound(t *testing.T) {
 		t.Fatalf("bytes %d after replace, want 6", c.Bytes())
 	}
 	c.Set(ctx, "big", "0123456789abc", time.Minute)
-	if _, ok := c.Get(ctx, "big"); ok || c.Bytes() != 6 {
-		t.Fatalf("a value over the bound was kept (bytes %d)", c.Bytes())
+	if _, ok := c.Get(ctx, "big"); !ok || c.Len() != 1 || c.Bytes() != 13 {
+		t.Fatalf("a value over the bound must be kept alone (len %d, bytes %d)", c.Len(), c.Bytes())
+	}
+	c.Set(ctx, "a", "aa", time.Minute)
+	if _, ok := c.Get(ctx, "big"); ok || c.Bytes() != 2 {
+		t.Fatalf("the oversized value must go first (bytes %d)", c.Bytes())
 	}
 }

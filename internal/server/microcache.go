@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
@@ -32,6 +33,8 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 	if ttl <= 0 || c == nil {
 		return next
 	}
+	var mu sync.Mutex
+	running := map[string]chan struct{}{} // keys being answered: identical requests wait for them
 	headers := append([]string(nil), credentialHeaders...)
 	sort.Strings(headers)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -59,12 +62,44 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 		h.Write(body)
 		key := string(h.Sum(nil))
 		ctx := r.Context()
-		if hit, ok := c.Get(ctx, key); ok {
-			w.Header().Set("X-Cache", "hit")
-			w.Header().Set("Content-Type", hit.ContentType)
-			w.Header().Set("Content-Length", strconv.Itoa(len(hit.Body)))
-			_, _ = w.Write(hit.Body)
+		replay := func() bool {
+			hit, ok := c.Get(ctx, key)
+			if ok {
+				w.Header().Set("X-Cache", "hit")
+				w.Header().Set("Content-Type", hit.ContentType)
+				w.Header().Set("Content-Length", strconv.Itoa(len(hit.Body)))
+				_, _ = w.Write(hit.Body)
+			}
+			return ok
+		}
+		if replay() {
 			return
+		}
+		// When the same request is being answered, wait for that answer (when it is kept) rather
+		// than computing it again: an expiring entry does not turn into a burst of identical work.
+		mu.Lock()
+		done, busy := running[key]
+		if !busy {
+			done = make(chan struct{})
+			running[key] = done
+		}
+		mu.Unlock()
+		if busy {
+			select {
+			case <-done:
+				if replay() {
+					return
+				}
+			case <-ctx.Done():
+				return
+			}
+		} else {
+			defer func() {
+				mu.Lock()
+				delete(running, key)
+				mu.Unlock()
+				close(done)
+			}()
 		}
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
