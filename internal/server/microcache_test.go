@@ -4,10 +4,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 func TestMicrocache(t *testing.T) {
@@ -58,4 +61,35 @@ func TestMicrocache(t *testing.T) {
 		t.Fatalf("rateLimit GET: %v %v", resp, err)
 	}
 	resp.Body.Close()
+}
+
+// TestMicrocacheConcurrentMisses: identical requests arriving while the first is answered wait for
+// its answer instead of running the query again.
+func TestMicrocacheConcurrentMisses(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	src := newCountingSource(repos(rng, providers.GitHub, "octo", 30))
+	src.OnStream = func(s *providertest.Stream) { s.OnFetch = func() { src.fetches.Add(1); time.Sleep(100 * time.Millisecond) } }
+	ts := newServer(t, map[string]string{"RESPONSE_CACHE_TTL": "5s"}, src)
+	u := ts.URL + "/graphql?query=" + url.QueryEscape(`{ viewer { repositories(first: 3) { nodes { nameWithOwner } } } }`)
+	var wg sync.WaitGroup
+	var hits atomic.Int64
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.Header.Get("X-Cache") == "hit" {
+				hits.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if hits.Load() != 19 {
+		t.Fatalf("%d of 20 identical concurrent requests were replayed, want 19", hits.Load())
+	}
 }
