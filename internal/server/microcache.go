@@ -21,12 +21,16 @@ const maxCachedResponse = 256 << 10
 type CachedResponse struct {
 	ContentType string
 	Body        []byte
+	// Fresh is when the answer stops being replayed as is; until twice the ttl it is still replayed
+	// to identical requests while one of them refreshes it.
+	Fresh time.Time
 }
 
 // microcache serves an identical request (same method, URL, body, Accept and credential headers)
 // from the answer given to it less than ttl ago. Only clean answers are kept: status 200, no
 // "errors", no rateLimit (which changes with every forge answer). The answer's data is at most ttl
-// older than the pages it came from, which are themselves cached for CACHE_TTL; the key holds a
+// older than the pages it came from (2*ttl while one request refreshes it), which are themselves
+// cached for CACHE_TTL; the key holds a
 // hash of the credential headers, so no answer reaches another credential. A replayed answer carries
 // the header X-Cache: hit. ttl 0 disables it.
 func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHeaders []string, next http.Handler) http.Handler {
@@ -62,21 +66,20 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 		h.Write(body)
 		key := string(h.Sum(nil))
 		ctx := r.Context()
-		replay := func() bool {
-			hit, ok := c.Get(ctx, key)
-			if ok {
-				w.Header().Set("X-Cache", "hit")
-				w.Header().Set("Content-Type", hit.ContentType)
-				w.Header().Set("Content-Length", strconv.Itoa(len(hit.Body)))
-				_, _ = w.Write(hit.Body)
-			}
-			return ok
+		hit, had := c.Get(ctx, key)
+		replay := func(hit CachedResponse) {
+			w.Header().Set("X-Cache", "hit")
+			w.Header().Set("Content-Type", hit.ContentType)
+			w.Header().Set("Content-Length", strconv.Itoa(len(hit.Body)))
+			_, _ = w.Write(hit.Body)
 		}
-		if replay() {
+		if had && time.Now().Before(hit.Fresh) {
+			replay(hit)
 			return
 		}
-		// When the same request is being answered, wait for that answer (when it is kept) rather
-		// than computing it again: an expiring entry does not turn into a burst of identical work.
+		// One request answers afresh; identical ones meanwhile get the previous answer when there is
+		// one (stale for at most ttl), or wait for the new one: an expiring entry never turns into a
+		// burst of identical work or a wait for every client.
 		mu.Lock()
 		done, busy := running[key]
 		if !busy {
@@ -85,9 +88,14 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 		}
 		mu.Unlock()
 		if busy {
+			if had {
+				replay(hit)
+				return
+			}
 			select {
 			case <-done:
-				if replay() {
+				if hit, ok := c.Get(ctx, key); ok {
+					replay(hit)
 					return
 				}
 			case <-ctx.Done():
@@ -104,7 +112,8 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		if rec.status == http.StatusOK && !rec.overflow && cacheable(rec.buf.Bytes()) {
-			c.Set(context.WithoutCancel(ctx), key, CachedResponse{ContentType: w.Header().Get("Content-Type"), Body: bytes.Clone(rec.buf.Bytes())}, ttl)
+			c.Set(context.WithoutCancel(ctx), key, CachedResponse{ContentType: w.Header().Get("Content-Type"),
+				Body: bytes.Clone(rec.buf.Bytes()), Fresh: time.Now().Add(ttl)}, 2*ttl)
 		}
 	})
 }

@@ -68,7 +68,9 @@ func TestMicrocache(t *testing.T) {
 func TestMicrocacheConcurrentMisses(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	src := newCountingSource(repos(rng, providers.GitHub, "octo", 30))
-	src.OnStream = func(s *providertest.Stream) { s.OnFetch = func() { src.fetches.Add(1); time.Sleep(100 * time.Millisecond) } }
+	src.OnStream = func(s *providertest.Stream) {
+		s.OnFetch = func() { src.fetches.Add(1); time.Sleep(100 * time.Millisecond) }
+	}
 	ts := newServer(t, map[string]string{"RESPONSE_CACHE_TTL": "5s"}, src)
 	u := ts.URL + "/graphql?query=" + url.QueryEscape(`{ viewer { repositories(first: 3) { nodes { nameWithOwner } } } }`)
 	var wg sync.WaitGroup
