@@ -42,6 +42,12 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 		transport.MaxIdleConnsPerHost = 32
 		client = &http.Client{Transport: transport}
 	}
+	// A whole list read for a local sort takes about 1 KiB per repository, twice (read and sorted):
+	// a list budget that cannot hold a few of them makes walks re-read whole lists.
+	if need := int64(cfg.MaxRepositories) * 2 << 10 * 3; cfg.CacheMaxBytes/2 < need {
+		log.Warn("CACHE_MAX_MB is small for MAX_REPOSITORIES_PER_SOURCE: walks over several large locally sorted lists will re-read them",
+			"cache_max_mb", cfg.CacheMaxBytes>>20, "suggested_min_mb", 2*need>>20)
+	}
 	m := metrics.New()
 	c, closeCaches, err := caches(ctx, cfg, m, log)
 	if err != nil {

@@ -61,7 +61,8 @@ type Config struct {
 	// (RESPONSE_CACHE_TTL, default 1s; 0 disables it).
 	ResponseCacheTTL time.Duration
 	// CacheMaxBytes bounds the memory of the in-process caches of upstream pages and whole lists
-	// (CACHE_MAX_MB, default 256; half for each).
+	// (CACHE_MAX_MB, default 256; half for each) and of replayed answers (an eighth more, at most
+	// 32 MiB).
 	CacheMaxBytes int64
 	// MaxBodyBytes bounds a request body (MAX_BODY_BYTES).
 	MaxBodyBytes int64
