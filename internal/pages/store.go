@@ -39,7 +39,7 @@ type Uncached interface {
 // Store fetches pages through the cache. The zero value is not usable: build it with New.
 type Store struct {
 	cache                     cache.Cache[Entry]
-	fresh, keep               time.Duration
+	freshFor, keep            time.Duration
 	flight                    flight
 	now                       func() time.Time
 	hits, misses, revalidated atomic.Int64
@@ -57,7 +57,7 @@ func New(c cache.Cache[Entry], fresh, keep time.Duration) *Store {
 	if keep < fresh {
 		keep = DefaultKeep
 	}
-	return &Store{cache: c, fresh: fresh, keep: keep, now: time.Now}
+	return &Store{cache: c, freshFor: fresh, keep: keep, now: time.Now}
 }
 
 func key(s providers.Stream, i int) string { return s.ID() + "#" + strconv.Itoa(i) }
@@ -74,33 +74,39 @@ func (st *Store) Fresh(ctx context.Context, s providers.Stream, i int) (provider
 		return providers.Page{}, false
 	}
 	e, ok := st.cache.Get(withSecret(ctx, s), key(s, i))
-	if ok && st.now().Before(e.FreshUntil) {
+	if ok && st.fresh(e) {
 		st.hits.Add(1)
 		return e.Page, true
 	}
 	return providers.Page{}, false
 }
 
+func (st *Store) fresh(e Entry) bool { return st.now().Before(e.FreshUntil) }
+
 // Fetch returns page i of s: from the cache when fresh, else from the forge (conditionally when a
-// stale copy has an ETag). Errors are the stream's and are not cached.
+// stale copy has an ETag). Errors are the stream's and are not cached. The cache is looked up once,
+// and once more only after taking a shared cache's lock.
 func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (providers.Page, error) {
 	if _, ok := s.(Uncached); ok {
 		return s.FetchPage(ctx, i, "")
 	}
-	if p, ok := st.Fresh(ctx, s, i); ok {
-		return p, nil
-	}
 	k := key(s, i)
 	ctx = withSecret(ctx, s)
+	old, had := st.cache.Get(ctx, k)
+	if had && st.fresh(old) {
+		st.hits.Add(1)
+		return old.Page, nil
+	}
 	return st.flight.do(ctx, k, func(ctx context.Context) (providers.Page, error) {
-		if p, ok := st.awaitPeer(ctx, k); ok {
-			return p, nil
-		}
+		old, had := old, had
 		if l, ok := st.cache.(cache.Locker); ok {
+			var peer bool
+			if old, had, peer = st.awaitPeer(ctx, l, k, old, had); peer {
+				return old.Page, nil
+			}
 			defer l.Unlock(ctx, "lock|"+k)
 		}
 		st.misses.Add(1)
-		old, had := st.cache.Get(ctx, k)
 		etag := ""
 		if had {
 			etag = old.Page.ETag
@@ -121,11 +127,11 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		if err != nil {
 			return providers.Page{}, err
 		}
-		ttl := st.fresh
+		ttl := st.freshFor
 		if p.ETag != "" {
 			ttl = st.keep
 		}
-		st.cache.Set(ctx, k, Entry{Page: p, FreshUntil: st.now().Add(st.fresh)}, ttl)
+		st.cache.Set(ctx, k, Entry{Page: p, FreshUntil: st.now().Add(st.freshFor)}, ttl)
 		return p, nil
 	})
 }
@@ -133,48 +139,48 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 // peerWait bounds how long a replica waits for another replica's fetch of the same page.
 const peerWait = 5 * time.Second
 
-// awaitPeer, for a cache shared between replicas, takes the page's lock; when another replica holds
-// it, it waits (polling) for that replica to store the page and returns it. It returns false when
-// this process should fetch the page itself (it holds the lock, the cache has no locks or cannot be
-// reached, or the other replica took too long).
-func (st *Store) awaitPeer(ctx context.Context, k string) (providers.Page, bool) {
-	l, ok := st.cache.(cache.Locker)
-	if !ok {
-		return providers.Page{}, false
-	}
-	fresh := func() (providers.Page, bool) {
-		if e, ok := st.cache.Get(ctx, k); ok && st.now().Before(e.FreshUntil) {
-			st.peers.Add(1)
-			return e.Page, true
+// awaitPeer takes the page's lock in a cache shared between replicas; while another replica holds
+// it, it waits (polling) for that replica to store the page. It returns the newest entry it saw
+// (old, had when it saw none) and peer = true when that entry is fresh: another replica fetched the
+// page. With peer false this process fetches the page itself: it holds the lock, or the cache
+// cannot be reached, or the other replica took too long.
+func (st *Store) awaitPeer(ctx context.Context, l cache.Locker, k string, old Entry, had bool) (Entry, bool, bool) {
+	look := func() bool {
+		if e, ok := st.cache.Get(ctx, k); ok {
+			old, had = e, true
 		}
-		return providers.Page{}, false
+		if had && st.fresh(old) {
+			st.peers.Add(1)
+			return true
+		}
+		return false
 	}
 	deadline := time.Now().Add(peerWait)
 	for delay := 10 * time.Millisecond; ; delay = min(delay*2, 200*time.Millisecond) {
-		if p, ok := fresh(); ok {
-			return p, true
-		}
 		got, err := l.Lock(ctx, "lock|"+k, peerWait)
 		if err != nil {
-			return providers.Page{}, false
+			return old, had, false
 		}
 		if got {
-			// Another replica may have stored the page between the look and the lock.
-			if p, ok := fresh(); ok {
+			// The replica that held the lock stored the page before releasing it.
+			if look() {
 				l.Unlock(ctx, "lock|"+k)
-				return p, true
+				return old, had, true
 			}
-			return providers.Page{}, false
+			return old, had, false
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return providers.Page{}, false
+			return old, had, false
 		}
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return providers.Page{}, false
+			return old, had, false
 		case <-t.C:
+		}
+		if look() {
+			return old, had, true
 		}
 	}
 }

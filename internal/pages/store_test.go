@@ -142,6 +142,7 @@ func TestFetchCanceledOnlyWhenEveryWaiterLeft(t *testing.T) {
 		t.Fatalf("second waiter: %v", err)
 	}
 	// A lone waiter that leaves cancels the fetch.
+	canceled2 := make(chan struct{})
 	s2 := &stream{fetch: func(ctx context.Context, i int, _ string) (providers.Page, error) {
 		<-ctx.Done()
 		close(canceled2)
@@ -158,8 +159,6 @@ func TestFetchCanceledOnlyWhenEveryWaiterLeft(t *testing.T) {
 		t.Fatal("upstream fetch not canceled after its only waiter left")
 	}
 }
-
-var canceled2 = make(chan struct{})
 
 // sharedCache is a memory cache with locks, standing in for Redis shared by replicas.
 type sharedCache struct {
