@@ -106,36 +106,12 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
 }
 
-// Route wraps next to time its requests under route.
-func (m *Metrics) Route(route string, next http.Handler) http.Handler {
+// HTTP records one served request under its route (a fixed pattern, never a raw path).
+func (m *Metrics) HTTP(route string, status int, d time.Duration) {
 	if m == nil {
-		return next
+		return
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		m.httpTime.WithLabelValues(route, strconv.Itoa(sw.status)).Observe(time.Since(start).Seconds())
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// Flush forwards to the underlying writer when it can flush.
-func (s *statusWriter) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+	m.httpTime.WithLabelValues(route, strconv.Itoa(status)).Observe(d.Seconds())
 }
 
 // GraphQL is a gqlgen extension counting operations and their errors by code.

@@ -199,7 +199,8 @@ func TestForgeFaults(t *testing.T) {
 	resp.Body.Close()
 	for _, want := range []string{`forgegraph_upstream_requests_total{source="github",status="502"} 2`,
 		`forgegraph_upstream_requests_total{source="gitlab",status="429"} 1`, `forgegraph_graphql_errors_total{code="RATE_LIMITED"}`,
-		`forgegraph_upstream_request_duration_seconds_bucket`, `forgegraph_graphql_operations_total{type="query"}`} {
+		`forgegraph_upstream_request_duration_seconds_bucket`, `forgegraph_graphql_operations_total{type="query"}`,
+		`forgegraph_http_request_duration_seconds_count{route="/graphql",status="200"}`} {
 		if !strings.Contains(string(body), want) {
 			t.Fatalf("metrics lack %q", want)
 		}

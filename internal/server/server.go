@@ -112,7 +112,7 @@ func New(d Deps) http.Handler {
 	gql = gqlhttp.Middleware(gql, credentialHeaders...)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", d.Metrics.Route("/graphql", gql))
+	mux.Handle("/graphql", gql)
 	if d.Metrics != nil {
 		mux.Handle("GET /metrics", d.Metrics.Handler())
 	}
@@ -132,10 +132,10 @@ func New(d Deps) http.Handler {
 		ExposedHeaders: []string{requestid.Header},
 		MaxAge:         600,
 	})
-	return requestid.Middleware(logRequests(d.Logger, c.Handler(mux)))
+	return requestid.Middleware(observe(d.Logger, d.Metrics, c.Handler(mux)))
 }
 
-// statusWriter records the status code for the access log.
+// statusWriter records the status code for the access log and the metrics.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
@@ -148,15 +148,23 @@ func (s *statusWriter) WriteHeader(code int) {
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// logRequests logs one line per request: method, path (never the query string, which may hold a
-// persisted query's variables), status, duration and request id. Headers are never logged.
-func logRequests(l *slog.Logger, next http.Handler) http.Handler {
+// observe times every request once: one log line (method, path, never the query string, which may
+// hold a persisted query's variables; status; duration; request id through the log handler; never
+// a header) and one observation in the duration histogram under the route the mux matched
+// ("unmatched" when none), so the histogram's labels stay a fixed set. m may be nil.
+func observe(l *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
+		d := time.Since(start)
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		m.HTTP(route, sw.status, d)
 		l.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000))
+			slog.Float64("duration_ms", float64(d.Microseconds())/1000))
 	})
 }
