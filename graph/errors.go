@@ -29,10 +29,9 @@ var codes = map[providers.Kind]string{
 	providers.KindInternal:      "INTERNAL",
 }
 
-// sourceProviders names, for extensions.provider, the forge of each single-forge source.
-var sourceProviders = map[string]string{
-	"github": "GITHUB", "gitlab": "GITLAB", "bitbucket": "BITBUCKET", "codearts": "CODEARTS", "openhands": "OPENHANDS",
-}
+// providerOf names, for extensions.provider and RateLimit.provider, the forge a source fronts: its
+// name in capitals (github -> GITHUB; openhands, which fronts several, -> OPENHANDS).
+func providerOf(source string) string { return strings.ToUpper(source) }
 
 // Code returns the extensions.code of a kind.
 func Code(k providers.Kind) string {
@@ -60,7 +59,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 		if pe.Source != "" {
 			out.Extensions["source"] = pe.Source
-			out.Extensions["provider"] = sourceProviders[pe.Source]
+			out.Extensions["provider"] = providerOf(pe.Source)
 		}
 		if !pe.ResetAt.IsZero() {
 			out.Extensions["resetAt"] = pe.ResetAt.UTC().Format(time.RFC3339)

@@ -14,7 +14,7 @@ func (r *Resolver) RateLimits(ctx context.Context) []*model.RateLimit {
 	creds := providers.CredentialsFrom(ctx)
 	out := make([]*model.RateLimit, 0, len(r.Sources))
 	for _, s := range r.Sources {
-		rl := &model.RateLimit{Source: s.Name(), Provider: sourceProviders[s.Name()]}
+		rl := &model.RateLimit{Source: s.Name(), Provider: providerOf(s.Name())}
 		if r.Limits != nil {
 			if rate, ok := r.Limits.Get(ctx, rest.LimitKey(s.Name(), creds.Token(s.Name()))); ok && rate.Known {
 				rl.Known = true

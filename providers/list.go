@@ -226,13 +226,11 @@ func edges(picked []*lane, lanes []*lane, w Window) []Edge {
 	for _, l := range lanes {
 		known[l.hash] = true
 	}
-	if c := w.After; c != nil {
-		for _, m := range c.Marks {
-			if !known[m.Stream] {
-				carried = append(carried, m)
-			}
-		}
-	} else if c := w.Before; c != nil {
+	c := w.After
+	if c == nil {
+		c = w.Before
+	}
+	if c != nil {
 		for _, m := range c.Marks {
 			if !known[m.Stream] {
 				carried = append(carried, m)

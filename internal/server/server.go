@@ -127,8 +127,7 @@ func New(d Deps) http.Handler {
 	c := cors.New(cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Authorization", "Content-Type", "Accept", requestid.Header,
-			"X-GitHub-Token", "X-GitLab-Token", "X-Bitbucket-Token", "X-CodeArts-Token", "X-OpenHands-Api-Key"},
+		AllowedHeaders: append([]string{"Content-Type", "Accept", requestid.Header}, credentialHeaders...),
 		ExposedHeaders: []string{requestid.Header},
 		MaxAge:         600,
 	})

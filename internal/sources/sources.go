@@ -5,6 +5,7 @@ package sources
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
@@ -51,25 +52,11 @@ func Build(cfg config.Config, d Deps) (Built, error) {
 	for _, name := range names {
 		s, err := build(name, urls[name], cfg, client, d)
 		if err != nil {
-			return b, fmt.Errorf("%s: %w (check %s_API_URL)", name, err, envPrefix(name))
+			return b, fmt.Errorf("%s: %w (check %s_API_URL)", name, err, strings.ToUpper(name))
 		}
 		b.Sources = append(b.Sources, s)
 	}
 	return b, nil
-}
-
-func envPrefix(name string) string {
-	switch name {
-	case "github":
-		return "GITHUB"
-	case "gitlab":
-		return "GITLAB"
-	case "bitbucket":
-		return "BITBUCKET"
-	case "codearts":
-		return "CODEARTS"
-	}
-	return "OPENHANDS"
 }
 
 func build(name, url string, cfg config.Config, client *http.Client, d Deps) (providers.Source, error) {
