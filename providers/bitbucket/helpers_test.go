@@ -22,17 +22,6 @@ import (
 
 const token = "bb-access-token"
 
-var allOrders = []providers.Order{
-	{Sort: providers.SortPushed, Direction: providers.Desc},
-	{Sort: providers.SortPushed, Direction: providers.Asc},
-	{Sort: providers.SortUpdated, Direction: providers.Desc},
-	{Sort: providers.SortUpdated, Direction: providers.Asc},
-	{Sort: providers.SortCreated, Direction: providers.Desc},
-	{Sort: providers.SortCreated, Direction: providers.Asc},
-	{Sort: providers.SortFullName, Direction: providers.Asc},
-	{Sort: providers.SortFullName, Direction: providers.Desc},
-}
-
 // request is what the recorder saw of one request (path relative to the API base).
 type request struct {
 	Path  string

@@ -11,6 +11,7 @@ import (
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/bitbucket"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 func TestNameAndProviders(t *testing.T) {
@@ -38,7 +39,7 @@ func TestStreamIDs(t *testing.T) {
 	repos := genRepos(rand.New(rand.NewPCG(1, 1)), map[string]int{"a": 2, "b": 2})
 	e := newEnv(t, token, repos)
 	ids := map[string]bool{}
-	for _, o := range allOrders {
+	for _, o := range providertest.AllOrders() {
 		for _, s := range e.streams(t, token, o) {
 			id := s.ID()
 			if strings.Contains(id, token) {
@@ -50,8 +51,8 @@ func TestStreamIDs(t *testing.T) {
 			ids[id] = true
 		}
 	}
-	if len(ids) != 2*len(allOrders) {
-		t.Fatalf("%d IDs, want %d", len(ids), 2*len(allOrders))
+	if len(ids) != 2*len(providertest.AllOrders()) {
+		t.Fatalf("%d IDs, want %d", len(ids), 2*len(providertest.AllOrders()))
 	}
 }
 

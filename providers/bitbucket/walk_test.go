@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 // TestWalkOneWorkspace walks lists of 0, 1, 100, 101 and 250 repositories in every order, forward
@@ -24,7 +25,7 @@ func TestWalkOneWorkspace(t *testing.T) {
 		rng := rand.New(rand.NewPCG(uint64(n), 3))
 		repos := genRepos(rng, map[string]int{"jdoe": n})
 		e := newEnv(t, token, repos)
-		for _, o := range allOrders {
+		for _, o := range providertest.AllOrders() {
 			t.Run(fmt.Sprintf("n=%d %v", n, o), func(t *testing.T) {
 				t.Parallel()
 				streams := e.streams(t, token, o)
@@ -54,7 +55,7 @@ func TestWalkSeveralWorkspaces(t *testing.T) {
 		repos := genRepos(rng, sizes)
 		e := newEnv(t, token, repos)
 		t.Run(fmt.Sprintf("case %d", ci), func(t *testing.T) {
-			for _, o := range allOrders {
+			for _, o := range providertest.AllOrders() {
 				t.Run(o.String(), func(t *testing.T) {
 					t.Parallel()
 					streams := e.streams(t, token, o)

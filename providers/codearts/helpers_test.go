@@ -209,14 +209,3 @@ func streamOf(t *testing.T, s *codearts.Source, tok string, o providers.Order) p
 	}
 	return st[0]
 }
-
-// allOrders is every sort in both directions.
-func allOrders() []providers.Order {
-	var out []providers.Order
-	for _, s := range []providers.Sort{providers.SortPushed, providers.SortUpdated, providers.SortCreated, providers.SortFullName} {
-		for _, d := range []providers.Direction{providers.Asc, providers.Desc} {
-			out = append(out, providers.NewOrder(s, d))
-		}
-	}
-	return out
-}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/codearts"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 func TestNew(t *testing.T) {
@@ -61,7 +62,7 @@ func TestStreamsArguments(t *testing.T) {
 		if err != nil || len(st) != 0 {
 			t.Fatalf("%s: filter without CODEARTS: %v %v", v, st, err)
 		}
-		for _, o := range allOrders() {
+		for _, o := range providertest.AllOrders() {
 			st := streamOf(t, s, token, o)
 			if st.Key() != "" || st.Source() != "codearts" || strings.Contains(st.ID(), token) || !strings.Contains(st.ID(), o.String()) {
 				t.Fatalf("%s %v: stream key %q source %q id %q", v, o, st.Key(), st.Source(), st.ID())
@@ -83,7 +84,7 @@ func TestStreamsArguments(t *testing.T) {
 func TestWalkEveryOrder(t *testing.T) {
 	for _, v := range versions {
 		for _, n := range []int{0, 100, 101, 250} {
-			for _, o := range allOrders() {
+			for _, o := range providertest.AllOrders() {
 				t.Run(fmt.Sprintf("%s/%d/%s", v, n, o), func(t *testing.T) {
 					repos := makeRepos(uint64(n+1), n)
 					_, rc, s := withFake(t, v, repos)
@@ -163,7 +164,7 @@ func TestLocalListSharedAcrossOrders(t *testing.T) {
 		f, _, s := withFake(t, v, makeRepos(4, 150))
 		ctx := context.Background()
 		var orders []providers.Order
-		for _, o := range allOrders() {
+		for _, o := range providertest.AllOrders() {
 			if v == codearts.APIv2 || o.Sort == providers.SortPushed || o.Sort == providers.SortFullName {
 				orders = append(orders, o)
 			}

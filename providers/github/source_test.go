@@ -16,16 +16,6 @@ import (
 	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
-var allOrders = func() []providers.Order {
-	var out []providers.Order
-	for _, s := range []providers.Sort{providers.SortPushed, providers.SortUpdated, providers.SortCreated, providers.SortFullName} {
-		for _, d := range []providers.Direction{providers.Asc, providers.Desc} {
-			out = append(out, providers.NewOrder(s, d))
-		}
-	}
-	return out
-}()
-
 func identities(rs []providers.Repository) []string {
 	out := make([]string, len(rs))
 	for i := range rs {
@@ -68,7 +58,7 @@ func TestEveryOrderIsNativeAndWalksBothWays(t *testing.T) {
 	s, _, rc := fakeSource(t, repos)
 	wantSort := map[providers.Sort]string{providers.SortPushed: "pushed", providers.SortUpdated: "updated",
 		providers.SortCreated: "created", providers.SortFullName: "full_name"}
-	for _, o := range allOrders {
+	for _, o := range providertest.AllOrders() {
 		t.Run(o.String(), func(t *testing.T) {
 			before := len(rc.requests())
 			st := stream(t, s, o)

@@ -11,6 +11,7 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/gitlab"
 	"github.com/forgegraph/forgegraph/providers/gitlab/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 // TestNativeQueryParameters checks each sort's order_by/sort and that page i is GitLab's page i+1.
@@ -73,7 +74,7 @@ func TestMembershipTrap(t *testing.T) {
 		t.Fatalf("fake without membership does not list public projects of others: total %s", resp.Header.Get("X-Total"))
 	}
 
-	for _, o := range allOrders {
+	for _, o := range providertest.AllOrders() {
 		got := walkForward(t, streamsFor(t, e.src, token, o), o, []int{100})
 		if len(got) != len(repos) {
 			t.Fatalf("%s: got %d projects, want %d", o, len(got), len(repos))
@@ -85,7 +86,7 @@ func TestMembershipTrap(t *testing.T) {
 		}
 	}
 	qs := e.queries("/projects")
-	if len(qs) < len(allOrders) {
+	if len(qs) < len(providertest.AllOrders()) {
 		t.Fatalf("only %d list requests", len(qs))
 	}
 	for _, q := range qs[1:] {

@@ -12,17 +12,6 @@ import (
 	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
-var allOrders = []providers.Order{
-	{Sort: providers.SortPushed, Direction: providers.Desc},
-	{Sort: providers.SortPushed, Direction: providers.Asc},
-	{Sort: providers.SortUpdated, Direction: providers.Desc},
-	{Sort: providers.SortUpdated, Direction: providers.Asc},
-	{Sort: providers.SortCreated, Direction: providers.Desc},
-	{Sort: providers.SortCreated, Direction: providers.Asc},
-	{Sort: providers.SortFullName, Direction: providers.Asc},
-	{Sort: providers.SortFullName, Direction: providers.Desc},
-}
-
 // walkForward pages the whole list with providers.List, cycling through the page sizes.
 func walkForward(t *testing.T, streams []providers.Stream, o providers.Order, sizes []int) []providers.Repository {
 	t.Helper()
@@ -83,7 +72,7 @@ func TestWalkEverySortBothWays(t *testing.T) {
 		f := fake.New(token, repos)
 		f.PublicOthers = others()
 		e := newEnv(t, f, nil, nil)
-		for _, o := range allOrders {
+		for _, o := range providertest.AllOrders() {
 			what := fmt.Sprintf("%d repos %s", n, o)
 			st := streamsFor(t, e.src, token, o)
 			want := sorted(repos, o)

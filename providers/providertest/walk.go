@@ -80,3 +80,14 @@ func RandomSizes(next func(int) int, n int) []int {
 	}
 	return out
 }
+
+// AllOrders returns every sort in both directions, the eight orders a list can be asked in.
+func AllOrders() []providers.Order {
+	var out []providers.Order
+	for _, s := range []providers.Sort{providers.SortPushed, providers.SortUpdated, providers.SortCreated, providers.SortFullName} {
+		for _, d := range []providers.Direction{providers.Asc, providers.Desc} {
+			out = append(out, providers.NewOrder(s, d))
+		}
+	}
+	return out
+}
