@@ -9,9 +9,10 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/forgegraph/forgegraph/internal/testkit"
 )
 
 // startDemo runs the real server wiring on a free port with env and returns its base URL.
@@ -181,7 +182,7 @@ func TestDemoWalksEverySortBothWays(t *testing.T) {
 // TestLogsHoldNoToken runs failing and succeeding requests with tokens in every header and checks
 // the log has a request id on each request line and no token anywhere.
 func TestLogsHoldNoToken(t *testing.T) {
-	var logs syncBuffer
+	var logs testkit.SyncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
@@ -222,23 +223,6 @@ func TestLogsHoldNoToken(t *testing.T) {
 	if n != 3 {
 		t.Fatalf("%d request lines, want 3:\n%s", n, out)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestReadmeQueries runs every GraphQL example of the README against the demo: each must answer

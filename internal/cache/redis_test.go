@@ -5,8 +5,6 @@ package cache
 import (
 	"context"
 	"errors"
-	"net"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -17,6 +15,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/forgegraph/forgegraph/internal/testkit"
 )
 
 var _ graphql.Cache[string] = APQ{}
@@ -35,16 +35,9 @@ type redisServer struct {
 // startRedis starts redis-server for t. Without redis-server the test is skipped, unless CI=true.
 func startRedis(t *testing.T) *redisServer {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not installed, and CI=true requires it: install it (apt-get install redis-server)")
-		}
-		t.Skip("redis-server is not installed: install it (apt-get install redis-server) to run the Redis tests")
-	}
-	s := &redisServer{t: t, bin: bin, dir: t.TempDir()}
+	s := &redisServer{t: t, bin: testkit.RedisServer(t), dir: t.TempDir()}
 	for attempt := 0; ; attempt++ {
-		s.port = freePort(t)
+		s.port = testkit.FreePort(t)
 		if err := s.run(); err == nil {
 			break
 		} else if attempt == 4 {
@@ -53,16 +46,6 @@ func startRedis(t *testing.T) *redisServer {
 	}
 	t.Cleanup(s.stop)
 	return s
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func (s *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/forgegraph/forgegraph/internal/testkit"
 )
 
 const (
@@ -38,49 +40,18 @@ const (
 	demoRepositories = 260
 )
 
-// needRedis returns redis-server's path; without it the test is skipped, unless CI=true.
-func needRedis(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not installed, and CI=true requires it: install it (apt-get install redis-server)")
-		}
-		t.Skip("redis-server is not installed: install it (apt-get install redis-server) to run the multi-replica test")
-	}
-	return bin
-}
-
-// syncBuffer is a bytes.Buffer safe for a process's output copier and the test reading it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // proc is a child process in its own process group, killed (group and all) when the test ends.
 type proc struct {
 	name   string
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *testkit.SyncBuffer
 	exited chan struct{}
 	once   sync.Once
 }
 
 func start(t *testing.T, name, bin string, args, env []string) *proc {
 	t.Helper()
-	p := &proc{name: name, out: &syncBuffer{}, exited: make(chan struct{})}
+	p := &proc{name: name, out: &testkit.SyncBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
@@ -135,16 +106,6 @@ func tail(s string, n int) string {
 	return s
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // build compiles pkg into dir and returns the binary's path.
 func build(t *testing.T, dir, name, pkg string) string {
 	t.Helper()
@@ -181,7 +142,7 @@ type cluster struct {
 func (c *cluster) startRedis() {
 	t := c.t
 	for attempt := 0; ; attempt++ {
-		c.redisPort = freePort(t)
+		c.redisPort = testkit.FreePort(t)
 		p := start(t, "redis-server", c.redisBin, []string{"--port", strconv.Itoa(c.redisPort), "--bind", "127.0.0.1",
 			"--save", "", "--appendonly", "no", "--dir", c.dir, "--requirepass", redisPassword}, env())
 		client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + strconv.Itoa(c.redisPort), Password: redisPassword,
@@ -432,7 +393,7 @@ func checkOnce(t *testing.T, what string, got, want []string) {
 var sorts = []string{"PUSHED", "FULL_NAME"}
 
 func TestReplicasShareRedis(t *testing.T) {
-	redisBin := needRedis(t)
+	redisBin := testkit.RedisServer(t)
 	started := time.Now()
 	dir := t.TempDir()
 	c := &cluster{t: t, dir: dir, redisBin: redisBin}
