@@ -74,7 +74,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			out.Extensions["reason"] = c
 			out.Extensions["code"] = "BAD_USER_INPUT"
 		case "":
-			if ge.Unwrap() != nil && !isInputError(ge) {
+			if ge.Unwrap() != nil {
 				slog.ErrorContext(ctx, "resolver error", "err", err.Error())
 				out.Message = "internal error"
 				out.Extensions["code"] = "INTERNAL"
@@ -90,11 +90,6 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		out.Extensions["requestId"] = id
 	}
 	return out
-}
-
-// isInputError tells gqlgen's argument-coercion errors (wrong enum value, wrong type) from others.
-func isInputError(e *gqlerror.Error) bool {
-	return strings.Contains(e.Message, "is not a") || strings.HasPrefix(e.Message, "cannot ") || strings.Contains(e.Message, "must be")
 }
 
 // Recover turns a panic in a resolver into an INTERNAL error and logs it; the server keeps serving.

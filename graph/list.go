@@ -170,11 +170,11 @@ func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.Reposit
 	for _, e := range append(failed, res.Failed...) {
 		graphql.AddError(ctx, e)
 	}
-	// totalCount counts the streams this page could read; the failing ones are reported already.
-	live := slices.DeleteFunc(slices.Clone(sts), func(st providers.Stream) bool {
-		return slices.ContainsFunc(res.Failed, func(e *providers.Error) bool { return e.Source == st.Source() })
-	})
 	return connection(res, r.encoder(cursorArgs(a.Provider, o)), func(ctx context.Context) (int, error) {
+		// Only when totalCount is selected: count the streams this page could read.
+		live := slices.DeleteFunc(slices.Clone(sts), func(st providers.Stream) bool {
+			return slices.ContainsFunc(res.Failed, func(e *providers.Error) bool { return e.Source == st.Source() })
+		})
 		n, err := providers.Count(ctx, live, fetch)
 		if err != nil {
 			graphql.AddError(ctx, err)

@@ -1,13 +1,12 @@
 package providers
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 )
 
 // The enums marshal themselves for GraphQL (gqlgen binds them directly), so no copy of them lives in
-// the graph package. Unknown values fail with a message listing the allowed ones.
+// the graph package. Unknown values fail with a KindBadInput error listing the allowed ones.
 
 // MarshalGQL writes p as a GraphQL enum value.
 func (p Provider) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(string(p))) }
@@ -16,7 +15,7 @@ func (p Provider) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(stri
 func (p *Provider) UnmarshalGQL(v any) error {
 	s, _ := v.(string)
 	if !Provider(s).Valid() {
-		return fmt.Errorf("%v is not a Provider: use GITHUB, GITLAB, BITBUCKET or CODEARTS", v)
+		return Errorf(KindBadInput, "", "%v is not a Provider: use GITHUB, GITLAB, BITBUCKET or CODEARTS", v)
 	}
 	*p = Provider(s)
 	return nil
@@ -33,7 +32,7 @@ func (s *Sort) UnmarshalGQL(v any) error {
 		*s = Sort(str)
 		return nil
 	}
-	return fmt.Errorf("%v is not a RepositorySort: use PUSHED, UPDATED, CREATED or FULL_NAME", v)
+	return Errorf(KindBadInput, "", "%v is not a RepositorySort: use PUSHED, UPDATED, CREATED or FULL_NAME", v)
 }
 
 // MarshalGQL writes d as a GraphQL enum value.
@@ -43,7 +42,7 @@ func (d Direction) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(str
 func (d *Direction) UnmarshalGQL(v any) error {
 	str, _ := v.(string)
 	if Direction(str) != Asc && Direction(str) != Desc {
-		return fmt.Errorf("%v is not an OrderDirection: use ASC or DESC", v)
+		return Errorf(KindBadInput, "", "%v is not an OrderDirection: use ASC or DESC", v)
 	}
 	*d = Direction(str)
 	return nil
