@@ -127,3 +127,29 @@ func SizeOf(rs []Repository) int64 {
 	}
 	return n
 }
+
+// SplitPath splits a full path (owner/name, group/sub/name, workspace/slug) at its last "/": owner
+// is everything before it ("" when there is none) and name the rest.
+func SplitPath(full string) (owner, name string) {
+	i := strings.LastIndexByte(full, '/')
+	if i < 0 {
+		return "", full
+	}
+	return full[:i], full[i+1:]
+}
+
+// NonEmpty returns &s, or nil for "": forges send "" for what they do not know.
+func NonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// NonEmptyPtr returns s, or nil when s is nil or points to "".
+func NonEmptyPtr(s *string) *string {
+	if s == nil || *s == "" {
+		return nil
+	}
+	return s
+}

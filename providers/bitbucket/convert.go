@@ -94,7 +94,7 @@ func convertRepository(w *repository) (providers.Repository, error) {
 	if w.UUID == "" || w.FullName == "" {
 		return providers.Repository{}, errIncomplete
 	}
-	owner, slug := splitFullName(w.FullName)
+	owner, slug := providers.SplitPath(w.FullName)
 	if w.Workspace != nil && w.Workspace.Slug != "" {
 		owner = w.Workspace.Slug
 	}
@@ -112,27 +112,27 @@ func convertRepository(w *repository) (providers.Repository, error) {
 		Name:            name,
 		NameWithOwner:   w.FullName,
 		Owner:           owner,
-		Description:     nonEmpty(w.Description),
-		URL:             nonEmpty(w.Links.HTML.Href),
+		Description:     providers.NonEmpty(w.Description),
+		URL:             providers.NonEmpty(w.Links.HTML.Href),
 		IsPrivate:       w.IsPrivate,
 		IsFork:          &isFork,
-		PrimaryLanguage: nonEmpty(w.Language),
+		PrimaryLanguage: providers.NonEmpty(w.Language),
 		CreatedAt:       parseTime(w.CreatedOn),
 		UpdatedAt:       parseTime(w.UpdatedOn),
 		PushedAt:        parseTime(w.UpdatedOn),
 	}
 	if w.MainBranch != nil {
-		r.DefaultBranch = nonEmpty(w.MainBranch.Name)
+		r.DefaultBranch = providers.NonEmpty(w.MainBranch.Name)
 	}
 	for _, l := range w.Links.Clone {
 		switch strings.ToLower(l.Name) {
 		case "https":
 			if r.CloneURL == nil {
-				r.CloneURL = nonEmpty(stripUserinfo(l.Href))
+				r.CloneURL = providers.NonEmpty(stripUserinfo(l.Href))
 			}
 		case "ssh":
 			if r.SSHURL == nil {
-				r.SSHURL = nonEmpty(l.Href)
+				r.SSHURL = providers.NonEmpty(l.Href)
 			}
 		}
 	}
@@ -151,15 +151,6 @@ func (s *Source) convertRepositories(values []repository) ([]providers.Repositor
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// splitFullName splits "workspace/slug" at its last "/"; owner is "" when there is none.
-func splitFullName(full string) (owner, slug string) {
-	i := strings.LastIndexByte(full, '/')
-	if i < 0 {
-		return "", full
-	}
-	return full[:i], full[i+1:]
 }
 
 // stripUserinfo removes the "user@" Bitbucket puts in the https clone link of the calling account,
@@ -185,11 +176,4 @@ func parseTime(s string) *time.Time {
 	}
 	t = t.UTC()
 	return &t
-}
-
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

@@ -164,16 +164,16 @@ func convertV4(w *v4Repo) providers.Repository {
 		CreatedAt:      parseTime(w.CreatedAt),
 		UpdatedAt:      parseTime(w.LastRepositoryUpdatedAt),
 		PushedAt:       parseTime(w.LastActivityAt),
-		SSHURL:         nonEmpty(w.SSHURL),
-		CloneURL:       nonEmpty(w.HTTPURL),
-		URL:            nonEmpty(strings.TrimSuffix(w.HTTPURL, ".git")),
+		SSHURL:         providers.NonEmpty(w.SSHURL),
+		CloneURL:       providers.NonEmpty(w.HTTPURL),
+		URL:            providers.NonEmpty(strings.TrimSuffix(w.HTTPURL, ".git")),
 	}
 	switch strings.ToLower(w.Visibility) {
 	case "private", "internal":
 		r.IsPrivate = true
 	}
 	if w.Description != nil {
-		r.Description = nonEmpty(*w.Description)
+		r.Description = providers.NonEmpty(*w.Description)
 	}
 	path := w.Path
 	if path == "" {
@@ -191,9 +191,9 @@ func convertV4(w *v4Repo) providers.Repository {
 		r.NameWithOwner = path
 	}
 	if r.Name == "" {
-		r.Name = lastSegment(r.NameWithOwner)
+		_, r.Name = providers.SplitPath(r.NameWithOwner)
 	}
-	r.Owner = owner(r.NameWithOwner)
+	r.Owner, _ = providers.SplitPath(r.NameWithOwner)
 	return r
 }
 
@@ -207,9 +207,9 @@ func convertV2(w *v2Repo) providers.Repository {
 		ForgeID:   string(w.RepositoryID),
 		Provider:  providers.CodeArts,
 		Name:      w.RepositoryName,
-		URL:       nonEmpty(w.WebURL),
-		SSHURL:    nonEmpty(w.SSHURL),
-		CloneURL:  nonEmpty(w.HTTPSURL),
+		URL:       providers.NonEmpty(w.WebURL),
+		SSHURL:    providers.NonEmpty(w.SSHURL),
+		CloneURL:  providers.NonEmpty(w.HTTPSURL),
 		CreatedAt: parseTime(w.CreatedAt),
 		UpdatedAt: parseTime(w.UpdatedAt),
 		PushedAt:  parseTime(w.UpdatedAt),
@@ -226,9 +226,9 @@ func convertV2(w *v2Repo) providers.Repository {
 		r.NameWithOwner = w.RepositoryName
 	}
 	if r.Name == "" {
-		r.Name = lastSegment(r.NameWithOwner)
+		_, r.Name = providers.SplitPath(r.NameWithOwner)
 	}
-	r.Owner = owner(r.NameWithOwner)
+	r.Owner, _ = providers.SplitPath(r.NameWithOwner)
 	return r
 }
 
@@ -255,25 +255,6 @@ func urlPath(raw string) string {
 		return ""
 	}
 	return strings.Trim(strings.TrimSuffix(strings.Trim(u.Path, "/"), ".git"), "/")
-}
-
-// owner is everything before the last "/" of a full path, "" when there is none.
-func owner(full string) string {
-	if i := strings.LastIndex(full, "/"); i >= 0 {
-		return full[:i]
-	}
-	return ""
-}
-
-func lastSegment(full string) string {
-	return full[strings.LastIndex(full, "/")+1:]
-}
-
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 func ptr[T any](v T) *T { return &v }

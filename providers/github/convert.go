@@ -2,7 +2,6 @@ package github
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
@@ -48,10 +47,10 @@ func convertRepository(r *repository) (providers.Repository, error) {
 			"repository without id or full_name in the answer (id %d, full_name %q)", r.ID, r.FullName)
 	}
 	owner, name := full, r.Name
-	if i := strings.LastIndex(full, "/"); i >= 0 {
-		owner = full[:i]
+	if o, n := providers.SplitPath(full); o != "" {
+		owner = o
 		if name == "" {
-			name = full[i+1:]
+			name = n
 		}
 	} else if r.Owner != nil {
 		owner = r.Owner.Login
@@ -62,17 +61,17 @@ func convertRepository(r *repository) (providers.Repository, error) {
 		Name:            name,
 		NameWithOwner:   full,
 		Owner:           owner,
-		Description:     nonEmpty(r.Description),
-		URL:             nonEmpty(r.HTMLURL),
-		SSHURL:          nonEmpty(r.SSHURL),
-		CloneURL:        nonEmpty(r.CloneURL),
+		Description:     providers.NonEmptyPtr(r.Description),
+		URL:             providers.NonEmptyPtr(r.HTMLURL),
+		SSHURL:          providers.NonEmptyPtr(r.SSHURL),
+		CloneURL:        providers.NonEmptyPtr(r.CloneURL),
 		IsPrivate:       r.Private,
 		IsFork:          r.Fork,
 		IsArchived:      r.Archived,
 		StargazerCount:  r.StargazersCount,
 		ForkCount:       r.ForksCount,
-		DefaultBranch:   nonEmpty(r.DefaultBranch),
-		PrimaryLanguage: nonEmpty(r.Language),
+		DefaultBranch:   providers.NonEmptyPtr(r.DefaultBranch),
+		PrimaryLanguage: providers.NonEmptyPtr(r.Language),
 		CreatedAt:       parseTime(r.CreatedAt),
 		UpdatedAt:       parseTime(r.UpdatedAt),
 		PushedAt:        parseTime(r.PushedAt),
@@ -90,14 +89,6 @@ func convertRepositories(in []repository) ([]providers.Repository, error) {
 		out[i] = r
 	}
 	return out, nil
-}
-
-// nonEmpty returns s, or nil when s is nil or "".
-func nonEmpty(s *string) *string {
-	if s == nil || *s == "" {
-		return nil
-	}
-	return s
 }
 
 // parseTime parses GitHub's ISO 8601 timestamps ("2011-01-26T19:06:43Z") to UTC; nil when absent,

@@ -57,10 +57,10 @@ func convertProject(p *project) (providers.Repository, error) {
 		Name:          p.Name,
 		NameWithOwner: full,
 		Owner:         ownerOf(p, full),
-		Description:   nonEmpty(p.Description),
-		URL:           nonEmptyString(p.WebURL),
-		SSHURL:        nonEmptyString(p.SSHURLToRepo),
-		CloneURL:      nonEmptyString(p.HTTPURLToRepo),
+		Description:   providers.NonEmptyPtr(p.Description),
+		URL:           providers.NonEmpty(p.WebURL),
+		SSHURL:        providers.NonEmpty(p.SSHURLToRepo),
+		CloneURL:      providers.NonEmpty(p.HTTPURLToRepo),
 		// internal projects are visible to every signed-in user of the instance, not to the public.
 		// An unknown visibility is treated as private: never claim a project is public unasked.
 		IsPrivate:      p.Visibility != "public",
@@ -68,7 +68,7 @@ func convertProject(p *project) (providers.Repository, error) {
 		IsArchived:     p.Archived,
 		StargazerCount: p.StarCount,
 		ForkCount:      p.ForksCount,
-		DefaultBranch:  nonEmpty(p.DefaultBranch),
+		DefaultBranch:  providers.NonEmptyPtr(p.DefaultBranch),
 		CreatedAt:      parseTime(p.CreatedAt),
 		UpdatedAt:      parseTime(p.UpdatedAt),
 		PushedAt:       parseTime(p.LastActivityAt),
@@ -77,7 +77,7 @@ func convertProject(p *project) (providers.Repository, error) {
 		r.Name = p.Path
 	}
 	if r.Name == "" {
-		r.Name = full[strings.LastIndex(full, "/")+1:]
+		_, r.Name = providers.SplitPath(full)
 	}
 	return r, nil
 }
@@ -101,10 +101,8 @@ func ownerOf(p *project, full string) string {
 	if p.Namespace != nil && p.Namespace.FullPath != "" {
 		return p.Namespace.FullPath
 	}
-	if i := strings.LastIndex(full, "/"); i >= 0 {
-		return full[:i]
-	}
-	return ""
+	owner, _ := providers.SplitPath(full)
+	return owner
 }
 
 // isFork reports whether forked_from_project was sent with a value.
@@ -125,21 +123,6 @@ func parseTime(s *string) *time.Time {
 	}
 	t = t.UTC()
 	return &t
-}
-
-func nonEmpty(s *string) *string {
-	if s == nil || *s == "" {
-		return nil
-	}
-	v := *s
-	return &v
-}
-
-func nonEmptyString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 func boolPtr(b bool) *bool { return &b }

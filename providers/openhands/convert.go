@@ -101,22 +101,13 @@ func convertRepository(w *repository) (r providers.Repository, ok bool, err erro
 		NameWithOwner:  w.FullName,
 		IsPrivate:      !w.IsPublic,
 		StargazerCount: w.StargazersCount,
-		DefaultBranch:  nonEmpty(w.MainBranch),
+		DefaultBranch:  providers.NonEmptyPtr(w.MainBranch),
 		PushedAt:       parseTime(w.PushedAt),
 	}
-	if i := strings.LastIndex(w.FullName, "/"); i >= 0 {
-		r.Owner = w.FullName[:i]
-		r.Name = w.FullName[i+1:]
+	if owner, name := providers.SplitPath(w.FullName); owner != "" {
+		r.Owner, r.Name = owner, name
 	}
 	return r, true, nil
-}
-
-func nonEmpty(s *string) *string {
-	if s == nil || *s == "" {
-		return nil
-	}
-	v := *s
-	return &v
 }
 
 // timeLayouts are the forms pushed_at comes in: each forge's own (GitHub "…Z", GitLab "….000Z",

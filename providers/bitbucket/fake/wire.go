@@ -111,13 +111,13 @@ func view(r providers.Repository) (providers.Repository, bool) {
 		Name:          r.Name,
 		NameWithOwner: r.NameWithOwner,
 		Owner:         ws,
-		Description:   nonEmpty(r.Description),
+		Description:   providers.NonEmptyPtr(r.Description),
 		URL:           orDefault(r.URL, "https://bitbucket.org/"+r.NameWithOwner),
 		SSHURL:        orDefault(r.SSHURL, "git@bitbucket.org:"+r.NameWithOwner+".git"),
 		CloneURL:      orDefault(r.CloneURL, "https://bitbucket.org/"+r.NameWithOwner+".git"),
 		IsPrivate:     r.IsPrivate,
 		IsFork:        new(r.IsFork != nil && *r.IsFork),
-		DefaultBranch: nonEmpty(r.DefaultBranch),
+		DefaultBranch: providers.NonEmptyPtr(r.DefaultBranch),
 		CreatedAt:     micro(r.CreatedAt),
 	}
 	if v.ForgeID == "" {
@@ -210,13 +210,6 @@ func format(t *time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(timeFormat)
-}
-
-func nonEmpty(s *string) *string {
-	if s == nil || *s == "" {
-		return nil
-	}
-	return new(*s)
 }
 
 func orDefault(s *string, def string) *string {
