@@ -53,19 +53,22 @@ func NewLocal(c cache.Cache[[]Repository], max int, ttl time.Duration) *Local {
 // read reads beyond the source and credential; streams with the same listKey share one read: the list
 // is read once per source, credential and listKey, whatever the order or stream.
 func (l *Local) Stream(src, k string, q Query, listKey string, read ReadAll, keep func(*Repository) bool) Stream {
-	return &localStream{l: l, src: src, k: k, q: q, listKey: listKey, read: read, keep: keep}
+	raw := "list|" + src + "|" + HashToken(q.Token) + "|" + listKey
+	return &localStream{l: l, src: src, k: k, q: q, read: read, keep: keep,
+		id: StreamID(src, k, q) + "|local", rawKey: raw, sortedKey: raw + "|" + k + "|" + q.Order.String()}
 }
 
 type localStream struct {
-	l       *Local
-	src, k  string
-	q       Query
-	listKey string
-	read    ReadAll
-	keep    func(*Repository) bool
+	l      *Local
+	src, k string
+	q      Query
+	read   ReadAll
+	keep   func(*Repository) bool
+	// id, and the cache keys of the whole list and of its sorted copy, computed once.
+	id, rawKey, sortedKey string
 }
 
-func (s *localStream) ID() string     { return StreamID(s.src, s.k, s.q) + "|local" }
+func (s *localStream) ID() string     { return s.id }
 func (s *localStream) Key() string    { return s.k }
 func (s *localStream) Source() string { return s.src }
 
@@ -76,8 +79,7 @@ func (s *localStream) NoPageCache() {}
 func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 	// The list is a user's data: a cache that leaves the process seals it with the credential.
 	ctx = cache.WithSecret(ctx, s.q.Token)
-	rawKey := "list|" + s.src + "|" + HashToken(s.q.Token) + "|" + s.listKey
-	sortedKey := rawKey + "|" + s.k + "|" + s.q.Order.String()
+	rawKey, sortedKey := s.rawKey, s.sortedKey
 	if v, ok := s.l.cache.Get(ctx, sortedKey); ok {
 		return v, nil
 	}

@@ -36,7 +36,7 @@ func (s *Source) Streams(ctx context.Context, q providers.Query) ([]providers.St
 	streams := make([]providers.Stream, 0, len(workspaces))
 	for _, ws := range workspaces {
 		if sort, ok := nativeSort(q.Order); ok {
-			streams = append(streams, &stream{s: s, ws: ws, q: q, sort: sort})
+			streams = append(streams, &stream{s: s, ws: ws, q: q, sort: sort, id: providers.StreamID(SourceName, ws, q)})
 			continue
 		}
 		streams = append(streams, s.local.Stream(SourceName, ws, q, "repositories/"+ws, s.readAll(q.Token, ws), nil))
@@ -72,10 +72,11 @@ type stream struct {
 	ws   string
 	q    providers.Query
 	sort string
+	id   string // providers.StreamID, computed once
 }
 
 // ID implements providers.Stream.
-func (st *stream) ID() string { return providers.StreamID(SourceName, st.ws, st.q) }
+func (st *stream) ID() string { return st.id }
 
 // Key returns the workspace slug.
 func (st *stream) Key() string { return st.ws }

@@ -22,7 +22,8 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 		return nil, s.errorf(providers.KindUnauth, "no token: set the server's CodeArts token or send X-CodeArts-Token")
 	}
 	if orderBy, ok := s.nativeOrder(q.Order); ok {
-		return []providers.Stream{&v4Stream{s: s, q: q, orderBy: orderBy, sort: strings.ToLower(string(q.Order.Direction))}}, nil
+		return []providers.Stream{&v4Stream{s: s, q: q, orderBy: orderBy, sort: strings.ToLower(string(q.Order.Direction)),
+			id: providers.StreamID(SourceName, "", q)}}, nil
 	}
 	return []providers.Stream{s.localStream(q)}, nil
 }
@@ -90,10 +91,11 @@ type v4Stream struct {
 	s             *Source
 	q             providers.Query
 	orderBy, sort string
+	id            string // providers.StreamID, computed once
 }
 
 // ID identifies the stream; it holds the token's hash, never the token.
-func (st *v4Stream) ID() string { return providers.StreamID(SourceName, "", st.q) }
+func (st *v4Stream) ID() string { return st.id }
 
 // Key is "": the source has one stream.
 func (st *v4Stream) Key() string { return "" }

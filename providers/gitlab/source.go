@@ -44,7 +44,8 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 			"no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
 	}
 	if by, ok := orderBy[q.Order.Sort]; ok {
-		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: by, sort: direction(q.Order.Direction)}}, nil
+		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: by, sort: direction(q.Order.Direction),
+			id: providers.StreamID(SourceName, "", q)}}, nil
 	}
 	read := func(ctx context.Context, max int) ([]providers.Repository, error) {
 		return s.readAll(ctx, q.Token, max)

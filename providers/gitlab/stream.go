@@ -20,10 +20,11 @@ type nativeStream struct {
 	q       providers.Query
 	orderBy string
 	sort    string
+	id      string // providers.StreamID, computed once
 }
 
 // ID implements providers.Stream.
-func (st *nativeStream) ID() string { return providers.StreamID(SourceName, "", st.q) }
+func (st *nativeStream) ID() string { return st.id }
 
 // Key implements providers.Stream: GitLab has one stream.
 func (st *nativeStream) Key() string { return "" }

@@ -87,7 +87,7 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if len(allowed) == 1 {
 		p := allowed[0]
 		if native(p, q.Order) {
-			return []providers.Stream{&nativeStream{s: s, q: q, p: p}}, nil
+			return []providers.Stream{&nativeStream{s: s, q: q, p: p, id: providers.StreamID(SourceName, streamKey(p), q)}}, nil
 		}
 		return []providers.Stream{s.localStream(q, p, false)}, nil
 	}

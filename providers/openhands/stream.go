@@ -24,13 +24,14 @@ func pagedQuery(p providers.Provider, s providers.Sort, page int) url.Values {
 // nativeStream pages one forge's list in an order OpenHands returns as is: our page i is OpenHands'
 // page i+1 with per_page=100.
 type nativeStream struct {
-	s *Source
-	q providers.Query
-	p providers.Provider
+	s  *Source
+	q  providers.Query
+	p  providers.Provider
+	id string // providers.StreamID, computed once
 }
 
 // ID implements providers.Stream.
-func (n *nativeStream) ID() string { return providers.StreamID(SourceName, streamKey(n.p), n.q) }
+func (n *nativeStream) ID() string { return n.id }
 
 // Key implements providers.Stream: the forge in lower case.
 func (n *nativeStream) Key() string { return streamKey(n.p) }
