@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"hash/fnv"
 	"io"
+	"strings"
 )
 
 // cursorVersion is the first byte of every cursor; bump it when the layout changes.
@@ -104,8 +105,10 @@ func (k *Codec) Decode(args, text string) (Cursor, error) {
 	if len(text) > maxCursorLen {
 		return bad("is too long to be one of ours; use a cursor from a previous answer")
 	}
+	// The decoder skips \r and \n even in strict mode; a cursor is one canonical text, so they
+	// are refused here rather than silently accepted as another spelling of the same cursor.
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(text)
-	if err != nil || len(raw) < 1+4+1+1+16 {
+	if err != nil || strings.ContainsAny(text, "\r\n") || len(raw) < 1+4+1+1+16 {
 		return bad("is not a forgegraph cursor; use the cursor or pageInfo.endCursor/startCursor of a previous answer")
 	}
 	body, sig := raw[:len(raw)-16], raw[len(raw)-16:]

@@ -55,6 +55,9 @@ func TestCursorRejects(t *testing.T) {
 	check("garbage", "*|PUSHED:DESC", "hello", "not a forgegraph cursor")
 	check("empty", "*|PUSHED:DESC", "", "not a forgegraph cursor")
 	check("too long", "*|PUSHED:DESC", strings.Repeat("A", 5000), "too long")
+	// base64 decoders skip line breaks; a valid cursor with one inserted is not the same text.
+	check("line break", "*|PUSHED:DESC", text[:10]+"\n"+text[10:], "not a forgegraph cursor")
+	check("carriage return", "*|PUSHED:DESC", text[:10]+"\r"+text[10:], "not a forgegraph cursor")
 	for i := 0; i < len(text); i++ {
 		b := []byte(text)
 		b[i] = "AB"[0] + (b[i]+1)%26
