@@ -14,6 +14,10 @@ import (
 // (MAX_REPOSITORIES_PER_SOURCE).
 const DefaultMaxRepositories = 10000
 
+// listWait bounds how long a replica waits for another replica's read of the same whole list
+// (about 100 upstream pages at MAX_REPOSITORIES_PER_SOURCE's default) before reading it itself.
+const listWait = 30 * time.Second
+
 // DefaultListTTL is how long a whole list read for a local sort is kept.
 const DefaultListTTL = 60 * time.Second
 
@@ -88,7 +92,14 @@ func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 		if !ok {
 			v, err, _ := s.l.group.Do(rawKey, func() (any, error) {
 				// One read serves every waiter, so it must not end when the first caller leaves.
-				raw, err := s.read(context.WithoutCancel(ctx), s.l.Max)
+				ctx := context.WithoutCancel(ctx)
+				// Replicas sharing the cache read a list once between them: the others wait for it.
+				fill := cache.AwaitFill(ctx, s.l.cache, rawKey, listWait, nil, false, nil)
+				if fill.Peer {
+					return fill.Value, nil
+				}
+				defer fill.Release()
+				raw, err := s.read(ctx, s.l.Max)
 				if err != nil {
 					return nil, err
 				}

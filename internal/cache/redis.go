@@ -383,7 +383,7 @@ func (p Plain[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) {
 // memory when it can, else from the shared cache (the value is then kept in memory for at most
 // NearTTL); a Set goes to both. It suits large values that do not change while cached (whole lists
 // for local sorts): each page of a walk reads memory, not Redis, and a Redis outage does not make
-// every page re-read a whole list. It is not a Locker.
+// every page re-read a whole list. Its locks are Far's (see Locker).
 type Tiered[V any] struct {
 	Near         *Memory[V]
 	Far          Cache[V]
@@ -411,6 +411,22 @@ func (t *Tiered[V]) Get(ctx context.Context, key string) (V, bool) {
 func (t *Tiered[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) {
 	t.Near.Set(ctx, key, v, ttl)
 	t.Far.Set(ctx, key, v, ttl)
+}
+
+// Lock implements Locker with Far's lock; when Far is not a Locker there is no other process to wait
+// for, and every lock is granted.
+func (t *Tiered[V]) Lock(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	if l, ok := t.Far.(Locker); ok {
+		return l.Lock(ctx, key, ttl)
+	}
+	return true, nil
+}
+
+// Unlock implements Locker.
+func (t *Tiered[V]) Unlock(ctx context.Context, key string) {
+	if l, ok := t.Far.(Locker); ok {
+		l.Unlock(ctx, key)
+	}
 }
 
 // Stats returns the number of hits (in either tier) and misses so far.

@@ -30,3 +30,67 @@ type Locker interface {
 	// Unlock releases a lock this process holds.
 	Unlock(ctx context.Context, key string)
 }
+
+// Fill is the outcome of AwaitFill.
+type Fill[V any] struct {
+	// Value is the newest value seen under the key (zero when Seen is false).
+	Value V
+	// Seen reports whether any value was seen; Peer whether it was accepted, meaning another process
+	// stored it meanwhile and the caller need not make it.
+	Seen, Peer bool
+	// Release gives up the fill lock this process holds, if any; call it after storing the value
+	// made. Never nil.
+	Release func()
+}
+
+// AwaitFill coordinates filling key in c, a value that is costly to make (an upstream page, a whole
+// list), between processes sharing c. When c is not a Locker it returns at once: the caller makes
+// the value. Otherwise it takes key's fill lock; while another process holds it, it polls c (10 ms
+// doubling to 200 ms) until a value that accept (nil: any value) takes appears, for at most wait.
+// It returns with Peer false, and the caller makes the value, when it holds the lock, when the
+// cache cannot be reached, when ctx ends, or when the other process took too long. seen/last are
+// the caller's newest value, if any.
+func AwaitFill[V any](ctx context.Context, c Cache[V], key string, wait time.Duration, last V, seen bool, accept func(V) bool) Fill[V] {
+	f := Fill[V]{Value: last, Seen: seen, Release: func() {}}
+	l, ok := c.(Locker)
+	if !ok {
+		return f
+	}
+	lockKey := "lock|" + key
+	look := func() bool {
+		if v, ok := c.Get(ctx, key); ok {
+			f.Value, f.Seen = v, true
+		}
+		f.Peer = f.Seen && (accept == nil || accept(f.Value))
+		return f.Peer
+	}
+	deadline := time.Now().Add(wait)
+	for delay := 10 * time.Millisecond; ; delay = min(delay*2, 200*time.Millisecond) {
+		got, err := l.Lock(ctx, lockKey, wait)
+		if err != nil {
+			return f
+		}
+		if got {
+			// A process that held the lock stored its value before releasing it.
+			if look() {
+				l.Unlock(ctx, lockKey)
+				return f
+			}
+			f.Release = func() { l.Unlock(ctx, lockKey) }
+			return f
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return f
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return f
+		case <-t.C:
+		}
+		if look() {
+			return f
+		}
+	}
+}

@@ -98,14 +98,13 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		return old.Page, nil
 	}
 	return st.flight.do(ctx, k, func(ctx context.Context) (providers.Page, error) {
-		old, had := old, had
-		if l, ok := st.cache.(cache.Locker); ok {
-			var peer bool
-			if old, had, peer = st.awaitPeer(ctx, l, k, old, had); peer {
-				return old.Page, nil
-			}
-			defer l.Unlock(ctx, "lock|"+k)
+		fill := cache.AwaitFill(ctx, st.cache, k, peerWait, old, had, st.fresh)
+		if fill.Peer {
+			st.peers.Add(1)
+			return fill.Value.Page, nil
 		}
+		defer fill.Release()
+		old, had := fill.Value, fill.Seen
 		st.misses.Add(1)
 		etag := ""
 		if had {
@@ -138,52 +137,6 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 
 // peerWait bounds how long a replica waits for another replica's fetch of the same page.
 const peerWait = 5 * time.Second
-
-// awaitPeer takes the page's lock in a cache shared between replicas; while another replica holds
-// it, it waits (polling) for that replica to store the page. It returns the newest entry it saw
-// (old, had when it saw none) and peer = true when that entry is fresh: another replica fetched the
-// page. With peer false this process fetches the page itself: it holds the lock, or the cache
-// cannot be reached, or the other replica took too long.
-func (st *Store) awaitPeer(ctx context.Context, l cache.Locker, k string, old Entry, had bool) (Entry, bool, bool) {
-	look := func() bool {
-		if e, ok := st.cache.Get(ctx, k); ok {
-			old, had = e, true
-		}
-		if had && st.fresh(old) {
-			st.peers.Add(1)
-			return true
-		}
-		return false
-	}
-	deadline := time.Now().Add(peerWait)
-	for delay := 10 * time.Millisecond; ; delay = min(delay*2, 200*time.Millisecond) {
-		got, err := l.Lock(ctx, "lock|"+k, peerWait)
-		if err != nil {
-			return old, had, false
-		}
-		if got {
-			// The replica that held the lock stored the page before releasing it.
-			if look() {
-				l.Unlock(ctx, "lock|"+k)
-				return old, had, true
-			}
-			return old, had, false
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return old, had, false
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return old, had, false
-		case <-t.C:
-		}
-		if look() {
-			return old, had, true
-		}
-	}
-}
 
 // Stats returns cache hits, misses (upstream fetches) and how many of those a 304 answered.
 func (st *Store) Stats() (hits, misses, revalidated int64) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/internal/cache/cachetest"
 	"github.com/forgegraph/forgegraph/providers"
 )
 
@@ -160,31 +161,8 @@ func TestFetchCanceledOnlyWhenEveryWaiterLeft(t *testing.T) {
 	}
 }
 
-// sharedCache is a memory cache with locks, standing in for Redis shared by replicas.
-type sharedCache struct {
-	*cache.Memory[Entry]
-	mu    sync.Mutex
-	locks map[string]bool
-}
-
-func (c *sharedCache) Lock(_ context.Context, key string, _ time.Duration) (bool, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.locks[key] {
-		return false, nil
-	}
-	c.locks[key] = true
-	return true, nil
-}
-
-func (c *sharedCache) Unlock(_ context.Context, key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.locks, key)
-}
-
 func TestReplicasShareOneFetch(t *testing.T) {
-	shared := &sharedCache{Memory: cache.NewMemory[Entry](10), locks: map[string]bool{}}
+	shared := cachetest.NewShared[Entry](10)
 	a, b := New(shared, time.Minute, 0), New(shared, time.Minute, 0)
 	release := make(chan struct{})
 	var calls atomic.Int64

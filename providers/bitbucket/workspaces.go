@@ -7,10 +7,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 )
+
+// workspaceWait bounds how long a replica waits for another replica's listing of the same
+// credential's workspaces before listing them itself.
+const workspaceWait = 5 * time.Second
 
 // maxWorkspacePages bounds how many pages of 100 workspaces are read for one credential.
 const maxWorkspacePages = 100
@@ -30,12 +35,19 @@ func (s *Source) listWorkspaces(ctx context.Context, token string) ([]string, er
 		return v, nil
 	}
 	ch := s.group.DoChan(key, func() (any, error) {
+		// One listing serves every waiter, so it must not end when the first caller leaves.
+		ctx := context.WithoutCancel(ctx)
 		// A flight that starts just after another one ended finds its answer here.
 		if v, ok := s.workspaces.Get(ctx, key); ok {
 			return v, nil
 		}
-		// One listing serves every waiter, so it must not end when the first caller leaves.
-		v, err := s.readWorkspaces(context.WithoutCancel(ctx), token)
+		// Replicas sharing the cache list once between them, the others waiting for that list.
+		fill := cache.AwaitFill(ctx, s.workspaces, key, workspaceWait, nil, false, nil)
+		if fill.Peer {
+			return fill.Value, nil
+		}
+		defer fill.Release()
+		v, err := s.readWorkspaces(ctx, token)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,77 @@
+package cache_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/internal/cache/cachetest"
+)
+
+func TestAwaitFillWithoutLocker(t *testing.T) {
+	m := cache.NewMemory[int](4)
+	f := cache.AwaitFill[int](context.Background(), m, "k", time.Second, 3, true, nil)
+	if f.Peer || !f.Seen || f.Value != 3 {
+		t.Fatalf("a cache without locks: %+v, want the caller's own value back and Peer false", f)
+	}
+	f.Release() // never nil
+}
+
+func TestAwaitFillWaitsForTheHolder(t *testing.T) {
+	ctx := context.Background()
+	c := cachetest.NewShared[int](4)
+	first := cache.AwaitFill[int](ctx, c, "k", time.Second, 0, false, nil)
+	if first.Peer {
+		t.Fatal("the first process found a value that was never stored")
+	}
+	go func() {
+		time.Sleep(40 * time.Millisecond)
+		c.Set(ctx, "k", 7, time.Minute)
+		first.Release()
+	}()
+	second := cache.AwaitFill[int](ctx, c, "k", 5*time.Second, 0, false, nil)
+	if !second.Peer || second.Value != 7 {
+		t.Fatalf("the second process: %+v, want Peer with the first one's value 7", second)
+	}
+	second.Release()
+	if ok, _ := c.Lock(ctx, "lock|k", time.Second); !ok {
+		t.Fatal("the fill lock is still held after both processes finished")
+	}
+}
+
+func TestAwaitFillRefusedValue(t *testing.T) {
+	ctx := context.Background()
+	c := cachetest.NewShared[int](4)
+	c.Set(ctx, "k", 1, time.Minute) // stale: accept refuses it
+	fresh := func(v int) bool { return v >= 10 }
+	f := cache.AwaitFill(ctx, c, "k", time.Second, 0, false, fresh)
+	if f.Peer || !f.Seen || f.Value != 1 {
+		t.Fatalf("got %+v, want the stale value seen but not accepted", f)
+	}
+	if ok, _ := c.Lock(ctx, "lock|k", time.Second); ok {
+		t.Fatal("the caller was told to make the value but does not hold the lock")
+	}
+	f.Release()
+}
+
+func TestAwaitFillGivesUp(t *testing.T) {
+	ctx := context.Background()
+	c := cachetest.NewShared[int](4)
+	if ok, _ := c.Lock(ctx, "lock|k", time.Minute); !ok {
+		t.Fatal("lock")
+	}
+	start := time.Now()
+	f := cache.AwaitFill[int](ctx, c, "k", 100*time.Millisecond, 0, false, nil)
+	if f.Peer || f.Seen {
+		t.Fatalf("got %+v with nothing stored", f)
+	}
+	if waited := time.Since(start); waited < 100*time.Millisecond {
+		t.Fatalf("gave up after %v, before the wait of 100ms", waited)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if f := cache.AwaitFill[int](cctx, c, "k", time.Minute, 0, false, nil); f.Peer {
+		t.Fatalf("a canceled wait: %+v", f)
+	}
+}
