@@ -6,9 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"hash"
 	"hash/fnv"
 	"io"
 	"strings"
+	"sync"
 )
 
 // cursorVersion is the first byte of every cursor; bump it when the layout changes.
@@ -58,6 +60,7 @@ func AnchorHash(r *Repository) uint32 {
 // cursors. The zero value is not usable; build it with NewCodec.
 type Codec struct {
 	secret []byte
+	macs   sync.Pool // of hash.Hash: HMAC-SHA256 keyed with secret, reused (Reset) between cursors
 }
 
 // NewCodec returns a codec for secret, which must not be empty.
@@ -90,9 +93,17 @@ func (k *Codec) Encode(args string, c Cursor) string {
 }
 
 func (k *Codec) mac(b []byte) []byte {
-	m := hmac.New(sha256.New, k.secret)
+	m, ok := k.macs.Get().(hash.Hash)
+	if ok {
+		m.Reset()
+	} else {
+		m = hmac.New(sha256.New, k.secret)
+	}
 	m.Write(b)
-	return m.Sum(nil)[:16]
+	var sum [sha256.Size]byte
+	out := m.Sum(sum[:0])[:16]
+	k.macs.Put(m)
+	return out
 }
 
 // Decode checks and parses a cursor issued by Encode for args. It fails with a KindInvalidCursor

@@ -60,12 +60,27 @@ type Repository struct {
 	CreatedAt       *time.Time `json:"createdAt,omitempty"`
 	UpdatedAt       *time.Time `json:"updatedAt,omitempty"`
 	PushedAt        *time.Time `json:"pushedAt,omitempty"`
+
+	// id is ID's value when KeepIDs computed it ("" otherwise; it is never serialized).
+	id string
 }
 
 // ID is the repository's GraphQL global ID: opaque, stable while the repository keeps its path, and
 // resolvable by Query.node. It holds the provider, the forge id and the path, never a token or URL.
 func (r *Repository) ID() string {
+	if r.id != "" {
+		return r.id
+	}
 	return EncodeGlobalID(r.Provider, r.ForgeID, r.NameWithOwner)
+}
+
+// KeepIDs computes each repository's ID once and keeps it, for repositories that are cached and
+// served many times. It must run before rs is shared between goroutines.
+func KeepIDs(rs []Repository) {
+	for i := range rs {
+		rs[i].id = ""
+		rs[i].id = rs[i].ID()
+	}
 }
 
 // Identity is the key under which the same forge repository reached through two sources is one:
@@ -78,8 +93,12 @@ const globalIDPrefix = "Repository:v1:"
 
 // EncodeGlobalID builds a global ID from its parts.
 func EncodeGlobalID(p Provider, forgeID, nameWithOwner string) string {
-	raw := globalIDPrefix + string(p) + ":" + forgeID + ":" + nameWithOwner
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+	var small [256]byte
+	raw := append(small[:0], globalIDPrefix...)
+	raw = append(append(raw, p...), ':')
+	raw = append(append(raw, forgeID...), ':')
+	raw = append(raw, nameWithOwner...)
+	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
 // GlobalID is a decoded global ID.
@@ -110,7 +129,7 @@ func (r Repository) String() string {
 
 // Size estimates the memory a Repository holds, in bytes (for caches bounded by size).
 func (r *Repository) Size() int64 {
-	n := int64(unsafe.Sizeof(*r)) + int64(len(r.ForgeID)+len(r.Name)+len(r.NameWithOwner)+len(r.Owner))
+	n := int64(unsafe.Sizeof(*r)) + int64(len(r.ForgeID)+len(r.Name)+len(r.NameWithOwner)+len(r.Owner)+len(r.id))
 	for _, p := range []*string{r.Description, r.URL, r.SSHURL, r.CloneURL, r.DefaultBranch, r.PrimaryLanguage} {
 		if p != nil {
 			n += 16 + int64(len(*p))

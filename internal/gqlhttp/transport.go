@@ -168,27 +168,63 @@ func requestGQLError(e *requestError) *gqlerror.Error {
 
 // wireResponse is graphql.Response as sent: unlike gqlgen's, it has no "data" entry when nothing
 // was executed (the spec's "request error"), and "data": null only when execution made it null.
-type wireResponse struct {
-	Errors     gqlerror.List   `json:"errors,omitempty"`
-	Data       json.RawMessage `json:"data,omitempty"`
-	Label      string          `json:"label,omitempty"`
-	Path       ast.Path        `json:"path,omitempty"`
-	HasNext    *bool           `json:"hasNext,omitempty"`
-	Extensions map[string]any  `json:"extensions,omitempty"`
+// wireTail is the members of a response after errors and data.
+type wireTail struct {
+	Label      string         `json:"label,omitempty"`
+	Path       ast.Path       `json:"path,omitempty"`
+	HasNext    *bool          `json:"hasNext,omitempty"`
+	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
-// write sends resp with the media type and status.
+// write sends resp with the media type and status: errors first (as the spec suggests), then data,
+// then the rest. The executor's data is JSON it wrote itself, so it is copied in as it is instead of
+// being re-validated and compacted by encoding/json.
 func write(w http.ResponseWriter, mediaType string, status int, resp *graphql.Response) {
-	b, err := json.Marshal(wireResponse{Errors: resp.Errors, Data: resp.Data, Label: resp.Label, Path: resp.Path,
-		HasNext: resp.HasNext, Extensions: resp.Extensions})
+	b, err := encode(resp)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b, _ = json.Marshal(wireResponse{Errors: gqlerror.List{{Message: "internal error: the response could not be encoded",
+		b, _ = encode(&graphql.Response{Errors: gqlerror.List{{Message: "internal error: the response could not be encoded",
 			Extensions: map[string]any{"code": "INTERNAL"}}}})
 	}
-	w.Header().Set("Content-Type", mediaType+"; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", mediaType+"; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// encode returns resp as one JSON object, omitting empty members.
+func encode(resp *graphql.Response) ([]byte, error) {
+	tail, err := json.Marshal(wireTail{Label: resp.Label, Path: resp.Path, HasNext: resp.HasNext, Extensions: resp.Extensions})
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(resp.Data)+len(tail)+16)
+	b = append(b, '{')
+	member := func(name string, v []byte) {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, '"'), name...), `":`...)
+		b = append(b, v...)
+	}
+	if len(resp.Errors) > 0 {
+		e, err := json.Marshal(resp.Errors)
+		if err != nil {
+			return nil, err
+		}
+		member("errors", e)
+	}
+	if len(resp.Data) > 0 {
+		member("data", resp.Data)
+	}
+	if len(tail) > 2 { // not {}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, tail[1:len(tail)-1]...)
+	}
+	return append(b, '}'), nil
 }
 
 // writeRequestError answers a request error without an executor (the middleware's 405).

@@ -68,6 +68,9 @@ func sameRepository(t *testing.T, got, want providers.Repository) {
 	t.Helper()
 	gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
 	for i := 0; i < gv.NumField(); i++ {
+		if !gv.Type().Field(i).IsExported() {
+			continue
+		}
 		if !reflect.DeepEqual(gv.Field(i).Interface(), wv.Field(i).Interface()) {
 			t.Errorf("%s: %s = %v, want %v", want.NameWithOwner, gv.Type().Field(i).Name, show(gv.Field(i)), show(wv.Field(i)))
 		}
