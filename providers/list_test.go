@@ -223,11 +223,11 @@ func TestListMixedDirections(t *testing.T) {
 	}
 }
 
-// TestListDrift pushes repositories to the top between pages and deletes some: no repository that
-// stays in the list is shown twice or skipped.
+// TestListDrift pushes repositories to the top between pages (unseen ones, seen ones, and the very
+// last one shown) and deletes some: no repository that stays in the list is shown twice or skipped.
 func TestListDrift(t *testing.T) {
 	ctx := context.Background()
-	for seed := uint64(1); seed <= 30; seed++ {
+	for seed := uint64(1); seed <= 200; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 3))
 		o := providers.NewOrder(providers.SortPushed, providers.Desc)
 		ss, streams := randomStreams(rng, o)
@@ -252,8 +252,25 @@ func TestListDrift(t *testing.T) {
 				continue
 			}
 			k := rng.IntN(len(items))
+			event := rng.IntN(3)
+			if event == 2 {
+				// The stream's last repository already shown (its cursor anchor) is pushed.
+				k = -1
+				for i := range items {
+					if seen[items[i].Identity()] > 0 {
+						k = i
+					}
+				}
+				if k < 0 {
+					continue
+				}
+			}
 			id := items[k].Identity()
-			if rng.IntN(2) == 0 && seen[id] == 0 && !moved[id] {
+			if event == 2 || (event == 0 && seen[id] > 0) {
+				// A repository already shown moves to the top: it must not be shown again.
+				t := time.Date(2030, 1, 1, 0, page, 0, 0, time.UTC)
+				items[k].PushedAt = &t
+			} else if event == 0 && seen[id] == 0 && !moved[id] {
 				t := time.Date(2030, 1, 1, 0, page, 0, 0, time.UTC)
 				items[k].PushedAt = &t
 				moved[id] = true

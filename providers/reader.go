@@ -174,9 +174,13 @@ func (r *reader) anchorsBefore(ctx context.Context, pos int) (a1, a2 uint32) {
 // realignWindow is how far from its old place an anchor is looked for.
 const realignWindow = 2 * PageSize
 
-// realign returns where the position of mark m is now. The repository just before it (and the one
-// before that) are looked for near their old places: when the list changed (repositories pushed to
-// the top, deleted), the position follows them. m.Pos is kept when neither can be found.
+// realign returns where the position of mark m is now. The repository just before it (the anchor)
+// and the one before that (Anchor2) are looked for near their old places. When both moved together
+// (repositories pushed to the top or deleted above them), the position follows them. When only one
+// of them is found, the position follows it. When they are found apart, one of them moved alone (the
+// last repository shown was pushed to the top, say) and the one nearer the old place stayed with the
+// rest of the list: the position follows that one, so what was shown is not shown again. When
+// neither can be found, m.Pos is kept (or is 0 when the anchor was the only repository before it).
 func (r *reader) realign(ctx context.Context, m Mark) (int, error) {
 	pos := m.Pos
 	if pos <= 0 || m.Anchor == 0 {
@@ -189,15 +193,39 @@ func (r *reader) realign(ctx context.Context, m Mark) (int, error) {
 	if it != nil && AnchorHash(it) == m.Anchor {
 		return pos, nil
 	}
-	if q, err := r.find(ctx, pos-1, m.Anchor); err != nil || q >= 0 {
-		return q + 1, err
+	qa, err := r.find(ctx, pos-1, m.Anchor)
+	if err != nil {
+		return pos, err
 	}
+	qa2 := -1
 	if m.Anchor2 != 0 {
-		if q, err := r.find(ctx, pos-2, m.Anchor2); err != nil || q >= 0 {
-			return q + 1, err
+		if qa2, err = r.find(ctx, pos-2, m.Anchor2); err != nil {
+			return pos, err
 		}
 	}
+	switch {
+	case qa >= 0 && qa2 >= 0 && qa2 != qa-1:
+		if abs(qa+1-pos) <= abs(qa2+1-pos) {
+			return qa + 1, nil
+		}
+		return qa2 + 1, nil
+	case qa >= 0:
+		return qa + 1, nil
+	case qa2 >= 0:
+		return qa2 + 1, nil
+	case pos == 1:
+		// The anchor was the only repository before the position and it is gone (deleted, or moved
+		// out of reach): nothing that was shown comes before the position now.
+		return 0, nil
+	}
 	return pos, nil
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // find looks for the item with hash h near position near, nearest first, reading at most the pages
