@@ -8,8 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/logbuf"
 	"github.com/forgegraph/forgegraph/internal/metrics"
 	"github.com/forgegraph/forgegraph/internal/pages"
 	"github.com/forgegraph/forgegraph/internal/requestid"
@@ -36,7 +38,11 @@ type App struct {
 func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.Client) (*App, error) {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	log := slog.New(requestid.LogHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level})})
+	// Lines are written in batches (every 100 ms, and at once from a warning up), not one write
+	// per request: see logbuf.
+	out := logbuf.New(logOut, logBatch)
+	log := slog.New(requestid.LogHandler{Handler: logbuf.FlushAt(
+		slog.NewJSONHandler(out, &slog.HandlerOptions{Level: level}), out, slog.LevelWarn)})
 	if client == nil {
 		transport := http.DefaultTransport.(*http.Transport).Clone()
 		transport.MaxIdleConnsPerHost = 32
@@ -51,6 +57,7 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	m := metrics.New()
 	c, closeCaches, err := caches(ctx, cfg, m, log)
 	if err != nil {
+		_ = out.Close()
 		return nil, err
 	}
 	local := providers.NewLocal(c.lists, cfg.MaxRepositories, cfg.CacheTTL)
@@ -58,6 +65,7 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	built, err := sources.Build(cfg, sources.Deps{HTTP: client, Local: local, Upstream: up, Workspaces: c.workspaces})
 	if err != nil {
 		closeCaches()
+		_ = out.Close()
 		return nil, err
 	}
 	store := pages.New(c.pages, cfg.CacheTTL, 0)
@@ -65,8 +73,11 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	m.CacheStats("lists", c.listStats)
 	h := server.New(server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
 		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq})
-	return &App{Config: cfg, Log: log, Handler: h, Pages: store, Built: built, Metrics: m, close: closeCaches}, nil
+	return &App{Config: cfg, Log: log, Handler: h, Pages: store, Built: built, Metrics: m, close: func() { closeCaches(); _ = out.Close() }}, nil
 }
 
-// Close releases the app's connections.
+// logBatch is how long log lines may wait in memory before they are written.
+const logBatch = 100 * time.Millisecond
+
+// Close releases the app's connections and writes the logs still batched.
 func (a *App) Close() { a.close() }
