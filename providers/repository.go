@@ -111,8 +111,9 @@ type GlobalID struct {
 // DecodeGlobalID parses an ID made by EncodeGlobalID. It fails with a KindBadInput error for anything
 // else.
 func DecodeGlobalID(id string) (GlobalID, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(id)
-	if err != nil || !strings.HasPrefix(string(raw), globalIDPrefix) {
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(id)
+	// The decoder skips line breaks: an id is one canonical text, so they are refused.
+	if err != nil || strings.ContainsAny(id, "\r\n") || !strings.HasPrefix(string(raw), globalIDPrefix) {
 		return GlobalID{}, Errorf(KindBadInput, "", "id %q is not a forgegraph repository id: use the id field of a Repository", id)
 	}
 	parts := strings.SplitN(strings.TrimPrefix(string(raw), globalIDPrefix), ":", 3)
