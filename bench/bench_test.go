@@ -184,6 +184,16 @@ func BenchmarkWarmFirstPage(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(warm)), "bytes/answer")
 		})
+		b.Run(mode.name+"/serial-gzip", func(b *testing.B) {
+			// As browsers ask: Accept-Encoding: gzip.
+			b.ReportAllocs()
+			gz := HandlerPoster(srv.Handler, "Accept-Encoding", "gzip")
+			for b.Loop() {
+				if _, err := gz(ctx, FirstPageBody); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(mode.name+"/parallel", func(b *testing.B) {
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {

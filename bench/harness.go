@@ -385,11 +385,15 @@ func mustJSON(v any) []byte {
 // Poster sends one GraphQL POST body and returns the response body.
 type Poster func(ctx context.Context, body []byte) ([]byte, error)
 
-// HandlerPoster posts to h in process, as a client would over HTTP.
-func HandlerPoster(h http.Handler) Poster {
+// HandlerPoster posts to h in process, as a client would over HTTP, with headers (name, value,
+// name, value, ...) added. The answer is returned as sent (gzipped when a header asked for it).
+func HandlerPoster(h http.Handler, headers ...string) Poster {
 	return func(ctx context.Context, body []byte) ([]byte, error) {
 		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {

@@ -1,6 +1,7 @@
 package gqlhttp
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"net/http"
@@ -94,10 +95,31 @@ func AcceptsGzip(values []string) bool {
 	return gzipQ > 0 || (gzipQ < 0 && anyQ > 0)
 }
 
-var gzipPool = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
-	return w
-}}
+// Answers compressed as they are sent use gzip's fastest level: half the CPU of the default level
+// for about 13% more bytes on a typical answer (a 10.7 kB first page: 52 µs and 2,881 bytes against
+// 113 µs and 2,552). Answers kept and sent many times (Gzip) use the default level.
+var gzipPool, gzipKeptPool = newGzipPool(gzip.BestSpeed), newGzipPool(gzip.DefaultCompression)
+
+func newGzipPool(level int) *sync.Pool {
+	return &sync.Pool{New: func() any {
+		w, _ := gzip.NewWriterLevel(io.Discard, level)
+		return w
+	}}
+}
+
+// Gzip returns b gzipped (at the default level), for answers kept and sent many times; a body the
+// handler sends with its own Content-Encoding header goes through Middleware as it is.
+func Gzip(b []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(b)/4 + 64)
+	gz := gzipKeptPool.Get().(*gzip.Writer)
+	gz.Reset(&out)
+	_, _ = gz.Write(b) // writing to memory does not fail
+	_ = gz.Close()
+	gz.Reset(io.Discard)
+	gzipKeptPool.Put(gz)
+	return out.Bytes()
+}
 
 // gzipWriter holds the first MinGzipSize bytes of a body back: if the handler ends before, the
 // body goes out as it is; once they are reached, it goes out gzipped.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/internal/gqlhttp"
 )
 
 // maxCachedResponse bounds the size of an answer the micro-cache keeps.
@@ -21,6 +22,9 @@ const maxCachedResponse = 256 << 10
 type CachedResponse struct {
 	ContentType string
 	Body        []byte
+	// Gzipped is Body gzipped, for clients that accept it (nil for bodies too small to gain): it is
+	// compressed once when kept, not on every replay.
+	Gzipped []byte
 	// Fresh is when the answer stops being replayed as is; until twice the ttl it is still replayed
 	// to identical requests while one of them refreshes it.
 	Fresh time.Time
@@ -68,10 +72,16 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 		ctx := r.Context()
 		hit, had := c.Get(ctx, key)
 		replay := func(hit CachedResponse) {
-			w.Header().Set("X-Cache", "hit")
-			w.Header().Set("Content-Type", hit.ContentType)
-			w.Header().Set("Content-Length", strconv.Itoa(len(hit.Body)))
-			_, _ = w.Write(hit.Body)
+			h := w.Header()
+			h.Set("X-Cache", "hit")
+			h.Set("Content-Type", hit.ContentType)
+			b := hit.Body
+			if hit.Gzipped != nil && gqlhttp.AcceptsGzip(r.Header.Values("Accept-Encoding")) {
+				b = hit.Gzipped
+				h.Set("Content-Encoding", "gzip") // gqlhttp.Middleware passes it through as it is
+			}
+			h.Set("Content-Length", strconv.Itoa(len(b)))
+			_, _ = w.Write(b)
 		}
 		if had && time.Now().Before(hit.Fresh) {
 			replay(hit)
@@ -112,8 +122,12 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		if rec.status == http.StatusOK && !rec.overflow && cacheable(rec.buf.Bytes()) {
-			c.Set(context.WithoutCancel(ctx), key, CachedResponse{ContentType: w.Header().Get("Content-Type"),
-				Body: bytes.Clone(rec.buf.Bytes()), Fresh: time.Now().Add(ttl)}, 2*ttl)
+			kept := CachedResponse{ContentType: w.Header().Get("Content-Type"), Body: bytes.Clone(rec.buf.Bytes()),
+				Fresh: time.Now().Add(ttl)}
+			if len(kept.Body) >= gqlhttp.MinGzipSize {
+				kept.Gzipped = gqlhttp.Gzip(kept.Body)
+			}
+			c.Set(context.WithoutCancel(ctx), key, kept, 2*ttl)
 		}
 	})
 }

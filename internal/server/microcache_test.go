@@ -1,9 +1,13 @@
 package server_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -93,5 +97,60 @@ func TestMicrocacheConcurrentMisses(t *testing.T) {
 	wg.Wait()
 	if hits.Load() != 19 {
 		t.Fatalf("%d of 20 identical concurrent requests were replayed, want 19", hits.Load())
+	}
+}
+
+// TestMicrocacheGzip: a replayed answer goes out gzipped (compressed once, when kept) to clients
+// that accept it and as it is to the others, with the same content as the first answer.
+func TestMicrocacheGzip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	src := newCountingSource(repos(rng, providers.GitHub, "octo", 60))
+	ts := newServer(t, map[string]string{"RESPONSE_CACHE_TTL": "5s"}, src)
+	u := ts.URL + "/graphql?query=" + url.QueryEscape(`{ viewer { repositories(first: 40) { nodes { id nameWithOwner url } } } }`)
+	get := func(acceptGzip bool) (body []byte, encoding, xcache string) {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		if acceptGzip {
+			req.Header.Set("Accept-Encoding", "gzip") // set by hand: the transport then leaves the body coded
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Header.Get("Content-Length") != "" && resp.Header.Get("Content-Length") != strconv.Itoa(len(b)) {
+			t.Fatalf("Content-Length %s for a body of %d bytes", resp.Header.Get("Content-Length"), len(b))
+		}
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return b, resp.Header.Get("Content-Encoding"), resp.Header.Get("X-Cache")
+	}
+	first, enc, x := get(true)
+	if enc != "gzip" || x != "" || len(first) < 2048 {
+		t.Fatalf("first answer: encoding %q, X-Cache %q, %d bytes", enc, x, len(first))
+	}
+	n := src.fetches.Load()
+	for _, gz := range []bool{true, false, true} {
+		b, enc, x := get(gz)
+		want := ""
+		if gz {
+			want = "gzip"
+		}
+		if x != "hit" || enc != want || !bytes.Equal(b, first) {
+			t.Fatalf("replay (gzip accepted %v): X-Cache %q, encoding %q, same body %v", gz, x, enc, bytes.Equal(b, first))
+		}
+	}
+	if src.fetches.Load() != n {
+		t.Fatal("a replay reached the source")
 	}
 }

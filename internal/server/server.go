@@ -103,7 +103,7 @@ func New(d Deps) http.Handler {
 	if ttl := d.Config.ResponseCacheTTL; ttl > 0 {
 		// Answers take an eighth of the cache budget (at most 32 MiB): they live two seconds, and a
 		// bound by bytes evicts expired ones as new ones come.
-		responses := cache.NewMemoryBytes(min(d.Config.CacheMaxBytes/8, 32<<20), func(r CachedResponse) int64 { return int64(len(r.Body)) + 128 })
+		responses := cache.NewMemoryBytes(min(d.Config.CacheMaxBytes/8, 32<<20), func(r CachedResponse) int64 { return int64(len(r.Body)+len(r.Gzipped)) + 128 })
 		d.Metrics.CacheStats("responses", responses.Stats)
 		gql = microcache(responses, ttl, credentialHeaders, gql)
 	}
