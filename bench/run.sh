@@ -87,6 +87,8 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '$BODY'
 EOF
+  # The same as a browser or mobile client asks it: with Accept-Encoding: gzip.
+  sed 's/^wrk.body/wrk.headers["Accept-Encoding"] = "gzip"\nwrk.body/' "$OUT/post.lua" >"$OUT/post-gzip.lua"
   # A clean environment (no token, no PROVIDERS: demo mode), PORT=0: the kernel picks a free port
   # and the server logs it. The access log stays at the default level (info), as in production, and
   # goes to a file.
@@ -110,6 +112,8 @@ EOF
   grep -q '"edges":\[{"cursor"' "$OUT/c.answer.json" || { echo "unexpected answer:" >&2; head -c 500 "$OUT/c.answer.json" >&2; exit 1; }
   taskset -c 0 wrk -t1 -c"$CONNS" -d5s -s "$OUT/post.lua" "$url" >/dev/null # warm-up (JIT-free Go, but caches and GC pacing)
   taskset -c 0 wrk -t1 -c"$CONNS" -d"$DURATION" --latency -s "$OUT/post.lua" "$url" | tee "$OUT/c.wrk.txt"
+  taskset -c 0 wrk -t1 -c"$CONNS" -d"$DURATION" --latency -s "$OUT/post-gzip.lua" "$url" | tee "$OUT/c.wrk-gzip.txt"
+  # hey (Go's HTTP client) asks for gzip too.
   taskset -c 0 hey -z "$DURATION" -c "$CONNS" -m POST -T application/json -D "$OUT/body.json" "$url" | tee "$OUT/c.hey.txt"
   echo "access log lines: $(grep -c "\"msg\":\"request\"" "$OUT/server.log" || true)"
   stop_server
@@ -154,10 +158,14 @@ step "summary (details in $OUT)"
     p99ms=$(awk -v v="$p99" 'BEGIN { if (v ~ /ms$/) { sub(/ms$/, "", v); print v } else if (v ~ /us$/) { sub(/us$/, "", v); print v/1000 } else if (v ~ /s$/) { sub(/s$/, "", v); print v*1000 } }')
     echo "(c) RESPONSE_CACHE_TTL=${RESPONSE_CACHE_TTL:-default (1s)}"
     echo "(c) wrk, $CONNS clients: ${rps} queries/s (target >= 5000: $(verdict "$rps" ">=" 5000)), p50 ${p50}, p99 ${p99} (target < 20 ms: $(verdict "$p99ms" "<" 20))"
+    grps=$(awk '/Requests\/sec/ {print $2}' "$OUT/c.wrk-gzip.txt")
+    gp50=$(awk '$1 == "50%" {print $2}' "$OUT/c.wrk-gzip.txt")
+    gp99=$(awk '$1 == "99%" {print $2}' "$OUT/c.wrk-gzip.txt")
+    echo "(c) wrk with Accept-Encoding: gzip, $CONNS clients: ${grps} queries/s, p50 ${gp50}, p99 ${gp99}"
     hrps=$(awk '/Requests\/sec/ {print $2}' "$OUT/c.hey.txt")
     hp50=$(awk '/ 50% in/ {print $3*1000}' "$OUT/c.hey.txt")
     hp99=$(awk '/ 99% in/ {print $3*1000}' "$OUT/c.hey.txt")
-    echo "(c) hey, $CONNS clients: ${hrps} queries/s, p50 ${hp50} ms, p99 ${hp99} ms"
+    echo "(c) hey (asks for gzip), $CONNS clients: ${hrps} queries/s, p50 ${hp50} ms, p99 ${hp99} ms"
   fi
   if [ -f "$OUT/d.txt" ] && want d; then
     for mode in executed replayed; do
