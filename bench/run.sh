@@ -168,9 +168,9 @@ step "summary (details in $OUT)"
     echo "(c) hey (asks for gzip), $CONNS clients: ${hrps} queries/s, p50 ${hp50} ms, p99 ${hp99} ms"
   fi
   if [ -f "$OUT/d.txt" ] && want d; then
-    for mode in executed replayed; do
-      awk -v m="$mode" '$1 ~ ("WarmFirstPage/" m "/serial") { for (i = 2; i <= NF; i++) { if ($i == "allocs/op") a=$(i-1); if ($i == "B/op") b=$(i-1); if ($i == "ns/op") t=$(i-1) } }
-        END { printf "(d) warm merged first page through the handler, %s: %s allocs/op, %s B/op, %.0f us/op (serial, last of 3 runs)\n", m, a, b, t/1000 }' "$OUT/d.txt"
+    for mode in executed/serial replayed/serial executed/serial-gzip replayed/serial-gzip; do
+      awk -v m="$mode" '$1 ~ ("WarmFirstPage/" m "-[0-9]+$") { for (i = 2; i <= NF; i++) { if ($i == "allocs/op") a=$(i-1); if ($i == "B/op") b=$(i-1); if ($i == "ns/op") t=$(i-1) } }
+        END { printf "(d) warm merged first page through the handler, %s: %s allocs/op, %s B/op, %.0f us/op (last of 3 runs)\n", m, a, b, t/1000 }' "$OUT/d.txt"
     done
   fi
   if [ -f "$OUT/e.txt" ] && want e; then
