@@ -103,7 +103,6 @@ func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 				if err != nil {
 					return nil, err
 				}
-				KeepIDs(raw) // served many times from the cache: each ID is built once
 				if len(raw) > s.l.Max {
 					return nil, Errorf(KindBadResponse, s.src, "more than %d repositories: raise MAX_REPOSITORIES_PER_SOURCE or use a sort the forge supports natively", s.l.Max)
 				}

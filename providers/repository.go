@@ -60,27 +60,12 @@ type Repository struct {
 	CreatedAt       *time.Time `json:"createdAt,omitempty"`
 	UpdatedAt       *time.Time `json:"updatedAt,omitempty"`
 	PushedAt        *time.Time `json:"pushedAt,omitempty"`
-
-	// id is ID's value when KeepIDs computed it ("" otherwise; it is never serialized).
-	id string
 }
 
 // ID is the repository's GraphQL global ID: opaque, stable while the repository keeps its path, and
 // resolvable by Query.node. It holds the provider, the forge id and the path, never a token or URL.
 func (r *Repository) ID() string {
-	if r.id != "" {
-		return r.id
-	}
 	return EncodeGlobalID(r.Provider, r.ForgeID, r.NameWithOwner)
-}
-
-// KeepIDs computes each repository's ID once and keeps it, for repositories that are cached and
-// served many times. It must run before rs is shared between goroutines.
-func KeepIDs(rs []Repository) {
-	for i := range rs {
-		rs[i].id = ""
-		rs[i].id = rs[i].ID()
-	}
 }
 
 // Identity is the key under which the same forge repository reached through two sources is one:
@@ -130,7 +115,7 @@ func (r Repository) String() string {
 
 // Size estimates the memory a Repository holds, in bytes (for caches bounded by size).
 func (r *Repository) Size() int64 {
-	n := int64(unsafe.Sizeof(*r)) + int64(len(r.ForgeID)+len(r.Name)+len(r.NameWithOwner)+len(r.Owner)+len(r.id))
+	n := int64(unsafe.Sizeof(*r)) + int64(len(r.ForgeID)+len(r.Name)+len(r.NameWithOwner)+len(r.Owner))
 	for _, p := range []*string{r.Description, r.URL, r.SSHURL, r.CloneURL, r.DefaultBranch, r.PrimaryLanguage} {
 		if p != nil {
 			n += 16 + int64(len(*p))

@@ -126,9 +126,6 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		if err != nil {
 			return providers.Page{}, err
 		}
-		if outcome == "ok" {
-			providers.KeepIDs(p.Items) // served many times from the cache: each ID is built once
-		}
 		ttl := st.freshFor
 		if p.ETag != "" {
 			ttl = st.keep
