@@ -68,6 +68,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	if cfg.RandomSecret {
 		log.Info("CURSOR_SECRET is not set: cursors are signed with a random key and stop working when this process restarts; set it to share cursors between replicas")
 	}
+	a.FlushLogs() // the start-up lines are out before the first request is answered
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,

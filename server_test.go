@@ -245,3 +245,24 @@ func TestReadmeQueries(t *testing.T) {
 		}
 	}
 }
+
+// TestStartupLinesBeforeServing: logs are written in batches, but the start-up lines (address,
+// demo mode) are out by the time the server answers, for scripts and operators that wait for them.
+func TestStartupLinesBeforeServing(t *testing.T) {
+	var logs testkit.SyncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, func(k string) string { return map[string]string{"PORT": "0"}[k] }, &logs, ready)
+	}()
+	<-ready
+	out := logs.String()
+	cancel()
+	<-done
+	for _, want := range []string{`"msg":"forgegraph listening"`, `"demo":true`, "DEMO"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("when the server started answering, the log lacked %s:\n%s", want, out)
+		}
+	}
+}

@@ -29,8 +29,13 @@ type App struct {
 	Pages   *pages.Store
 	Built   sources.Built
 	Metrics *metrics.Metrics
+	logs    *logbuf.Writer
 	close   func()
 }
+
+// FlushLogs writes the log lines still batched, e.g. the start-up lines before serving, so that
+// whoever waits for them (an operator, a script) sees them once the server answers.
+func (a *App) FlushLogs() { _ = a.logs.Flush() }
 
 // New builds the server cfg describes. Logs (JSON, at cfg.LogLevel, with request ids) go to logOut.
 // client sends upstream requests; nil means a clone of http.DefaultTransport with 32 idle
@@ -73,7 +78,8 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	m.CacheStats("lists", c.listStats)
 	h := server.New(server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
 		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq})
-	return &App{Config: cfg, Log: log, Handler: h, Pages: store, Built: built, Metrics: m, close: func() { closeCaches(); _ = out.Close() }}, nil
+	return &App{Config: cfg, Log: log, Handler: h, Pages: store, Built: built, Metrics: m, logs: out,
+		close: func() { closeCaches(); _ = out.Close() }}, nil
 }
 
 // logBatch is how long log lines may wait in memory before they are written.
