@@ -24,7 +24,11 @@ type ListArgs struct {
 // checkSize validates first or last.
 func checkSize(name string, v *int) error {
 	if v != nil && (*v < 0 || *v > providers.MaxPageSize) {
-		return providers.Errorf(providers.KindBadInput, "", "%s must be between 0 and %d, got %d: ask for at most %d repositories per page and follow pageInfo.endCursor", name, providers.MaxPageSize, *v, providers.MaxPageSize)
+		follow := "first with after: pageInfo.endCursor"
+		if name == "last" {
+			follow = "last with before: pageInfo.startCursor"
+		}
+		return providers.Errorf(providers.KindBadInput, "", "%s must be between 0 and %d, got %d: ask for at most %d repositories per page and page on (%s)", name, providers.MaxPageSize, *v, providers.MaxPageSize, follow)
 	}
 	return nil
 }

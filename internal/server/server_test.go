@@ -217,7 +217,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"first 101", map[string]any{"first": 101}, "BAD_USER_INPUT", "between 0 and 100"},
 		{"first -1", map[string]any{"first": -1}, "BAD_USER_INPUT", "between 0 and 100"},
-		{"last 1000", map[string]any{"last": 1000}, "BAD_USER_INPUT", "between 0 and 100"},
+		{"last 1000", map[string]any{"last": 1000}, "BAD_USER_INPUT", "between 0 and 100, got 1000: ask for at most 100 repositories per page and page on (last with before: pageInfo.startCursor)"},
 		{"first and last", map[string]any{"first": 1, "last": 1}, "BAD_USER_INPUT", "not both"},
 		{"garbage cursor", map[string]any{"first": 1, "after": "garbage!"}, "INVALID_CURSOR", "not a forgegraph cursor"},
 		{"tampered cursor", map[string]any{"first": 1, "after": string(tampered)}, "INVALID_CURSOR", ""},
