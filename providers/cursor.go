@@ -14,10 +14,14 @@ import (
 )
 
 // cursorVersion is the first byte of every cursor; bump it when the layout changes.
-const cursorVersion = 1
+const cursorVersion = 2
 
-// maxCursorLen bounds the accepted cursor text (about 100 streams).
-const maxCursorLen = 2048
+// maxCursorLen bounds the accepted cursor text: room for maxMarks streams (a mark takes at most 27
+// bytes, 36 characters), e.g. a Bitbucket user in a couple of hundred workspaces.
+const maxCursorLen = 10000
+
+// maxMarks bounds the streams a cursor names.
+const maxMarks = 256
 
 // Mark is one stream's place in a cursor: how many of its repositories come at or before the edge,
 // and a hash of the last of them (the anchor used to re-align when the list moved).
@@ -28,6 +32,10 @@ type Mark struct {
 	// Anchor2 is the AnchorHash of the repository at Pos-2 (0 when Pos < 2): the fallback when the
 	// anchor itself was deleted or moved away.
 	Anchor2 uint32
+	// Key is the sort key of the repository at Pos-1 in date orders (Order.MarkKey: milliseconds
+	// since 1970); 0 when the order is by name or the date is unknown. Where the list moved, the
+	// position is where the repositories that sort after it begin.
+	Key int64
 }
 
 // Cursor is a decoded cursor: the marks of every stream and which stream the edge's repository came
@@ -77,7 +85,7 @@ func argsDigest(args string) uint32 {
 
 // Encode returns the opaque text of c for the given arguments (provider filter, sort, direction).
 func (k *Codec) Encode(args string, c Cursor) string {
-	buf := make([]byte, 0, 16+len(c.Marks)*14+16)
+	buf := make([]byte, 0, 16+len(c.Marks)*22+16)
 	buf = append(buf, cursorVersion)
 	buf = binary.BigEndian.AppendUint32(buf, argsDigest(args))
 	buf = binary.AppendVarint(buf, int64(c.Edge))
@@ -87,6 +95,7 @@ func (k *Codec) Encode(args string, c Cursor) string {
 		buf = binary.AppendUvarint(buf, uint64(m.Pos))
 		buf = binary.BigEndian.AppendUint32(buf, m.Anchor)
 		buf = binary.BigEndian.AppendUint32(buf, m.Anchor2)
+		buf = binary.AppendVarint(buf, m.Key)
 	}
 	buf = append(buf, k.mac(buf)...)
 	return base64.RawURLEncoding.EncodeToString(buf)
@@ -138,7 +147,7 @@ func (k *Codec) Decode(args, text string) (Cursor, error) {
 		return bad("is malformed")
 	}
 	n, err := binary.ReadUvarint(r)
-	if err != nil || n > 256 || edge < -1 || edge >= int64(n) {
+	if err != nil || n > maxMarks || edge < -1 || edge >= int64(n) {
 		return bad("is malformed")
 	}
 	c := Cursor{Edge: int(edge), Marks: make([]Mark, n)}
@@ -155,8 +164,12 @@ func (k *Codec) Decode(args, text string) (Cursor, error) {
 		if _, err := io.ReadFull(r, a8[:]); err != nil {
 			return bad("is malformed")
 		}
+		key, err := binary.ReadVarint(r)
+		if err != nil {
+			return bad("is malformed")
+		}
 		c.Marks[i] = Mark{Stream: binary.BigEndian.Uint32(b4[:]), Pos: int(pos),
-			Anchor: binary.BigEndian.Uint32(a8[:4]), Anchor2: binary.BigEndian.Uint32(a8[4:])}
+			Anchor: binary.BigEndian.Uint32(a8[:4]), Anchor2: binary.BigEndian.Uint32(a8[4:]), Key: key}
 	}
 	if r.Len() != 0 {
 		return bad("is malformed")

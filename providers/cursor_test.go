@@ -9,8 +9,8 @@ import (
 
 func sampleCursor() providers.Cursor {
 	return providers.Cursor{Edge: 1, Marks: []providers.Mark{
-		{Stream: providers.StreamHash("github", ""), Pos: 7, Anchor: 42, Anchor2: 41},
-		{Stream: providers.StreamHash("bitbucket", "acme"), Pos: 123456, Anchor: 9},
+		{Stream: providers.StreamHash("github", ""), Pos: 7, Anchor: 42, Anchor2: 41, Key: 1763794800123},
+		{Stream: providers.StreamHash("bitbucket", "acme"), Pos: 123456, Anchor: 9, Key: -5},
 		{Stream: providers.StreamHash("gitlab", ""), Pos: 0},
 	}}
 }
@@ -30,6 +30,14 @@ func TestCursorRoundTrip(t *testing.T) {
 		if got.Marks[i] != c.Marks[i] {
 			t.Fatalf("mark %d: got %+v want %+v", i, got.Marks[i], c.Marks[i])
 		}
+	}
+	// The most streams a cursor may name, each with a far date key, fit the accepted length.
+	big := providers.Cursor{Edge: 0}
+	for i := 0; i < 256; i++ {
+		big.Marks = append(big.Marks, providers.Mark{Stream: uint32(i), Pos: 1 << 30, Anchor: 1, Anchor2: 2, Key: -1 << 62})
+	}
+	if _, err := k.Decode("*|PUSHED:DESC", k.Encode("*|PUSHED:DESC", big)); err != nil {
+		t.Fatalf("a cursor of 256 streams: %v", err)
 	}
 	if strings.ContainsAny(text, "+/=") {
 		t.Fatalf("cursor %q is not URL-safe", text)
@@ -54,7 +62,7 @@ func TestCursorRejects(t *testing.T) {
 	check("other secret", "*|PUSHED:DESC", providers.NewCodec([]byte("other")).Encode("*|PUSHED:DESC", sampleCursor()), "not issued by this server")
 	check("garbage", "*|PUSHED:DESC", "hello", "not a forgegraph cursor")
 	check("empty", "*|PUSHED:DESC", "", "not a forgegraph cursor")
-	check("too long", "*|PUSHED:DESC", strings.Repeat("A", 5000), "too long")
+	check("too long", "*|PUSHED:DESC", strings.Repeat("A", 10001), "too long")
 	// base64 decoders skip line breaks; a valid cursor with one inserted is not the same text.
 	check("line break", "*|PUSHED:DESC", text[:10]+"\n"+text[10:], "not a forgegraph cursor")
 	check("carriage return", "*|PUSHED:DESC", text[:10]+"\r"+text[10:], "not a forgegraph cursor")

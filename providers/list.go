@@ -49,6 +49,7 @@ type lane struct {
 	err     error
 	anchor0 uint32 // anchors at start
 	anchor1 uint32
+	key0    int64 // the mark key at start (Mark.Key)
 }
 
 // SortStreams orders streams by source and key, the order ties between streams are broken in.
@@ -80,12 +81,16 @@ func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Windo
 	// Place every lane: realign the cursors' positions, then read its window.
 	eachLane(ctx, lanes, func(ctx context.Context, i int, l *lane) {
 		if m, ok := findMark(w.After, l.hash); ok {
-			l.lo, l.err = l.r.realign(ctx, m)
+			l.lo, l.err = l.r.realign(ctx, m, o)
 		}
 		if m, ok := findMark(w.Before, l.hash); ok && l.err == nil {
-			l.hi, l.err = l.r.realign(ctx, m)
-			if e := w.Before.Edge; e >= 0 && w.Before.Marks[e].Stream == l.hash && l.hi > 0 {
-				l.hi--
+			l.hi, l.err = l.r.realign(ctx, m, o)
+			if e := w.Before.Edge; l.err == nil && e >= 0 && w.Before.Marks[e].Stream == l.hash && l.hi > 0 {
+				// The before cursor's own repository is not part of the page, where it still is.
+				var it *Repository
+				if it, l.err = l.r.at(ctx, l.hi-1); it != nil && AnchorHash(it) == m.Anchor && (m.Key == 0 || o.MarkKey(it) == m.Key) {
+					l.hi--
+				}
 			}
 			if l.hi < l.lo {
 				l.hi = l.lo
@@ -150,9 +155,9 @@ func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Windo
 	// Each lane's anchor at its first position in the page, for the cursors of edges before the
 	// lane's first item (the page is usually already read).
 	eachLane(ctx, live, func(ctx context.Context, _ int, l *lane) {
-		l.anchor0, l.anchor1 = l.r.anchorsBefore(ctx, l.start)
+		l.anchor0, l.anchor1, l.key0 = l.r.anchorsBefore(ctx, l.start, o)
 	})
-	res.Edges = edges(picked, lanes, w)
+	res.Edges = edges(picked, lanes, w, o)
 	return res
 }
 
@@ -218,7 +223,7 @@ func before(o Order, a, b *Repository) bool {
 
 // edges builds the page's edges with their cursors, walking the picked lanes in order from each
 // lane's start.
-func edges(picked []*lane, lanes []*lane, w Window) []Edge {
+func edges(picked []*lane, lanes []*lane, w Window, o Order) []Edge {
 	// Marks of streams the cursors name that are not in this list (a source that is down, a
 	// workspace gone) are carried unchanged, so their place is not lost.
 	var carried []Mark
@@ -253,7 +258,7 @@ func edges(picked []*lane, lanes []*lane, w Window) []Edge {
 			marks = append(marks, m)
 			continue
 		}
-		marks = append(marks, Mark{Stream: l.hash, Pos: l.start, Anchor: l.anchor0, Anchor2: l.anchor1})
+		marks = append(marks, Mark{Stream: l.hash, Pos: l.start, Anchor: l.anchor0, Anchor2: l.anchor1, Key: l.key0})
 	}
 	marks = append(marks, carried...)
 
@@ -267,6 +272,7 @@ func edges(picked []*lane, lanes []*lane, w Window) []Edge {
 		marks[j].Pos++
 		marks[j].Anchor2 = marks[j].Anchor
 		marks[j].Anchor = AnchorHash(item)
+		marks[j].Key = o.MarkKey(item)
 		out[i] = Edge{Node: item, Cursor: Cursor{Marks: append([]Mark(nil), marks...), Edge: j}}
 	}
 	return out

@@ -294,6 +294,85 @@ func TestListDrift(t *testing.T) {
 	}
 }
 
+// TestListBulkPush: between two pages a bot pushes to many repositories at once, among them the
+// last two shown, some shown earlier and some not yet shown, and new repositories appear. The walk
+// goes on where it was: nothing shown again, nothing that stayed below skipped (dates are distinct,
+// so the cursor's date key places it; see realign).
+func TestListBulkPush(t *testing.T) {
+	ctx := context.Background()
+	o := providers.NewOrder(providers.SortPushed, providers.Desc)
+	for seed := uint64(1); seed <= 100; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		repos := randomRepos(rng, providers.GitHub, "b", 60+rng.IntN(400))
+		for i, p := range rng.Perm(len(repos)) { // distinct dates
+			t := base.Add(-time.Duration(p) * time.Minute)
+			repos[i].PushedAt = &t
+		}
+		s := providertest.NewStream("github", "", o, repos)
+		streams := []providers.Stream{s}
+		seen := map[string]int{}
+		first := 1 + rng.IntN(60)
+		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &first})
+		for _, e := range res.Edges {
+			seen[e.Node.Identity()]++
+		}
+		// The bulk push: the last two shown, three more shown ones, two not shown; three new.
+		items := s.Items()
+		shown := len(res.Edges)
+		push := map[int]bool{shown - 1: true}
+		if shown > 1 {
+			push[shown-2] = true
+		}
+		for j := 0; j < 3; j++ {
+			push[rng.IntN(shown)] = true
+		}
+		moved := map[string]bool{}
+		for j := 0; j < 2 && shown < len(items); j++ {
+			i := shown + rng.IntN(len(items)-shown)
+			push[i] = true
+			moved[items[i].Identity()] = true
+		}
+		at := rng.Perm(len(push) + 3)
+		j := 0
+		for i := range push {
+			t := base.Add(time.Duration(1+at[j]) * time.Second)
+			items[i].PushedAt = &t
+			j++
+		}
+		for ; j < len(at); j++ {
+			fresh := items[0]
+			fresh.ForgeID, fresh.NameWithOwner = fmt.Sprintf("new-%d", j), fmt.Sprintf("owner-b/new-%d", j)
+			t := base.Add(time.Duration(1+at[j]) * time.Second)
+			fresh.PushedAt = &t
+			moved[fresh.Identity()] = true
+			items = append(items, fresh)
+		}
+		s.Set(items)
+		after := &res.Edges[len(res.Edges)-1].Cursor
+		for {
+			n := 1 + rng.IntN(60)
+			res = providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &n, After: after})
+			for _, e := range res.Edges {
+				seen[e.Node.Identity()]++
+			}
+			if !res.HasNextPage {
+				break
+			}
+			after = &res.Edges[len(res.Edges)-1].Cursor
+		}
+		for _, r := range s.Items() {
+			id := r.Identity()
+			if seen[id] > 1 {
+				t.Fatalf("seed %d (first page %d): %s shown %d times", seed, first, id, seen[id])
+			}
+			if seen[id] == 0 && !moved[id] {
+				t.Fatalf("seed %d (first page %d): %s never shown", seed, first, id)
+			}
+		}
+	}
+}
+
 func TestListFailingStreamKeepsOthers(t *testing.T) {
 	ctx := context.Background()
 	o := providers.NewOrder("", "")

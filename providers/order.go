@@ -3,6 +3,7 @@ package providers
 import (
 	"math"
 	"strings"
+	"time"
 )
 
 // Sort is the field a repository list is ordered by.
@@ -73,6 +74,38 @@ func dateKey(r *Repository, s Sort) int64 {
 		return math.MinInt64
 	}
 	return t.UnixNano()
+}
+
+// MarkKey is the key a cursor mark keeps for r (Mark.Key): in date orders, r's date in milliseconds
+// since 1970; 0 in the name order, or when r has no such date.
+func (o Order) MarkKey(r *Repository) int64 {
+	if o.Sort == SortFullName {
+		return 0
+	}
+	if k := dateKey(r, o.Sort); k != math.MinInt64 {
+		return k / int64(time.Millisecond)
+	}
+	return 0
+}
+
+// SideOf tells where r sorts against a mark's key (MarkKey, not 0) in date orders: negative when r
+// comes before it, 0 when r has the same date (to the millisecond), positive when it comes after.
+func (o Order) SideOf(r *Repository, key int64) int {
+	k := dateKey(r, o.Sort)
+	if k != math.MinInt64 {
+		k /= int64(time.Millisecond)
+	}
+	c := 0
+	switch {
+	case k < key:
+		c = -1
+	case k > key:
+		c = 1
+	}
+	if o.Direction == Desc {
+		c = -c
+	}
+	return c
 }
 
 // CompareKey compares a and b by the order's sort key alone, with the direction applied: negative

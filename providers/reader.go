@@ -156,32 +156,41 @@ func (r *reader) count(ctx context.Context) (int, error) {
 }
 
 // anchorsBefore returns the anchor hashes of the items at pos-1 and pos-2, 0 where there is none or
-// it cannot be read.
-func (r *reader) anchorsBefore(ctx context.Context, pos int) (a1, a2 uint32) {
-	hash := func(p int) uint32 {
+// it cannot be read, and the mark key (Order.MarkKey) of the item at pos-1.
+func (r *reader) anchorsBefore(ctx context.Context, pos int, o Order) (a1, a2 uint32, key int64) {
+	item := func(p int) *Repository {
 		if p < 0 {
-			return 0
+			return nil
 		}
 		it, err := r.at(ctx, p)
-		if err != nil || it == nil {
-			return 0
+		if err != nil {
+			return nil
 		}
-		return AnchorHash(it)
+		return it
 	}
-	return hash(pos - 1), hash(pos - 2)
+	if it := item(pos - 1); it != nil {
+		a1, key = AnchorHash(it), o.MarkKey(it)
+	}
+	if it := item(pos - 2); it != nil {
+		a2 = AnchorHash(it)
+	}
+	return a1, a2, key
 }
 
 // realignWindow is how far from its old place an anchor is looked for.
 const realignWindow = 2 * PageSize
 
-// realign returns where the position of mark m is now. The repository just before it (the anchor)
-// and the one before that (Anchor2) are looked for near their old places. When both moved together
-// (repositories pushed to the top or deleted above them), the position follows them. When only one
-// of them is found, the position follows it. When they are found apart, one of them moved alone (the
-// last repository shown was pushed to the top, say) and the one nearer the old place stayed with the
-// rest of the list: the position follows that one, so what was shown is not shown again. When
-// neither can be found, m.Pos is kept (or is 0 when the anchor was the only repository before it).
-func (r *reader) realign(ctx context.Context, m Mark) (int, error) {
+// realign returns where the position of mark m is now, in a list sorted by o. When the repository
+// just before it (the anchor) is still there, the position follows it. Otherwise, in date orders,
+// the position is where the repositories that sort after the mark's key begin (keyset): what was
+// shown sorts at or before the key, wherever it moved (pushed to the top, say), and what was not
+// shown sorts after it. Without a key, or when that place is out of reach, the anchor and the one
+// before it (Anchor2) are looked for near their old places: when both moved together (repositories
+// added or deleted above them), the position follows them; when only one is found, it follows that
+// one; when they are found apart, one moved alone and the one nearer the old place stayed with the
+// list. When neither can be found, m.Pos is kept (or is 0 when the anchor was the only repository
+// before it).
+func (r *reader) realign(ctx context.Context, m Mark, o Order) (int, error) {
 	pos := m.Pos
 	if pos <= 0 || m.Anchor == 0 {
 		return pos, nil
@@ -190,8 +199,16 @@ func (r *reader) realign(ctx context.Context, m Mark) (int, error) {
 	if err != nil {
 		return pos, err
 	}
-	if it != nil && AnchorHash(it) == m.Anchor {
+	keyed := m.Key != 0 && o.Sort != SortFullName
+	// The anchor in its place, with its date unchanged (a pushed anchor may land in its old place
+	// by chance, with other moved repositories after it).
+	if it != nil && AnchorHash(it) == m.Anchor && (!keyed || o.MarkKey(it) == m.Key) {
 		return pos, nil
+	}
+	if keyed {
+		if p, ok, err := r.keyset(ctx, m, o); err != nil || ok {
+			return p, err
+		}
 	}
 	qa, err := r.find(ctx, pos-1, m.Anchor)
 	if err != nil {
@@ -219,6 +236,75 @@ func (r *reader) realign(ctx context.Context, m Mark) (int, error) {
 		return 0, nil
 	}
 	return pos, nil
+}
+
+// keyset returns, within realignWindow of m.Pos, the position where the repositories that sort after
+// m.Key begin; ok is false when it is not within reach. Repositories with the key's own date may lie
+// on either side: among them the anchors tell where the walk was, and when neither is among them
+// ok is false too (realign then goes by the anchors alone).
+func (r *reader) keyset(ctx context.Context, m Mark, o Order) (int, bool, error) {
+	// side of the item at p against the key; ok is false when there is no item there.
+	side := func(p int) (int, bool, error) {
+		it, err := r.at(ctx, p)
+		if err != nil || it == nil {
+			return 0, false, err
+		}
+		return o.SideOf(it, m.Key), true, nil
+	}
+	lo, hi := max(0, m.Pos-realignWindow), m.Pos+realignWindow
+	p := m.Pos
+	for ; p > lo; p-- { // back over items before p that sort after the key, or that are gone
+		s, ok, err := side(p - 1)
+		if err != nil {
+			return 0, false, err
+		}
+		if ok && s <= 0 {
+			break
+		}
+	}
+	for ; p < hi; p++ { // on over items at p that sort before the key
+		s, ok, err := side(p)
+		if err != nil {
+			return 0, false, err
+		}
+		if !ok || s >= 0 {
+			break
+		}
+	}
+	if (p == lo && lo > 0) || p == hi {
+		return 0, false, nil
+	}
+	// The run of items with the key's own date around p.
+	t0, t1 := p, p
+	for t0 > lo {
+		if s, ok, err := side(t0 - 1); err != nil || !ok || s != 0 {
+			if err != nil {
+				return 0, false, err
+			}
+			break
+		}
+		t0--
+	}
+	for t1 < hi {
+		if s, ok, err := side(t1); err != nil || !ok || s != 0 {
+			if err != nil {
+				return 0, false, err
+			}
+			break
+		}
+		t1++
+	}
+	if t0 == t1 {
+		return p, true, nil
+	}
+	for _, h := range []uint32{m.Anchor, m.Anchor2} {
+		for q := t0; q < t1 && h != 0; q++ {
+			if it, err := r.at(ctx, q); err != nil || (it != nil && AnchorHash(it) == h) {
+				return q + 1, err == nil, err
+			}
+		}
+	}
+	return 0, false, nil
 }
 
 func abs(n int) int {
