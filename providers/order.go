@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"cmp"
 	"math"
 	"strings"
 	"time"
@@ -95,36 +96,22 @@ func (o Order) SideOf(r *Repository, key int64) int {
 	if k != math.MinInt64 {
 		k /= int64(time.Millisecond)
 	}
-	c := 0
-	switch {
-	case k < key:
-		c = -1
-	case k > key:
-		c = 1
-	}
-	if o.Direction == Desc {
-		c = -c
-	}
-	return c
+	return o.directed(cmp.Compare(k, key))
 }
 
 // CompareKey compares a and b by the order's sort key alone, with the direction applied: negative
 // when a comes first. Names compare case-insensitively, as the forges sort them.
 func (o Order) CompareKey(a, b *Repository) int {
-	var c int
 	if o.Sort == SortFullName {
-		c = strings.Compare(strings.ToLower(a.NameWithOwner), strings.ToLower(b.NameWithOwner))
-	} else {
-		ka, kb := dateKey(a, o.Sort), dateKey(b, o.Sort)
-		switch {
-		case ka < kb:
-			c = -1
-		case ka > kb:
-			c = 1
-		}
+		return o.directed(strings.Compare(strings.ToLower(a.NameWithOwner), strings.ToLower(b.NameWithOwner)))
 	}
+	return o.directed(cmp.Compare(dateKey(a, o.Sort), dateKey(b, o.Sort)))
+}
+
+// directed applies the order's direction to an ascending comparison.
+func (o Order) directed(c int) int {
 	if o.Direction == Desc {
-		c = -c
+		return -c
 	}
 	return c
 }
