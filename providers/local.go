@@ -52,6 +52,15 @@ func NewLocal(c cache.Cache[[]Repository], max int, ttl time.Duration) *Local {
 	return &Local{Max: max, TTL: ttl, cache: c}
 }
 
+// LocalOr returns l, or when l is nil a Local of its own with the defaults (NewLocal(nil, 0, 0)): what
+// a source uses when its configuration gives none.
+func LocalOr(l *Local) *Local {
+	if l == nil {
+		return NewLocal(nil, 0, 0)
+	}
+	return l
+}
+
 // Stream returns a stream of source src and key k over the repositories of the whole list that read
 // returns for which keep reports true (nil keeps all), sorted by q.Order.Compare. listKey names what
 // read reads beyond the source and credential; streams with the same listKey share one read: the list

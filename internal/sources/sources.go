@@ -52,7 +52,7 @@ func Build(cfg config.Config, d Deps) (Built, error) {
 	for _, name := range names {
 		s, err := build(name, urls[name], cfg, client, d)
 		if err != nil {
-			return b, fmt.Errorf("%s: %w (check %s_API_URL)", name, err, strings.ToUpper(name))
+			return b, fmt.Errorf("%w (check %s_API_URL)", err, strings.ToUpper(name)) // the source names itself
 		}
 		b.Sources = append(b.Sources, s)
 	}

@@ -75,32 +75,12 @@ func New(cfg Config) (*Source, error) {
 	if workspaces == nil {
 		workspaces = cache.NewMemory[[]string](workspaceCacheSize)
 	}
-	raw := cfg.BaseURL
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	base, err := rest.ParseBase(raw)
+	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
+		Auth: authorize, RateLimit: rateLimit, ErrorMessage: errorMessage}).WithBase(cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err
 	}
-	local := cfg.Local
-	if local == nil {
-		local = providers.NewLocal(nil, 0, 0)
-	}
-	return &Source{
-		client: &rest.Client{
-			Source:       SourceName,
-			Options:      cfg.Upstream,
-			Base:         base,
-			HTTP:         cfg.HTTP,
-			Timeout:      cfg.Timeout,
-			Auth:         authorize,
-			RateLimit:    rateLimit,
-			ErrorMessage: errorMessage,
-		},
-		local:      local,
-		workspaces: workspaces,
-	}, nil
+	return &Source{client: client, local: providers.LocalOr(cfg.Local), workspaces: workspaces}, nil
 }
 
 // authorize sends "email:api_token" with HTTP Basic and any other token as a Bearer token.

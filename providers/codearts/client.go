@@ -88,31 +88,16 @@ func New(cfg Config) (*Source, error) {
 	if strings.TrimSpace(cfg.BaseURL) == "" {
 		return nil, errors.New("codearts: the base URL is required: set it to the regional CodeArts endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com")
 	}
-	base, err := rest.ParseBase(cfg.BaseURL)
+	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
+		Auth: rest.HeaderAuth("X-Auth-Token"), ErrorMessage: errorMessage}).WithBase(cfg.BaseURL, "")
 	if err != nil {
-		return nil, fmt.Errorf("codearts: %w", err)
+		return nil, err
 	}
-	if last := path.Base(base.Path); last == APIv4 || last == APIv2 {
+	if last := path.Base(client.Base.Path); last == APIv4 || last == APIv2 {
 		return nil, fmt.Errorf("codearts: base URL %q ends with /%s: give the endpoint without the API version (the version is chosen by the API version setting)", cfg.BaseURL, last)
 	}
-	local := cfg.Local
-	if local == nil {
-		local = providers.NewLocal(nil, 0, 0)
-	}
-	return &Source{
-		client: &rest.Client{
-			Source:       SourceName,
-			Options:      cfg.Upstream,
-			Base:         base,
-			HTTP:         cfg.HTTP,
-			Timeout:      cfg.Timeout,
-			Auth:         rest.HeaderAuth("X-Auth-Token"),
-			ErrorMessage: errorMessage,
-		},
-		local:   local,
-		version: version,
-		listKey: version + "|" + base.String(),
-	}, nil
+	return &Source{client: client, local: providers.LocalOr(cfg.Local), version: version,
+		listKey: version + "|" + client.Base.String()}, nil
 }
 
 // Name returns "codearts".

@@ -29,11 +29,10 @@ const mediaType = "application/vnd.github+json"
 
 // newClient builds the one rest.Client of a Source: bearer token, GitHub's version and media type
 // headers, its x-ratelimit-* headers and its {"message", "documentation_url"} error bodies.
-func newClient(base *url.URL, hc *http.Client, timeout time.Duration, opts rest.Options) *rest.Client {
+func newClient(hc *http.Client, timeout time.Duration, opts rest.Options) *rest.Client {
 	return &rest.Client{
 		Options: opts,
 		Source:  SourceName,
-		Base:    base,
 		HTTP:    hc,
 		Timeout: timeout,
 		Auth:    rest.Bearer,

@@ -44,15 +44,11 @@ var _ providers.Source = (*Source)(nil)
 // New returns a GitHub source for cfg. It fails when BaseURL is not an absolute http(s) URL
 // without query or fragment.
 func New(cfg Config) (*Source, error) {
-	raw := cfg.BaseURL
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	base, err := rest.ParseBase(raw)
+	client, err := newClient(cfg.HTTP, cfg.Timeout, cfg.Upstream).WithBase(cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err
 	}
-	return &Source{client: newClient(base, cfg.HTTP, cfg.Timeout, cfg.Upstream)}, nil
+	return &Source{client: client}, nil
 }
 
 // Name returns "github".

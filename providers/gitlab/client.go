@@ -7,7 +7,6 @@ package gitlab
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -48,31 +47,12 @@ type Source struct {
 // New returns a GitLab source. It fails when cfg.BaseURL is not an absolute http(s) URL without a
 // query.
 func New(cfg Config) (*Source, error) {
-	raw := cfg.BaseURL
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	base, err := rest.ParseBase(raw)
+	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
+		Auth: rest.HeaderAuth("PRIVATE-TOKEN"), RateLimit: rateLimit, ErrorMessage: errorMessage}).WithBase(cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("gitlab: %w", err)
+		return nil, err
 	}
-	local := cfg.Local
-	if local == nil {
-		local = providers.NewLocal(nil, 0, 0)
-	}
-	return &Source{
-		client: &rest.Client{
-			Source:       SourceName,
-			Options:      cfg.Upstream,
-			Base:         base,
-			HTTP:         cfg.HTTP,
-			Timeout:      cfg.Timeout,
-			Auth:         rest.HeaderAuth("PRIVATE-TOKEN"),
-			RateLimit:    rateLimit,
-			ErrorMessage: errorMessage,
-		},
-		local: local,
-	}, nil
+	return &Source{client: client, local: providers.LocalOr(cfg.Local)}, nil
 }
 
 // rateLimit reads GitLab's RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (Unix seconds;

@@ -2,7 +2,6 @@ package openhands
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -45,23 +44,8 @@ type Config struct {
 // FastAPI's. OpenHands documents no rate-limit headers, so none are read (a 429's Retry-After still
 // is, by rest).
 func newClient(cfg Config) (*rest.Client, error) {
-	raw := cfg.BaseURL
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	base, err := rest.ParseBase(raw)
-	if err != nil {
-		return nil, fmt.Errorf("openhands: %w", err)
-	}
-	return &rest.Client{
-		Source:       SourceName,
-		Options:      cfg.Upstream,
-		Base:         base,
-		HTTP:         cfg.HTTP,
-		Timeout:      cfg.Timeout,
-		Auth:         rest.HeaderAuth(APIKeyHeader),
-		ErrorMessage: errorMessage,
-	}, nil
+	return (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
+		Auth: rest.HeaderAuth(APIKeyHeader), ErrorMessage: errorMessage}).WithBase(cfg.BaseURL, DefaultBaseURL)
 }
 
 // list sends GET /api/user/repositories?query with token and decodes the answer. A 304 answer to

@@ -47,11 +47,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	local := cfg.Local
-	if local == nil {
-		local = providers.NewLocal(nil, 0, 0)
-	}
-	return &Source{c: c, local: local}, nil
+	return &Source{c: c, local: providers.LocalOr(cfg.Local)}, nil
 }
 
 // Name returns "openhands".

@@ -74,6 +74,20 @@ func ParseBase(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// WithBase sets c.Base from the configured base URL raw (defaultBase when raw is blank) and returns
+// c. It fails, naming c.Source, when the URL is not an absolute http(s) URL without a query.
+func (c *Client) WithBase(raw, defaultBase string) (*Client, error) {
+	if strings.TrimSpace(raw) == "" {
+		raw = defaultBase
+	}
+	base, err := ParseBase(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Source, err)
+	}
+	c.Base = base
+	return c, nil
+}
+
 // URL returns the absolute URL of path, relative to Base and starting with "/", with query. path is
 // in escaped form: callers escape each segment with url.PathEscape, so an encoded slash inside a
 // segment (GitLab's group%2Fproject) is sent as it is.

@@ -251,3 +251,21 @@ func TestCanceledRequestStops(t *testing.T) {
 		t.Fatal("the forge's request was not canceled with the caller")
 	}
 }
+
+func TestWithBase(t *testing.T) {
+	c, err := (&Client{Source: "gitlab"}).WithBase("  ", "https://gitlab.com/api/v4/")
+	if err != nil || c.Base.String() != "https://gitlab.com/api/v4" {
+		t.Fatalf("blank base: %v, %v; want the default without its trailing slash", c, err)
+	}
+	if c, err = (&Client{Source: "gitlab"}).WithBase("https://git.example.com/api/v4", "https://gitlab.com/api/v4"); err != nil || c.Base.Host != "git.example.com" {
+		t.Fatalf("configured base: %v, %v", c, err)
+	}
+	for _, bad := range []string{"ftp://x", "git.example.com", "https://x/?a=1", "https://x/#f"} {
+		if _, err := (&Client{Source: "gitlab"}).WithBase(bad, "https://gitlab.com/api/v4"); err == nil || !strings.HasPrefix(err.Error(), "gitlab: base URL") {
+			t.Errorf("%q: %v, want an error naming the source and the base URL", bad, err)
+		}
+	}
+	if _, err := (&Client{Source: "codearts"}).WithBase("", ""); err == nil {
+		t.Error("no base and no default was accepted")
+	}
+}
