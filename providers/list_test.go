@@ -373,6 +373,72 @@ func TestListBulkPush(t *testing.T) {
 	}
 }
 
+// TestListBulkPushBackward: a walk backward from the end (last/before) while repositories it has
+// not reached yet are pushed to the top and new ones appear there: every repository, moved and new
+// ones included, is shown exactly once.
+func TestListBulkPushBackward(t *testing.T) {
+	ctx := context.Background()
+	o := providers.NewOrder(providers.SortPushed, providers.Desc)
+	for seed := uint64(1); seed <= 100; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		repos := randomRepos(rng, providers.GitHub, "b", 60+rng.IntN(400))
+		for i, p := range rng.Perm(len(repos)) { // distinct dates
+			t := base.Add(-time.Duration(p) * time.Minute)
+			repos[i].PushedAt = &t
+		}
+		s := providertest.NewStream("github", "", o, repos)
+		streams := []providers.Stream{s}
+		seen := map[string]int{}
+		last := 1 + rng.IntN(60)
+		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &last})
+		for _, e := range res.Edges {
+			seen[e.Node.Identity()]++
+		}
+		// The shown ones are the last; up to 5 not yet shown (ahead of the walk) are pushed to the
+		// top, and 3 new ones appear there.
+		items := s.Items()
+		shown := len(res.Edges)
+		push := map[int]bool{}
+		for j := 0; j < 5 && shown < len(items); j++ {
+			push[rng.IntN(len(items)-shown)] = true
+		}
+		at := rng.Perm(len(push) + 3)
+		j := 0
+		for i := range push {
+			t := base.Add(time.Duration(1+at[j]) * time.Second)
+			items[i].PushedAt = &t
+			j++
+		}
+		for ; j < len(at); j++ {
+			fresh := items[0]
+			fresh.ForgeID, fresh.NameWithOwner = fmt.Sprintf("new-%d", j), fmt.Sprintf("owner-b/new-%d", j)
+			t := base.Add(time.Duration(1+at[j]) * time.Second)
+			fresh.PushedAt = &t
+			items = append(items, fresh)
+		}
+		s.Set(items)
+		before := &res.Edges[0].Cursor
+		for {
+			n := 1 + rng.IntN(60)
+			res = providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &n, Before: before})
+			for _, e := range res.Edges {
+				seen[e.Node.Identity()]++
+			}
+			if !res.HasPreviousPage || len(res.Edges) == 0 {
+				break
+			}
+			before = &res.Edges[0].Cursor
+		}
+		for _, r := range s.Items() {
+			id := r.Identity()
+			if seen[id] != 1 {
+				t.Fatalf("seed %d (last page %d): %s shown %d times, want once", seed, last, id, seen[id])
+			}
+		}
+	}
+}
+
 func TestListFailingStreamKeepsOthers(t *testing.T) {
 	ctx := context.Background()
 	o := providers.NewOrder("", "")
