@@ -294,146 +294,102 @@ func TestListDrift(t *testing.T) {
 	}
 }
 
-// TestListBulkPush: between two pages a bot pushes to many repositories at once, among them the
-// last two shown, some shown earlier and some not yet shown, and new repositories appear. The walk
-// goes on where it was: nothing shown again, nothing that stayed below skipped (dates are distinct,
-// so the cursor's date key places it; see realign).
+// TestListBulkPush: between two pages a bot pushes to many repositories at once and new ones
+// appear at the top. Dates are distinct, so the cursor's date key places the walk (see realign).
+//   - forward: among the pushed are the last two shown, some shown earlier and two not yet shown;
+//     nothing is shown again, and nothing that stayed below the walk is skipped;
+//   - backward from the end (last/before): up to five not yet reached are pushed; every repository,
+//     moved and new ones included, is shown exactly once.
 func TestListBulkPush(t *testing.T) {
 	ctx := context.Background()
 	o := providers.NewOrder(providers.SortPushed, providers.Desc)
-	for seed := uint64(1); seed <= 100; seed++ {
-		rng := rand.New(rand.NewPCG(seed, 11))
-		base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-		repos := randomRepos(rng, providers.GitHub, "b", 60+rng.IntN(400))
-		for i, p := range rng.Perm(len(repos)) { // distinct dates
-			t := base.Add(-time.Duration(p) * time.Minute)
-			repos[i].PushedAt = &t
-		}
-		s := providertest.NewStream("github", "", o, repos)
-		streams := []providers.Stream{s}
-		seen := map[string]int{}
-		first := 1 + rng.IntN(60)
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &first})
-		for _, e := range res.Edges {
-			seen[e.Node.Identity()]++
-		}
-		// The bulk push: the last two shown, three more shown ones, two not shown; three new.
-		items := s.Items()
-		shown := len(res.Edges)
-		push := map[int]bool{shown - 1: true}
-		if shown > 1 {
-			push[shown-2] = true
-		}
-		for j := 0; j < 3; j++ {
-			push[rng.IntN(shown)] = true
-		}
-		moved := map[string]bool{}
-		for j := 0; j < 2 && shown < len(items); j++ {
-			i := shown + rng.IntN(len(items)-shown)
-			push[i] = true
-			moved[items[i].Identity()] = true
-		}
-		at := rng.Perm(len(push) + 3)
-		j := 0
-		for i := range push {
-			t := base.Add(time.Duration(1+at[j]) * time.Second)
-			items[i].PushedAt = &t
-			j++
-		}
-		for ; j < len(at); j++ {
-			fresh := items[0]
-			fresh.ForgeID, fresh.NameWithOwner = fmt.Sprintf("new-%d", j), fmt.Sprintf("owner-b/new-%d", j)
-			t := base.Add(time.Duration(1+at[j]) * time.Second)
-			fresh.PushedAt = &t
-			moved[fresh.Identity()] = true
-			items = append(items, fresh)
-		}
-		s.Set(items)
-		after := &res.Edges[len(res.Edges)-1].Cursor
-		for {
-			n := 1 + rng.IntN(60)
-			res = providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &n, After: after})
-			for _, e := range res.Edges {
-				seen[e.Node.Identity()]++
+	for _, backward := range []bool{false, true} {
+		for seed := uint64(1); seed <= 100; seed++ {
+			rng := rand.New(rand.NewPCG(seed, 11))
+			base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+			repos := randomRepos(rng, providers.GitHub, "b", 60+rng.IntN(400))
+			for i, p := range rng.Perm(len(repos)) { // distinct dates
+				t := base.Add(-time.Duration(p) * time.Minute)
+				repos[i].PushedAt = &t
 			}
-			if !res.HasNextPage {
-				break
+			s := providertest.NewStream("github", "", o, repos)
+			streams := []providers.Stream{s}
+			seen := map[string]int{}
+			page := func(n int, c *providers.Cursor) providers.Result {
+				w := providers.Window{First: &n, After: c}
+				if backward {
+					w = providers.Window{Last: &n, Before: c}
+				}
+				res := providers.List(ctx, streams, o, providers.FetchDirect, w)
+				for _, e := range res.Edges {
+					seen[e.Node.Identity()]++
+				}
+				return res
 			}
-			after = &res.Edges[len(res.Edges)-1].Cursor
-		}
-		for _, r := range s.Items() {
-			id := r.Identity()
-			if seen[id] > 1 {
-				t.Fatalf("seed %d (first page %d): %s shown %d times", seed, first, id, seen[id])
-			}
-			if seen[id] == 0 && !moved[id] {
-				t.Fatalf("seed %d (first page %d): %s never shown", seed, first, id)
-			}
-		}
-	}
-}
+			size := 1 + rng.IntN(60)
+			res := page(size, nil)
 
-// TestListBulkPushBackward: a walk backward from the end (last/before) while repositories it has
-// not reached yet are pushed to the top and new ones appear there: every repository, moved and new
-// ones included, is shown exactly once.
-func TestListBulkPushBackward(t *testing.T) {
-	ctx := context.Background()
-	o := providers.NewOrder(providers.SortPushed, providers.Desc)
-	for seed := uint64(1); seed <= 100; seed++ {
-		rng := rand.New(rand.NewPCG(seed, 11))
-		base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-		repos := randomRepos(rng, providers.GitHub, "b", 60+rng.IntN(400))
-		for i, p := range rng.Perm(len(repos)) { // distinct dates
-			t := base.Add(-time.Duration(p) * time.Minute)
-			repos[i].PushedAt = &t
-		}
-		s := providertest.NewStream("github", "", o, repos)
-		streams := []providers.Stream{s}
-		seen := map[string]int{}
-		last := 1 + rng.IntN(60)
-		res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &last})
-		for _, e := range res.Edges {
-			seen[e.Node.Identity()]++
-		}
-		// The shown ones are the last; up to 5 not yet shown (ahead of the walk) are pushed to the
-		// top, and 3 new ones appear there.
-		items := s.Items()
-		shown := len(res.Edges)
-		push := map[int]bool{}
-		for j := 0; j < 5 && shown < len(items); j++ {
-			push[rng.IntN(len(items)-shown)] = true
-		}
-		at := rng.Perm(len(push) + 3)
-		j := 0
-		for i := range push {
-			t := base.Add(time.Duration(1+at[j]) * time.Second)
-			items[i].PushedAt = &t
-			j++
-		}
-		for ; j < len(at); j++ {
-			fresh := items[0]
-			fresh.ForgeID, fresh.NameWithOwner = fmt.Sprintf("new-%d", j), fmt.Sprintf("owner-b/new-%d", j)
-			t := base.Add(time.Duration(1+at[j]) * time.Second)
-			fresh.PushedAt = &t
-			items = append(items, fresh)
-		}
-		s.Set(items)
-		before := &res.Edges[0].Cursor
-		for {
-			n := 1 + rng.IntN(60)
-			res = providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &n, Before: before})
-			for _, e := range res.Edges {
-				seen[e.Node.Identity()]++
+			items := s.Items()
+			shown := len(res.Edges)
+			push := map[int]bool{}
+			moved := map[string]bool{} // may be skipped: moved above a forward walk, or new there
+			if backward {
+				for j := 0; j < 5 && shown < len(items); j++ {
+					push[rng.IntN(len(items)-shown)] = true
+				}
+			} else {
+				push[shown-1] = true
+				if shown > 1 {
+					push[shown-2] = true
+				}
+				for j := 0; j < 3; j++ {
+					push[rng.IntN(shown)] = true
+				}
+				for j := 0; j < 2 && shown < len(items); j++ {
+					i := shown + rng.IntN(len(items)-shown)
+					push[i] = true
+					moved[items[i].Identity()] = true
+				}
 			}
-			if !res.HasPreviousPage || len(res.Edges) == 0 {
-				break
+			at := rng.Perm(len(push) + 3) // the pushed and three new ones, in a random order
+			j := 0
+			for i := range push {
+				t := base.Add(time.Duration(1+at[j]) * time.Second)
+				items[i].PushedAt = &t
+				j++
 			}
-			before = &res.Edges[0].Cursor
-		}
-		for _, r := range s.Items() {
-			id := r.Identity()
-			if seen[id] != 1 {
-				t.Fatalf("seed %d (last page %d): %s shown %d times, want once", seed, last, id, seen[id])
+			for ; j < len(at); j++ {
+				fresh := items[0]
+				fresh.ForgeID, fresh.NameWithOwner = fmt.Sprintf("new-%d", j), fmt.Sprintf("owner-b/new-%d", j)
+				t := base.Add(time.Duration(1+at[j]) * time.Second)
+				fresh.PushedAt = &t
+				if !backward {
+					moved[fresh.Identity()] = true
+				}
+				items = append(items, fresh)
+			}
+			s.Set(items)
+
+			for {
+				var c *providers.Cursor
+				if backward {
+					if !res.HasPreviousPage || len(res.Edges) == 0 {
+						break
+					}
+					c = &res.Edges[0].Cursor
+				} else {
+					if !res.HasNextPage {
+						break
+					}
+					c = &res.Edges[len(res.Edges)-1].Cursor
+				}
+				res = page(1+rng.IntN(60), c)
+			}
+			for _, r := range s.Items() {
+				id := r.Identity()
+				if seen[id] > 1 || (seen[id] == 0 && !moved[id]) {
+					t.Fatalf("backward %v, seed %d (first page %d): %s shown %d times", backward, seed, size, id, seen[id])
+				}
 			}
 		}
 	}
