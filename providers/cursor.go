@@ -38,6 +38,13 @@ type Mark struct {
 	Key int64
 }
 
+// holds reports whether it is the mark's anchor as the mark saw it: the same repository, with the
+// same date in date orders (a repository pushed since is not where the mark left it, even when it
+// landed at the same position).
+func (m Mark) holds(it *Repository, o Order) bool {
+	return it != nil && AnchorHash(it) == m.Anchor && (m.Key == 0 || o.MarkKey(it) == m.Key)
+}
+
 // Cursor is a decoded cursor: the marks of every stream and which stream the edge's repository came
 // from (an index into Marks; -1 for none).
 type Cursor struct {

@@ -88,7 +88,7 @@ func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Windo
 			if e := w.Before.Edge; l.err == nil && e >= 0 && w.Before.Marks[e].Stream == l.hash && l.hi > 0 {
 				// The before cursor's own repository is not part of the page, where it still is.
 				var it *Repository
-				if it, l.err = l.r.at(ctx, l.hi-1); it != nil && AnchorHash(it) == m.Anchor && (m.Key == 0 || o.MarkKey(it) == m.Key) {
+				if it, l.err = l.r.at(ctx, l.hi-1); m.holds(it, o) {
 					l.hi--
 				}
 			}

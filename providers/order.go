@@ -77,14 +77,20 @@ func dateKey(r *Repository, s Sort) int64 {
 	return t.UnixNano()
 }
 
+// dateMillis is dateKey in milliseconds, the resolution cursors keep (math.MinInt64 stays: unknown).
+func dateMillis(r *Repository, s Sort) int64 {
+	k := dateKey(r, s)
+	if k == math.MinInt64 {
+		return k
+	}
+	return k / int64(time.Millisecond)
+}
+
 // MarkKey is the key a cursor mark keeps for r (Mark.Key): in date orders, r's date in milliseconds
 // since 1970; 0 in the name order, or when r has no such date.
 func (o Order) MarkKey(r *Repository) int64 {
-	if o.Sort == SortFullName {
-		return 0
-	}
-	if k := dateKey(r, o.Sort); k != math.MinInt64 {
-		return k / int64(time.Millisecond)
+	if k := dateMillis(r, o.Sort); o.Sort != SortFullName && k != math.MinInt64 {
+		return k
 	}
 	return 0
 }
@@ -92,11 +98,7 @@ func (o Order) MarkKey(r *Repository) int64 {
 // SideOf tells where r sorts against a mark's key (MarkKey, not 0) in date orders: negative when r
 // comes before it, 0 when r has the same date (to the millisecond), positive when it comes after.
 func (o Order) SideOf(r *Repository, key int64) int {
-	k := dateKey(r, o.Sort)
-	if k != math.MinInt64 {
-		k /= int64(time.Millisecond)
-	}
-	return o.directed(cmp.Compare(k, key))
+	return o.directed(cmp.Compare(dateMillis(r, o.Sort), key))
 }
 
 // CompareKey compares a and b by the order's sort key alone, with the direction applied: negative

@@ -158,20 +158,10 @@ func (r *reader) count(ctx context.Context) (int, error) {
 // anchorsBefore returns the anchor hashes of the items at pos-1 and pos-2, 0 where there is none or
 // it cannot be read, and the mark key (Order.MarkKey) of the item at pos-1.
 func (r *reader) anchorsBefore(ctx context.Context, pos int, o Order) (a1, a2 uint32, key int64) {
-	item := func(p int) *Repository {
-		if p < 0 {
-			return nil
-		}
-		it, err := r.at(ctx, p)
-		if err != nil {
-			return nil
-		}
-		return it
-	}
-	if it := item(pos - 1); it != nil {
+	if it, err := r.at(ctx, pos-1); err == nil && it != nil {
 		a1, key = AnchorHash(it), o.MarkKey(it)
 	}
-	if it := item(pos - 2); it != nil {
+	if it, err := r.at(ctx, pos-2); err == nil && it != nil {
 		a2 = AnchorHash(it)
 	}
 	return a1, a2, key
@@ -199,13 +189,10 @@ func (r *reader) realign(ctx context.Context, m Mark, o Order) (int, error) {
 	if err != nil {
 		return pos, err
 	}
-	keyed := m.Key != 0 && o.Sort != SortFullName
-	// The anchor in its place, with its date unchanged (a pushed anchor may land in its old place
-	// by chance, with other moved repositories after it).
-	if it != nil && AnchorHash(it) == m.Anchor && (!keyed || o.MarkKey(it) == m.Key) {
+	if m.holds(it, o) {
 		return pos, nil
 	}
-	if keyed {
+	if m.Key != 0 {
 		if p, ok, err := r.keyset(ctx, m, o); err != nil || ok {
 			return p, err
 		}
@@ -275,21 +262,27 @@ func (r *reader) keyset(ctx context.Context, m Mark, o Order) (int, bool, error)
 		return 0, false, nil
 	}
 	// The run of items with the key's own date around p.
+	tied := func(p int) (bool, error) {
+		s, ok, err := side(p)
+		return ok && s == 0, err
+	}
 	t0, t1 := p, p
 	for t0 > lo {
-		if s, ok, err := side(t0 - 1); err != nil || !ok || s != 0 {
-			if err != nil {
-				return 0, false, err
-			}
+		ok, err := tied(t0 - 1)
+		if err != nil {
+			return 0, false, err
+		}
+		if !ok {
 			break
 		}
 		t0--
 	}
 	for t1 < hi {
-		if s, ok, err := side(t1); err != nil || !ok || s != 0 {
-			if err != nil {
-				return 0, false, err
-			}
+		ok, err := tied(t1)
+		if err != nil {
+			return 0, false, err
+		}
+		if !ok {
 			break
 		}
 		t1++
