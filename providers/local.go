@@ -97,32 +97,22 @@ func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 		return v, nil
 	}
 	v, err, _ := s.l.group.Do(sortedKey, func() (any, error) {
-		raw, ok := s.l.cache.Get(ctx, rawKey)
-		if !ok {
-			v, err, _ := s.l.group.Do(rawKey, func() (any, error) {
-				// One read serves every waiter, so it must not end when the first caller leaves.
-				ctx := context.WithoutCancel(ctx)
-				// Replicas sharing the cache read a list once between them: the others wait for it.
-				fill := cache.AwaitFill(ctx, s.l.cache, rawKey, listWait, nil, false, nil)
-				if fill.Peer {
-					return fill.Value, nil
-				}
-				defer fill.Release()
-				raw, err := s.read(ctx, s.l.Max)
-				if err != nil {
-					return nil, err
-				}
-				if len(raw) > s.l.Max {
-					return nil, Errorf(KindBadResponse, s.src, "more than %d repositories: raise MAX_REPOSITORIES_PER_SOURCE or use a sort the forge supports natively", s.l.Max)
-				}
-				s.l.cache.Set(ctx, rawKey, raw, s.l.TTL)
-				return raw, nil
-			})
-			if err != nil {
-				return nil, err
-			}
-			raw = v.([]Repository)
+		v, err, _ := s.l.group.Do(rawKey, func() (any, error) {
+			// One read serves every waiter (and replicas sharing the cache wait for one another's),
+			// so it must not end when the first caller leaves.
+			return cache.GetOrMake(context.WithoutCancel(ctx), s.l.cache, rawKey, listWait, s.l.TTL,
+				func(ctx context.Context) ([]Repository, error) {
+					raw, err := s.read(ctx, s.l.Max)
+					if err == nil && len(raw) > s.l.Max {
+						err = Errorf(KindBadResponse, s.src, "more than %d repositories: raise MAX_REPOSITORIES_PER_SOURCE or use a sort the forge supports natively", s.l.Max)
+					}
+					return raw, err
+				})
+		})
+		if err != nil {
+			return nil, err
 		}
+		raw := v.([]Repository)
 		out := make([]Repository, 0, len(raw))
 		for i := range raw {
 			if s.keep == nil || s.keep(&raw[i]) {

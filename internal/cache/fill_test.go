@@ -2,6 +2,7 @@ package cache_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -73,5 +74,29 @@ func TestAwaitFillGivesUp(t *testing.T) {
 	cancel()
 	if f := cache.AwaitFill[int](cctx, c, "k", time.Minute, 0, false, nil); f.Peer {
 		t.Fatalf("a canceled wait: %+v", f)
+	}
+}
+
+func TestGetOrMake(t *testing.T) {
+	ctx := context.Background()
+	c := cachetest.NewShared[int](4)
+	builds := 0
+	build := func(v int, err error) func(context.Context) (int, error) {
+		return func(context.Context) (int, error) { builds++; return v, err }
+	}
+	if _, err := cache.GetOrMake(ctx, c, "k", time.Second, time.Minute, build(0, errors.New("down"))); err == nil {
+		t.Fatal("the build's error was not returned")
+	}
+	if _, ok := c.Get(ctx, "k"); ok {
+		t.Fatal("a failed build was kept")
+	}
+	if v, err := cache.GetOrMake(ctx, c, "k", time.Second, time.Minute, build(5, nil)); err != nil || v != 5 {
+		t.Fatalf("got %d, %v", v, err)
+	}
+	if v, _ := cache.GetOrMake(ctx, c, "k", time.Second, time.Minute, build(6, nil)); v != 5 || builds != 2 {
+		t.Fatalf("a kept value was built again: %d after %d builds", v, builds)
+	}
+	if ok, _ := c.Lock(ctx, "lock|k", time.Second); !ok {
+		t.Fatal("the fill lock outlived the build")
 	}
 }

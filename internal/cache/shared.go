@@ -94,3 +94,24 @@ func AwaitFill[V any](ctx context.Context, c Cache[V], key string, wait time.Dur
 		}
 	}
 }
+
+// GetOrMake returns key's value from c or, when c has none, makes it with build and keeps it for ttl.
+// Processes sharing c make it once between them: one makes it while the others wait for it (see
+// AwaitFill; wait bounds the wait). Errors of build are returned and nothing is kept.
+func GetOrMake[V any](ctx context.Context, c Cache[V], key string, wait, ttl time.Duration, build func(context.Context) (V, error)) (V, error) {
+	if v, ok := c.Get(ctx, key); ok {
+		return v, nil
+	}
+	var zero V
+	fill := AwaitFill(ctx, c, key, wait, zero, false, nil)
+	if fill.Peer {
+		return fill.Value, nil
+	}
+	defer fill.Release()
+	v, err := build(ctx)
+	if err != nil {
+		return zero, err
+	}
+	c.Set(ctx, key, v, ttl)
+	return v, nil
+}

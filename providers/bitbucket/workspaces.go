@@ -35,24 +35,11 @@ func (s *Source) listWorkspaces(ctx context.Context, token string) ([]string, er
 		return v, nil
 	}
 	ch := s.group.DoChan(key, func() (any, error) {
-		// One listing serves every waiter, so it must not end when the first caller leaves.
-		ctx := context.WithoutCancel(ctx)
-		// A flight that starts just after another one ended finds its answer here.
-		if v, ok := s.workspaces.Get(ctx, key); ok {
-			return v, nil
-		}
-		// Replicas sharing the cache list once between them, the others waiting for that list.
-		fill := cache.AwaitFill(ctx, s.workspaces, key, workspaceWait, nil, false, nil)
-		if fill.Peer {
-			return fill.Value, nil
-		}
-		defer fill.Release()
-		v, err := s.readWorkspaces(ctx, token)
-		if err != nil {
-			return nil, err
-		}
-		s.workspaces.Set(ctx, key, v, WorkspaceTTL)
-		return v, nil
+		// One listing serves every waiter (and replicas sharing the cache wait for one another's),
+		// so it must not end when the first caller leaves. A flight that starts just after another
+		// one ended finds its answer in the cache.
+		return cache.GetOrMake(context.WithoutCancel(ctx), s.workspaces, key, workspaceWait, WorkspaceTTL,
+			func(ctx context.Context) ([]string, error) { return s.readWorkspaces(ctx, token) })
 	})
 	select {
 	case r := <-ch:
