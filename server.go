@@ -54,7 +54,17 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	for i, s := range built.Sources {
 		names[i] = s.Name()
 	}
+	var metricsLn net.Listener
+	if a.MetricsHandler != nil {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen on METRICS_ADDR=%s: %w (set METRICS_ADDR to a free host:port, or unset it to serve /metrics on the main port)", cfg.MetricsAddr, err)
+		}
+	}
 	log.Info("forgegraph listening", "addr", ln.Addr().String(), "sources", names, "demo", cfg.Demo)
+	if metricsLn != nil {
+		log.Info("metrics are served on their own listener, without the gateway key, and not on the main port", "metrics_addr", metricsLn.Addr().String())
+	}
 	if cfg.Demo {
 		where := "no network is used"
 		if cfg.RedisURL != "" {
@@ -77,19 +87,32 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	var metricsSrv *http.Server
+	if metricsLn != nil {
+		metricsSrv = &http.Server{Handler: a.MetricsHandler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+			WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+		go func() { errc <- metricsSrv.Serve(metricsLn) }()
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
 	select {
 	case err := <-errc:
+		_ = srv.Close()
+		if metricsSrv != nil {
+			_ = metricsSrv.Close()
+		}
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(sctx)
+	}
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

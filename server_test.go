@@ -266,3 +266,46 @@ func TestStartupLinesBeforeServing(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsListener: with METRICS_ADDR, /metrics is served there without the gateway key and not
+// on the main port; a configuration warning (CORS_ALLOWED_ORIGINS=* with server-held tokens and a
+// gateway key) is logged at start.
+func TestMetricsListener(t *testing.T) {
+	var logs testkit.SyncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	metricsAddr := fmt.Sprintf("127.0.0.1:%d", testkit.FreePort(t))
+	env := map[string]string{"PORT": "0", "GATEWAY_API_KEY": "gw", "METRICS_ADDR": metricsAddr,
+		"PROVIDERS": "github", "GITHUB_TOKEN": "held", "GITHUB_API_URL": "http://127.0.0.1:1", "CORS_ALLOWED_ORIGINS": "*"}
+	go func() { done <- run(ctx, func(k string) string { return env[k] }, &logs, ready) }()
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + strings.Replace(addr, "[::]", "127.0.0.1", 1)
+	case err := <-done:
+		t.Fatalf("server did not start: %v", err)
+	}
+	defer func() { cancel(); <-done }()
+	get := func(u string, auth string) int {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := get("http://"+metricsAddr+"/metrics", ""); s != 200 {
+		t.Fatalf("/metrics on METRICS_ADDR: %d", s)
+	}
+	if s := get(base+"/metrics", "Bearer gw"); s != 404 {
+		t.Fatalf("/metrics on the main port with METRICS_ADDR set: %d, want 404", s)
+	}
+	if out := logs.String(); !strings.Contains(out, `"level":"WARN","msg":"CORS_ALLOWED_ORIGINS=*`) {
+		t.Fatalf("no start-up warning about CORS_ALLOWED_ORIGINS=*:\n%s", out)
+	}
+}

@@ -29,8 +29,11 @@ type App struct {
 	Pages   *pages.Store
 	Built   sources.Built
 	Metrics *metrics.Metrics
-	logs    *logbuf.Writer
-	close   func()
+	// MetricsHandler is what the separate metrics listener (Config.MetricsAddr) serves; nil when
+	// METRICS_ADDR is not set (then Handler serves /metrics).
+	MetricsHandler http.Handler
+	logs           *logbuf.Writer
+	close          func()
 }
 
 // FlushLogs writes the log lines still batched, e.g. the start-up lines before serving, so that
@@ -76,10 +79,17 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	store := pages.New(c.pages, cfg.CacheTTL, 0)
 	m.CacheStats("pages", c.pageStats)
 	m.CacheStats("lists", c.listStats)
-	h := server.New(server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
-		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq})
-	return &App{Config: cfg, Log: log, Handler: h, Pages: store, Built: built, Metrics: m, logs: out,
-		close: func() { closeCaches(); _ = out.Close() }}, nil
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
+	deps := server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
+		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq}
+	a := &App{Config: cfg, Log: log, Handler: server.New(deps), Pages: store, Built: built, Metrics: m, logs: out,
+		close: func() { closeCaches(); _ = out.Close() }}
+	if cfg.MetricsAddr != "" {
+		a.MetricsHandler = server.MetricsHandler(deps)
+	}
+	return a, nil
 }
 
 // logBatch is how long log lines may wait in memory before they are written.

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"strconv"
@@ -53,6 +54,13 @@ type Config struct {
 	RandomSecret bool
 	// CORSOrigins are the allowed browser origins; empty allows none, "*" all.
 	CORSOrigins []string
+	// MetricsAddr, when set (METRICS_ADDR, e.g. "127.0.0.1:9090"), is the address of a separate
+	// listener that serves /metrics without the gateway key; the main port then does not serve
+	// /metrics. "" serves /metrics on the main port (behind the gateway key when there is one).
+	MetricsAddr string
+	// Warnings are configuration risks that do not stop the server: the server logs each one at
+	// start, at level warn. Empty when there are none.
+	Warnings []string
 	// MaxRepositories bounds a whole list read for a local sort (MAX_REPOSITORIES_PER_SOURCE).
 	MaxRepositories int
 	// CacheTTL is how long upstream pages and whole lists are fresh (CACHE_TTL).
@@ -161,6 +169,19 @@ func Load(getenv func(string) string) (Config, error) {
 		c.RandomSecret = true
 	}
 	c.CORSOrigins = splitList(getenv("CORS_ALLOWED_ORIGINS"))
+	if slices.Contains(c.CORSOrigins, "*") && anyToken {
+		if len(c.GatewayKeys) == 0 {
+			return c, fmt.Errorf("CORS_ALLOWED_ORIGINS=* with server-held forge tokens and no GATEWAY_API_KEY would let any web page read your repositories through a visitor's browser: list the origins that may call /graphql (e.g. CORS_ALLOWED_ORIGINS=https://dashboard.example.com), or set GATEWAY_API_KEY")
+		}
+		c.Warnings = append(c.Warnings, "CORS_ALLOWED_ORIGINS=* with server-held forge tokens: any web page whose script holds the GATEWAY_API_KEY can read the repositories of those tokens; list the allowed origins instead of *")
+	}
+	if c.MetricsAddr = strings.TrimSpace(getenv("METRICS_ADDR")); c.MetricsAddr != "" {
+		if _, p, err := net.SplitHostPort(c.MetricsAddr); err != nil || p == "" {
+			return c, fmt.Errorf("METRICS_ADDR=%q is not a listen address: use host:port, e.g. 127.0.0.1:9090 (or :9090 for every interface)", c.MetricsAddr)
+		} else if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+			return c, fmt.Errorf("METRICS_ADDR=%q: the port is not a port number (0-65535); use host:port, e.g. 127.0.0.1:9090", c.MetricsAddr)
+		}
+	}
 	c.LogLevel = strings.ToLower(getenv("LOG_LEVEL"))
 	if c.LogLevel == "" {
 		c.LogLevel = "info"

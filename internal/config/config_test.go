@@ -54,3 +54,40 @@ func TestClearErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCORSAnyOriginWithServerTokens: CORS_ALLOWED_ORIGINS=* with server-held tokens and no gateway
+// key stops the server with a message naming the variable; with a gateway key it starts with a
+// warning; with per-request tokens only it is fine.
+func TestCORSAnyOriginWithServerTokens(t *testing.T) {
+	_, err := load(map[string]string{"GITHUB_TOKEN": "t", "CORS_ALLOWED_ORIGINS": "https://a.example, *"})
+	if err == nil || !strings.Contains(err.Error(), "CORS_ALLOWED_ORIGINS") || !strings.Contains(err.Error(), "GATEWAY_API_KEY") {
+		t.Fatalf("* with a server-held token and no gateway key: %v, want an error naming CORS_ALLOWED_ORIGINS", err)
+	}
+	c, err := load(map[string]string{"GITHUB_TOKEN": "t", "GATEWAY_API_KEY": "k", "CORS_ALLOWED_ORIGINS": "*"})
+	if err != nil || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "CORS_ALLOWED_ORIGINS") {
+		t.Fatalf("* with a gateway key: %v, warnings %q", err, c.Warnings)
+	}
+	for _, env := range []map[string]string{
+		{"PROVIDERS": "github", "CORS_ALLOWED_ORIGINS": "*"},
+		{"GITHUB_TOKEN": "t", "CORS_ALLOWED_ORIGINS": "https://a.example"},
+	} {
+		if c, err := load(env); err != nil || len(c.Warnings) != 0 {
+			t.Fatalf("%v: %v, warnings %q", env, err, c.Warnings)
+		}
+	}
+}
+
+func TestMetricsAddr(t *testing.T) {
+	c, err := load(map[string]string{"METRICS_ADDR": "127.0.0.1:9090"})
+	if err != nil || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Fatalf("%v %q", err, c.MetricsAddr)
+	}
+	if c, _ := load(nil); c.MetricsAddr != "" {
+		t.Fatalf("default METRICS_ADDR %q", c.MetricsAddr)
+	}
+	for _, bad := range []string{"9090", "localhost", "127.0.0.1:http", "[::1]:99999"} {
+		if _, err := load(map[string]string{"METRICS_ADDR": bad}); err == nil || !strings.Contains(err.Error(), "METRICS_ADDR") {
+			t.Fatalf("METRICS_ADDR=%s: %v", bad, err)
+		}
+	}
+}

@@ -29,34 +29,51 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg st
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": ext}}})
 }
 
-// gateway requires "Authorization: Bearer <key>" with one of keys (compared in constant time) when
-// keys is not empty; otherwise HTTP 401.
+// gateway requires "Authorization: Bearer <key>" with one of keys (see hasKey) when keys is not
+// empty; otherwise HTTP 401. CORS preflights (OPTIONS) pass: browsers send them without credentials.
 func gateway(keys []string, next http.Handler) http.Handler {
 	if len(keys) == 0 {
 		return next
 	}
-	sums := make([][32]byte, len(keys))
-	for i, k := range keys {
-		sums[i] = sha256.Sum256([]byte(k))
-	}
+	has := hasKey(keys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions {
-			next.ServeHTTP(w, r)
-			return
-		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
-		match := 0
-		for _, s := range sums {
-			match |= subtle.ConstantTimeCompare(sum[:], s[:])
-		}
-		if !ok || match != 1 {
+		if r.Method != http.MethodOptions && !has(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="forgegraph"`)
 			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "this server needs a gateway key: send the header Authorization: Bearer <GATEWAY_API_KEY>")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// hasKey returns a check that a request's Authorization header is "Bearer <key>" with one of keys.
+// The scheme is matched case-insensitively (RFC 7235: "bearer" and "BEARER" are Bearer); keys are
+// compared in constant time, through their SHA-256 sums so their lengths do not show either.
+func hasKey(keys []string) func(*http.Request) bool {
+	sums := make([][32]byte, len(keys))
+	for i, k := range keys {
+		sums[i] = sha256.Sum256([]byte(k))
+	}
+	return func(r *http.Request) bool {
+		got, ok := bearer(r.Header.Get("Authorization"))
+		sum := sha256.Sum256([]byte(got))
+		match := 0
+		for _, s := range sums {
+			match |= subtle.ConstantTimeCompare(sum[:], s[:])
+		}
+		return ok && match == 1
+	}
+}
+
+// bearer returns the credentials of an Authorization header value with the Bearer scheme (in any
+// case), trimmed; ok is false for another scheme or no credentials.
+func bearer(header string) (key string, ok bool) {
+	scheme, rest, found := strings.Cut(strings.TrimSpace(header), " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	key = strings.TrimSpace(rest)
+	return key, key != ""
 }
 
 // bodyLimit refuses bodies over max bytes with HTTP 413.

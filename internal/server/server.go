@@ -7,6 +7,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -109,12 +110,17 @@ func New(d Deps) http.Handler {
 	}
 	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
 	gql = gateway(d.Config.GatewayKeys, gql)
+	c := newCORS(d.Config.CORSOrigins, credentialHeaders)
+	allowAll := slices.Contains(d.Config.CORSOrigins, "*")
+	gql = crossSiteGETs(func(r *http.Request) bool {
+		return allowAll || (r.Header.Get("Origin") != "" && c.OriginAllowed(r))
+	}, gql)
 	gql = gqlhttp.Middleware(gql, credentialHeaders...)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
-	if d.Metrics != nil {
-		mux.Handle("GET /metrics", d.Metrics.Handler())
+	if d.Metrics != nil && d.Config.MetricsAddr == "" {
+		mux.Handle("GET /metrics", metricsAuth(d.Config.GatewayKeys, d.Metrics.Handler()))
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -124,14 +130,39 @@ func New(d Deps) http.Handler {
 	mux.Handle("GET /assets/", web.Assets())
 	mux.Handle("GET /dashboard", web.Dashboard())
 
-	c := cors.New(cors.Options{
-		AllowedOrigins: d.Config.CORSOrigins,
+	var h http.Handler = c.Handler(mux)
+	if d.Config.LoopbackOnly {
+		h = loopbackHosts(d.Logger, h)
+	}
+	return requestid.Middleware(observe(d.Logger, d.Metrics, h))
+}
+
+// MetricsHandler is what the separate metrics listener (METRICS_ADDR) serves: /metrics without the
+// gateway key (the listener's address is what keeps it private), and 404 for any other path. It
+// is nil when d.Metrics is nil.
+func MetricsHandler(d Deps) http.Handler {
+	if d.Metrics == nil {
+		return nil
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", d.Metrics.Handler())
+	return mux
+}
+
+// newCORS is the CORS policy for origins (CORS_ALLOWED_ORIGINS): none when empty (rs/cors itself
+// would allow every origin for an empty list), every one for "*".
+func newCORS(origins, credentialHeaders []string) *cors.Cors {
+	opts := cors.Options{
+		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: append([]string{"Content-Type", "Accept", requestid.Header}, credentialHeaders...),
 		ExposedHeaders: []string{requestid.Header},
 		MaxAge:         600,
-	})
-	return requestid.Middleware(observe(d.Logger, d.Metrics, c.Handler(mux)))
+	}
+	if len(origins) == 0 {
+		opts.AllowOriginFunc = func(string) bool { return false }
+	}
+	return cors.New(opts)
 }
 
 // statusWriter records the status code for the access log and the metrics.
