@@ -61,8 +61,9 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 	// the credential: it is stored unsealed (it holds no user data).
 	limits := cache.Plain[rest.Rate]{C: &cache.Fallback[rest.Rate]{Shared: cache.NewRedis[rest.Rate](client, redisLimits, observe),
 		Local: cache.NewMemory[rest.Rate](10000)}}
-	apq := cache.APQ{C: &cache.Fallback[string]{Shared: cache.NewRedis[string](client, redisAPQ, observe),
-		Local: cache.NewMemory[string](1000)}}
+	// Persisted queries are bounded per entry, in time and in bytes written (see cache.APQ).
+	apq := cache.NewAPQ(&cache.Fallback[string]{Shared: cache.NewRedis[string](client, redisAPQ, observe),
+		Local: cache.NewAPQMemory()}, 0, 0)
 	workspaces := &cache.Fallback[[]string]{Shared: cache.NewRedis[[]string](client, redisWS, observe),
 		Local: cache.NewMemory[[]string](10000)}
 	c := sharedCaches{pages: pageCache, lists: lists, limits: limits, apq: apq, workspaces: workspaces,

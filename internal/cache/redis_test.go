@@ -13,13 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/forgegraph/forgegraph/internal/testkit"
 )
-
-var _ graphql.Cache[string] = APQ{}
 
 // redisServer is a redis-server process on a free loopback port, killed when the test ends.
 type redisServer struct {
@@ -395,15 +392,8 @@ func TestRedisStoppedAndBack(t *testing.T) {
 	t.Logf("recovered %v after the restart; %d failures observed", time.Since(deadline.Add(-5*time.Second)).Round(time.Millisecond), obs.total())
 }
 
-func TestAPQAndTiered(t *testing.T) {
+func TestTiered(t *testing.T) {
 	ctx := WithSecret(context.Background(), "some-token")
-	mem := NewMemory[string](10)
-	var apq graphql.Cache[string] = APQ{C: mem}
-	apq.Add(ctx, "hash", "{ viewer { repositories { totalCount } } }")
-	if q, ok := apq.Get(ctx, "hash"); !ok || !strings.Contains(q, "viewer") {
-		t.Fatalf("APQ Get = %q %v", q, ok)
-	}
-
 	far := NewMemory[int](10)
 	tc := &Tiered[int]{Near: NewMemory[int](10), Far: far, NearTTL: time.Minute}
 	tc.Set(ctx, "a", 1, time.Minute)
@@ -422,22 +412,6 @@ func TestAPQAndTiered(t *testing.T) {
 	}
 	if h, m := tc.Stats(); h != 1 || m != 1 {
 		t.Fatalf("stats %d %d", h, m)
-	}
-}
-
-func TestAPQOverRedis(t *testing.T) {
-	s := startRedis(t)
-	client := s.client(t)
-	ctx := WithSecret(context.Background(), "token-of-one-user")
-	a := APQ{C: NewRedis[string](client, "apq:", nil)}
-	a.Add(ctx, "abc", "query { viewer { __typename } }")
-	// Another replica, another user: persisted queries are shared.
-	b := APQ{C: NewRedis[string](client, "apq:", nil)}
-	if q, ok := b.Get(WithSecret(context.Background(), "token-of-another"), "abc"); !ok || q != "query { viewer { __typename } }" {
-		t.Fatalf("APQ over Redis = %q %v", q, ok)
-	}
-	if ttl, _ := client.TTL(context.Background(), "apq:abc").Result(); ttl <= 0 || ttl > DefaultAPQTTL {
-		t.Fatalf("APQ ttl %v", ttl)
 	}
 }
 

@@ -13,10 +13,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/forgegraph/forgegraph/graph"
 	"github.com/forgegraph/forgegraph/graph/loaders"
@@ -58,10 +56,11 @@ type Deps struct {
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
 func GraphQL(r *graph.Resolver, m *metrics.Metrics) *handler.Server { return graphQL(r, m, nil) }
 
-// graphQL is GraphQL with persisted queries in apq (nil: an in-memory LRU).
+// graphQL is GraphQL with persisted queries in apq (nil: in memory, bounded by
+// cache.APQMemoryBytes).
 func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *handler.Server {
 	if apq == nil {
-		apq = lru.New[string](1000)
+		apq = cache.NewAPQ(cache.NewAPQMemory(), 0, 0)
 	}
 	cfg := graph.Config{Resolvers: r}
 	cfg.Complexity.Viewer.Repositories = func(child int, _ *providers.Provider, _ *providers.Sort, _ *providers.Direction, first *int, _ *string, last *int, _ *string) int {
@@ -79,12 +78,13 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(gqlhttp.GET{})
 	srv.AddTransport(gqlhttp.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetQueryCache(newQueryCache(QueryCacheBytes))
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	srv.Use(DepthLimit{Max: MaxDepth})
 	srv.Use(metrics.GraphQL{M: m})
+	// Last of the operation context mutators: a query is registered once every check passed.
+	srv.Use(persistedQueries{store: apq})
 	srv.SetParserTokenLimit(ParserTokenLimit)
 	srv.SetErrorPresenter(graph.PresentError)
 	srv.SetRecoverFunc(graph.Recover)
