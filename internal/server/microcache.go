@@ -31,8 +31,10 @@ type CachedResponse struct {
 }
 
 // microcache serves an identical request (same method, URL, body, Accept and credential headers)
-// from the answer given to it less than ttl ago. Only clean answers are kept: status 200, no
-// "errors", no rateLimit (which changes with every forge answer). The answer's data is at most ttl
+// from the answer given to it less than ttl ago. Only clean answers of replayable operations are
+// kept: status 200, no "errors", and the GraphQL handler marked the validated operation Replayable
+// (a query that selects no rateLimit, which changes with every forge answer, under any alias or
+// fragment; never a mutation or subscription). The answer's data is at most ttl
 // older than the pages it came from (2*ttl while one request refreshes it), which are themselves
 // cached for CACHE_TTL; the key holds a
 // hash of the credential headers, so no answer reaches another credential. A replayed answer carries
@@ -69,7 +71,8 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 		}
 		h.Write(body)
 		key := string(h.Sum(nil))
-		ctx := r.Context()
+		ctx, mark := withReplayMark(r.Context())
+		r = r.WithContext(ctx)
 		hit, had := c.Get(ctx, key)
 		replay := func(hit CachedResponse) {
 			h := w.Header()
@@ -121,7 +124,7 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 		}
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		if rec.status == http.StatusOK && !rec.overflow && cacheable(rec.buf.Bytes()) {
+		if rec.status == http.StatusOK && !rec.overflow && mark.ok.Load() && cacheable(rec.buf.Bytes()) {
 			kept := CachedResponse{ContentType: w.Header().Get("Content-Type"), Body: bytes.Clone(rec.buf.Bytes()),
 				Fresh: time.Now().Add(ttl)}
 			if len(kept.Body) >= gqlhttp.MinGzipSize {
@@ -132,9 +135,9 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 	})
 }
 
-// cacheable reports whether an answer may be replayed: no errors, nothing that changes by itself.
+// cacheable reports whether an answer of a replayable operation may be replayed: it has no errors.
 func cacheable(body []byte) bool {
-	return len(body) > 0 && !bytes.Contains(body, []byte(`"errors"`)) && !bytes.Contains(body, []byte(`"rateLimit"`))
+	return len(body) > 0 && !bytes.Contains(body, []byte(`"errors"`))
 }
 
 // recorder passes an answer through and keeps a copy of it (up to maxCachedResponse).

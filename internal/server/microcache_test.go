@@ -3,9 +3,12 @@ package server_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"sync"
@@ -13,8 +16,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/pages"
+	"github.com/forgegraph/forgegraph/internal/server"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/providertest"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 func TestMicrocache(t *testing.T) {
@@ -60,11 +68,67 @@ func TestMicrocache(t *testing.T) {
 		t.Fatal("an answer with errors was replayed")
 	}
 	src.Fail = nil
-	resp, err := http.Get(ts.URL + "/graphql?query=" + "%7B%20viewer%20%7B%20rateLimit%20%7B%20known%20%7D%20%7D%20%7D")
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("rateLimit GET: %v %v", resp, err)
+	// rateLimit: see TestMicrocacheNeverReplaysRateLimit.
+}
+
+// countingLimits is a rate-limit store that counts its reads: Viewer.rateLimit reads it once per
+// enabled source each time it runs.
+type countingLimits struct{ gets atomic.Int64 }
+
+func (c *countingLimits) Get(context.Context, string) (rest.Rate, bool) {
+	c.gets.Add(1)
+	return rest.Rate{}, false
+}
+
+func (c *countingLimits) Set(context.Context, string, rest.Rate, time.Duration) {}
+
+// TestMicrocacheNeverReplaysRateLimit: a query reaching rateLimit, under any alias, through a
+// named or inline fragment, runs again for every identical request (it is never answered with
+// X-Cache: hit), while the same query without rateLimit is replayed.
+func TestMicrocacheNeverReplaysRateLimit(t *testing.T) {
+	cfg, err := config.Load(func(k string) string { return map[string]string{"RESPONSE_CACHE_TTL": "1m"}[k] })
+	if err != nil {
+		t.Fatal(err)
 	}
-	resp.Body.Close()
+	limits := &countingLimits{}
+	src := providertest.NewSource("github", repos(rand.New(rand.NewPCG(3, 3)), providers.GitHub, "octo", 3))
+	ts := httptest.NewServer(server.New(server.Deps{Config: cfg, Sources: []providers.Source{src}, Limits: limits,
+		Tokens: map[string]string{"github": src.Token}, Pages: pages.New(cache.NewMemory[pages.Entry](100), time.Minute, 0),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer ts.Close()
+	run := func(q string) (xcache string) {
+		resp, err := http.Get(ts.URL + "/graphql?query=" + url.QueryEscape(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || bytes.Contains(b, []byte(`"errors"`)) {
+			t.Fatalf("%s: %d %s", q, resp.StatusCode, b)
+		}
+		return resp.Header.Get("X-Cache")
+	}
+	for _, q := range []string{
+		`{ viewer { rateLimit { known } } }`,
+		`{ viewer { rl: rateLimit { known } } }`,
+		`query Q { viewer { ...F } } fragment F on Viewer { quota: rateLimit { remaining } }`,
+		`query Q { viewer { ...F } } fragment F on Viewer { ...G } fragment G on Viewer { rateLimit { known } }`,
+		`{ viewer { ... on Viewer { rateLimit { known } } } }`,
+	} {
+		before := limits.gets.Load()
+		for i := range 3 {
+			if x := run(q); x != "" {
+				t.Fatalf("%s: request %d was replayed (X-Cache %q)", q, i+1, x)
+			}
+		}
+		if n := limits.gets.Load() - before; n != 3 {
+			t.Fatalf("%s: rateLimit ran %d times for 3 identical requests, want 3", q, n)
+		}
+	}
+	plain := `{ viewer { repositories(first: 1) { totalCount } } }`
+	if first, second := run(plain), run(plain); first != "" || second != "hit" {
+		t.Fatalf("a query without rateLimit: X-Cache %q then %q, want \"\" then hit", first, second)
+	}
 }
 
 // TestMicrocacheConcurrentMisses: identical requests arriving while the first is answered wait for

@@ -83,6 +83,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	srv.Use(DepthLimit{Max: MaxDepth})
 	srv.Use(metrics.GraphQL{M: m})
+	srv.Use(replayCheck{})
 	// Last of the operation context mutators: a query is registered once every check passed.
 	srv.Use(persistedQueries{store: apq})
 	srv.SetParserTokenLimit(ParserTokenLimit)
