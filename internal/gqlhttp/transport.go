@@ -38,7 +38,8 @@ import (
 	"github.com/forgegraph/forgegraph/internal/requestid"
 )
 
-// persistedQueryNotFound is the extensions.code gqlgen's APQ extension gives a miss (Apollo's).
+// persistedQueryNotFound is the extensions.code of a persisted query miss (Apollo's; the server's
+// persisted-query extension sets it).
 const persistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
 
 // POST is the gqlgen transport for POST requests with an application/json body. It claims every
