@@ -390,6 +390,7 @@ type Poster func(ctx context.Context, body []byte) ([]byte, error)
 func HandlerPoster(h http.Handler, headers ...string) Poster {
 	return func(ctx context.Context, body []byte) ([]byte, error) {
 		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Host = "127.0.0.1" // as a local client: a loopback-only server answers no other Host
 		req.Header.Set("Content-Type", "application/json")
 		for i := 0; i+1 < len(headers); i += 2 {
 			req.Header.Set(headers[i], headers[i+1])
