@@ -56,10 +56,12 @@ func (p persistedQueries) Validate(graphql.ExecutableSchema) error {
 // gets its query from the store (or PERSISTED_QUERY_NOT_FOUND); a query sent with its hash is
 // checked (hash, length) and noted for registration once it validates.
 func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
-	ext, _ := raw.Extensions["persistedQuery"].(map[string]any)
 	if raw.Extensions["persistedQuery"] == nil {
 		return nil
 	}
+	// gqlhttp has checked the extension's shape (and the hash of a query sent with it) already,
+	// with messages of its own; these checks keep the handler safe on its own.
+	ext, _ := raw.Extensions["persistedQuery"].(map[string]any)
 	if ext == nil || fmt.Sprint(ext["version"]) != "1" {
 		return gqlerror.Errorf(`unsupported persisted query: send extensions.persistedQuery as {"version": 1, "sha256Hash": "<hex SHA-256 of the query>"}`)
 	}
