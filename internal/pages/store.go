@@ -1,7 +1,8 @@
 // Package pages is the shared cache of upstream pages. A page is fresh for a short time (60 s by
 // default) and served from the cache; after that it is revalidated with its ETag when the forge sent
 // one (a 304 costs GitHub no rate limit) or fetched again. Concurrent misses for the same page cause
-// one upstream request.
+// one upstream request. Single-repository lookups (Query.node) are kept the same way, per
+// credential (see Lookups).
 package pages
 
 import (
