@@ -209,16 +209,19 @@ func connection(res providers.Result, enc func(providers.Cursor) string, count f
 }
 
 // Node resolves a global ID through the sources that can see its forge, direct ones first; it is nil
-// when none can.
+// when none can. Lookups go through the request's loaders: identical ones in one request ask once,
+// answers are kept per credential (see pages.Lookups), and a request has at most
+// loaders.MaxLookupsInFlight upstream lookups in flight per source.
 func (r *Resolver) Node(ctx context.Context, id string) (model.Node, error) {
 	gid, err := providers.DecodeGlobalID(id)
 	if err != nil {
 		return nil, err
 	}
 	creds := providers.CredentialsFrom(ctx)
+	l := loaders.For(ctx, r.Pages)
 	var lastErr error
 	for _, p := range r.plans(ctx, &gid.Provider, providers.NewOrder("", "")) {
-		repo, err := p.source.Repository(ctx, creds.Token(p.source.Name()), gid)
+		repo, err := l.Repository(ctx, p.source, creds.Token(p.source.Name()), gid)
 		if err == nil && repo != nil {
 			return repo, nil
 		}

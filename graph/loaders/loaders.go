@@ -1,7 +1,8 @@
 // Package loaders builds the per-request dataloaders: every upstream page a request reads goes
 // through one loader keyed by stream (source, credential hash, order, filter) and page index, so
 // aliases, totalCount and edges of one request share their fetches, and misses go to the shared page
-// store together.
+// store together. Repository lookups (Query.node) go through another, keyed by source, credential
+// hash and id, to the store's Lookups, a bounded number at a time.
 package loaders
 
 import (
@@ -29,6 +30,7 @@ type Loaders struct {
 	store   *pages.Store
 	streams sync.Map // stream ID -> providers.Stream
 	pages   *dataloader.Loader[pageKey, providers.Page]
+	repos   repositories // made on the first Repository call
 }
 
 // New returns loaders for one request over the shared store.

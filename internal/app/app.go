@@ -77,7 +77,9 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 		return nil, err
 	}
 	store := pages.New(c.pages, cfg.CacheTTL, 0)
+	store.Lookups = pages.NewLookups(c.lookups, cfg.CacheTTL)
 	m.CacheStats("pages", c.pageStats)
+	m.CacheStats("lookups", store.Lookups.Stats)
 	m.CacheStats("lists", c.listStats)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)

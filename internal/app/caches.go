@@ -20,6 +20,7 @@ import (
 type sharedCaches struct {
 	pages                cache.Cache[pages.Entry]
 	lists                cache.Cache[[]providers.Repository]
+	lookups              cache.Cache[pages.Found] // single repositories (Query.node)
 	limits               cache.Cache[rest.Rate]
 	apq                  graphql.Cache[string] // nil: the server's in-memory default
 	workspaces           cache.Cache[[]string] // nil: each Bitbucket source's own memory
@@ -33,17 +34,24 @@ const (
 	redisLimits = "forgegraph:v1:rate:"
 	redisAPQ    = "forgegraph:v1:apq:"
 	redisWS     = "forgegraph:v1:workspaces:"
+	redisRepos  = "forgegraph:v1:repo:"
 )
 
+// lookupBytes is the memory for single-repository lookups: a sixteenth of the cache budget, at most
+// 16 MiB (some ten thousand repositories).
+func lookupBytes(cfg config.Config) int64 { return min(cfg.CacheMaxBytes/16, 16<<20) }
+
 // caches returns the caches cfg asks for, and a function releasing them. With REDIS_URL, pages,
-// whole lists (with a short-lived copy in memory), rate-limit state and persisted queries are shared
-// through Redis; a Redis that is down at start (or later) only means answering from the forges.
+// whole lists (with a short-lived copy in memory), repository lookups, rate-limit state and
+// persisted queries are shared through Redis; a Redis that is down at start (or later) only means
+// answering from the forges.
 func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slog.Logger) (sharedCaches, func(), error) {
 	if cfg.RedisURL == "" {
 		pageCache := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, pages.EntrySize)
 		lists := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, providers.SizeOf)
-		log.Info("caches are in memory (REDIS_URL is not set): replicas do not share pages, lists, rate-limit state or persisted queries")
+		log.Info("caches are in memory (REDIS_URL is not set): replicas do not share pages, lists, repository lookups, rate-limit state or persisted queries")
 		return sharedCaches{pages: pageCache, lists: lists, limits: cache.NewMemory[rest.Rate](10000),
+			lookups:   cache.NewMemoryBytes(lookupBytes(cfg), pages.FoundSize),
 			pageStats: pageCache.Stats, listStats: lists.Stats}, func() {}, nil
 	}
 	client, err := cache.NewRedisClient(cfg.RedisURL)
@@ -66,8 +74,11 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 		Local: cache.NewAPQMemory()}, 0, 0)
 	workspaces := &cache.Fallback[[]string]{Shared: cache.NewRedis[[]string](client, redisWS, observe),
 		Local: cache.NewMemory[[]string](10000)}
+	// Repository lookups are a user's data, sealed per credential in Redis like pages.
+	lookups := &cache.Fallback[pages.Found]{Shared: cache.NewRedis[pages.Found](client, redisRepos, observe),
+		Local: cache.NewMemoryBytes(lookupBytes(cfg), pages.FoundSize)}
 	c := sharedCaches{pages: pageCache, lists: lists, limits: limits, apq: apq, workspaces: workspaces,
-		pageStats: pageCache.Stats, listStats: lists.Stats}
+		lookups: lookups, pageStats: pageCache.Stats, listStats: lists.Stats}
 	opt := client.Options() // logged without the password
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -75,7 +86,7 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 		log.Warn("REDIS_URL is set but Redis does not answer yet: serving from the forges until it does",
 			"redis_addr", opt.Addr, "redis_db", opt.DB, "error", err.Error())
 	} else {
-		log.Info("caches are shared through Redis: pages, lists, rate-limit state and persisted queries",
+		log.Info("caches are shared through Redis: pages, lists, repository lookups, rate-limit state and persisted queries",
 			"redis_addr", opt.Addr, "redis_db", opt.DB, "tls", opt.TLSConfig != nil)
 	}
 	return c, func() { _ = client.Close() }, nil

@@ -3,39 +3,37 @@ package pages
 import (
 	"context"
 	"sync"
-
-	"github.com/forgegraph/forgegraph/providers"
 )
 
-// flight runs one fetch per key for all callers that want it at the same time. The fetch keeps the
-// first caller's context values but not its cancellation: it is canceled only when every caller
-// waiting for it has gone (a client that disconnects cancels its upstream requests unless another
-// request still waits for them).
-type flight struct {
+// flight runs one fetch per key (a page, or a repository lookup) for all callers that want it at the
+// same time. The fetch keeps the first caller's context values but not its cancellation: it is
+// canceled only when every caller waiting for it has gone (a client that disconnects cancels its
+// upstream requests unless another request still waits for them).
+type flight[V any] struct {
 	mu    sync.Mutex
-	calls map[string]*call
+	calls map[string]*call[V]
 }
 
-type call struct {
+type call[V any] struct {
 	done    chan struct{}
-	page    providers.Page
+	value   V
 	err     error
 	waiters int
 	cancel  context.CancelFunc
 }
 
-func (f *flight) do(ctx context.Context, key string, fn func(context.Context) (providers.Page, error)) (providers.Page, error) {
+func (f *flight[V]) do(ctx context.Context, key string, fn func(context.Context) (V, error)) (V, error) {
 	f.mu.Lock()
 	if f.calls == nil {
-		f.calls = map[string]*call{}
+		f.calls = map[string]*call[V]{}
 	}
 	c, ok := f.calls[key]
 	if !ok {
 		cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		c = &call{done: make(chan struct{}), cancel: cancel}
+		c = &call[V]{done: make(chan struct{}), cancel: cancel}
 		f.calls[key] = c
 		go func() {
-			c.page, c.err = fn(cctx)
+			c.value, c.err = fn(cctx)
 			f.mu.Lock()
 			if f.calls[key] == c {
 				delete(f.calls, key)
@@ -49,7 +47,7 @@ func (f *flight) do(ctx context.Context, key string, fn func(context.Context) (p
 	f.mu.Unlock()
 	select {
 	case <-c.done:
-		return c.page, c.err
+		return c.value, c.err
 	case <-ctx.Done():
 		f.mu.Lock()
 		c.waiters--
@@ -60,6 +58,7 @@ func (f *flight) do(ctx context.Context, key string, fn func(context.Context) (p
 			}
 		}
 		f.mu.Unlock()
-		return providers.Page{}, ctx.Err()
+		var zero V
+		return zero, ctx.Err()
 	}
 }

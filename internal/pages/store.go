@@ -1,7 +1,8 @@
 // Package pages is the shared cache of upstream pages. A page is fresh for a short time (60 s by
 // default) and served from the cache; after that it is revalidated with its ETag when the forge sent
 // one (a 304 costs GitHub no rate limit) or fetched again. Concurrent misses for the same page cause
-// one upstream request.
+// one upstream request. Single-repository lookups (Query.node) are kept the same way, per
+// credential (see Lookups).
 package pages
 
 import (
@@ -40,16 +41,20 @@ type Uncached interface {
 type Store struct {
 	cache                     cache.Cache[Entry]
 	freshFor, keep            time.Duration
-	flight                    flight
+	flight                    flight[providers.Page]
 	now                       func() time.Time
 	hits, misses, revalidated atomic.Int64
 	peers                     atomic.Int64 // pages another replica fetched while this one waited
+	// Lookups keeps single-repository lookups (Query.node) for the store's freshness time. New sets
+	// an in-memory one of 1 MiB (about a thousand repositories); a server replaces it with one over its shared caches.
+	// Nil: every lookup asks the forge (a request still asks once per repository).
+	Lookups *Lookups
 	// OnFetch, when set, is called after every upstream fetch with the stream's source and the outcome
 	// ("ok", "not_modified" or the error kind); it feeds metrics.
 	OnFetch func(source, outcome string, d time.Duration)
 }
 
-// New returns a store over c; fresh and keep of zero take the defaults.
+// New returns a store over c, with its Lookups in memory; fresh and keep of zero take the defaults.
 func New(c cache.Cache[Entry], fresh, keep time.Duration) *Store {
 	if fresh <= 0 {
 		fresh = DefaultFresh
@@ -57,7 +62,8 @@ func New(c cache.Cache[Entry], fresh, keep time.Duration) *Store {
 	if keep < fresh {
 		keep = DefaultKeep
 	}
-	return &Store{cache: c, freshFor: fresh, keep: keep, now: time.Now}
+	return &Store{cache: c, freshFor: fresh, keep: keep, now: time.Now,
+		Lookups: NewLookups(cache.NewMemoryBytes(defaultLookupBytes, FoundSize), fresh)}
 }
 
 func key(s providers.Stream, i int) string { return s.ID() + "#" + strconv.Itoa(i) }

@@ -35,7 +35,7 @@ import (
 const ComplexityLimit = 3000
 
 // ConnectionCost is the fixed cost of one repositories connection.
-const ConnectionCost = 50
+const ConnectionCost = graph.ConnectionCost
 
 // Deps are what the handler serves.
 type Deps struct {
@@ -62,18 +62,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 	if apq == nil {
 		apq = cache.NewAPQ(cache.NewAPQMemory(), 0, 0)
 	}
-	cfg := graph.Config{Resolvers: r}
-	cfg.Complexity.Viewer.Repositories = func(child int, _ *providers.Provider, _ *providers.Sort, _ *providers.Direction, first *int, _ *string, last *int, _ *string) int {
-		n := providers.DefaultPageSize
-		if first != nil {
-			n = *first
-		} else if last != nil {
-			n = *last
-		}
-		// Sizes out of range are refused by the resolver with a clearer message.
-		n = max(0, min(n, providers.MaxPageSize))
-		return ConnectionCost + n*child
-	}
+	cfg := graph.Config{Resolvers: r, Complexity: graph.Complexity()}
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(gqlhttp.GET{})

@@ -1,0 +1,116 @@
+package pages
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// MissTTL bounds how long a "not found" answer to a repository lookup is kept: long enough that a
+// burst of lookups of an absent repository asks the forge once, short enough that a repository
+// created or shared meanwhile is seen soon.
+const MissTTL = 10 * time.Second
+
+// defaultLookupBytes bounds the in-memory lookups of a Store built by New (about a thousand).
+const defaultLookupBytes = 1 << 20
+
+// Found is a kept answer to a repository lookup: the repository, or Missing, the forge's message
+// when the credential cannot see it.
+type Found struct {
+	Repo    *providers.Repository `json:"repo,omitempty"`
+	Missing string                `json:"missing,omitempty"`
+}
+
+// FoundSize estimates the memory of a kept lookup, for caches bounded by size.
+func FoundSize(f Found) int64 {
+	n := int64(32 + len(f.Missing))
+	if f.Repo != nil {
+		n += f.Repo.Size()
+	}
+	return n
+}
+
+// Lookups keeps single-repository lookups (Query.node) per credential, like the Store keeps pages:
+// a found repository for the store's freshness time, a "not found" for at most MissTTL, nothing
+// else (errors are asked again). Concurrent misses of the same lookup cause one upstream request,
+// in this process and, over a shared cache, between replicas. The zero value is not usable: build
+// it with NewLookups.
+type Lookups struct {
+	cache        cache.Cache[Found]
+	ttl          time.Duration
+	flight       flight[Found]
+	hits, misses atomic.Int64
+}
+
+// NewLookups returns lookups kept in c for ttl (found) and min(ttl, MissTTL) (not found); a ttl of
+// zero or less keeps nothing.
+func NewLookups(c cache.Cache[Found], ttl time.Duration) *Lookups {
+	return &Lookups{cache: c, ttl: ttl}
+}
+
+// LookupKey is the cache key of id looked up on source with token: the source, a hash of the
+// credential (never the token) and the id's parts, encoded so that no two lookups share a key.
+func LookupKey(source, token string, id providers.GlobalID) string {
+	return "repo|" + source + "|" + providers.HashToken(token) + "|" + providers.EncodeGlobalID(id.Provider, id.ForgeID, id.NameWithOwner)
+}
+
+// Get returns id as source shows it to token: from the cache when it holds the answer, else from
+// fetch, which asks the forge. A repository the credential cannot see is a KindNotFound error
+// (fetch's own, or a copy of it while kept); other errors are fetch's and are not kept. The value
+// is sealed with token in caches that leave the process.
+func (l *Lookups) Get(ctx context.Context, source, token string, id providers.GlobalID, fetch func(context.Context) (*providers.Repository, error)) (*providers.Repository, error) {
+	k := LookupKey(source, token, id)
+	ctx = cache.WithSecret(ctx, token)
+	if f, ok := l.cache.Get(ctx, k); ok {
+		l.hits.Add(1)
+		return f.answer(source)
+	}
+	f, err := l.flight.do(ctx, k, func(ctx context.Context) (Found, error) {
+		fill := cache.AwaitFill(ctx, l.cache, k, peerWait, Found{}, false, nil)
+		if fill.Peer {
+			return fill.Value, nil
+		}
+		defer fill.Release()
+		l.misses.Add(1)
+		repo, err := fetch(ctx)
+		switch {
+		case err == nil && repo != nil:
+			f := Found{Repo: repo}
+			l.cache.Set(ctx, k, f, l.ttl)
+			return f, nil
+		case err == nil || providers.KindOf(err) == providers.KindNotFound:
+			f := Found{Missing: "no such repository"}
+			if e := providers.AsError(err, source); e != nil {
+				f.Missing = e.Msg
+			}
+			l.cache.Set(ctx, k, f, min(l.ttl, MissTTL))
+			return f, nil
+		default:
+			return Found{}, err
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f.answer(source)
+}
+
+// answer is what a kept lookup means to the caller: a copy of the repository (callers may not share
+// one value), or a KindNotFound error.
+func (f Found) answer(source string) (*providers.Repository, error) {
+	if f.Repo == nil {
+		msg := f.Missing
+		if msg == "" {
+			msg = "no such repository"
+		}
+		return nil, providers.Errorf(providers.KindNotFound, source, "%s", msg)
+	}
+	r := *f.Repo
+	return &r, nil
+}
+
+// Stats returns how many lookups the cache answered and how many asked the forge.
+func (l *Lookups) Stats() (hits, misses int64) { return l.hits.Load(), l.misses.Load() }
