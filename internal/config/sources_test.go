@@ -37,3 +37,37 @@ func TestEveryForgeIsConfigurable(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceMessagesAndVariables pins the start-up messages and variables of the sources, which
+// the registry now supplies: they are part of the contract and must read as they always did.
+func TestSourceMessagesAndVariables(t *testing.T) {
+	for env, want := range map[string]string{
+		"PROVIDERS=github,sourceforge": `PROVIDERS names "sourceforge": use a comma list of github,gitlab,bitbucket,codearts,openhands`,
+		"PROVIDERS=codearts":           "codearts is enabled but CODEARTS_API_URL is not set: set it to your region's CodeArts Repo endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com",
+		"CODEARTS_API_VERSION= V3 ":    `CODEARTS_API_VERSION="v3": use v4 or v2`,
+	} {
+		k, v, _ := strings.Cut(env, "=")
+		if _, err := load(map[string]string{k: v}); err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %q", env, err, want)
+		}
+	}
+	c, err := load(map[string]string{
+		"GITHUB_TOKEN": "a", "GITLAB_TOKEN": "b", "BITBUCKET_TOKEN": "c", "CODEARTS_TOKEN": "d", "OPENHANDS_API_KEY": "e",
+		"GITHUB_API_URL": "u1", "GITLAB_API_URL": "u2", "BITBUCKET_API_URL": "u3", "CODEARTS_API_URL": "u4", "OPENHANDS_API_URL": "u5",
+		"CODEARTS_API_VERSION": "V2",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.Sources, ","); got != "github,gitlab,bitbucket,codearts,openhands" {
+		t.Errorf("default sources %q", got)
+	}
+	for i, s := range []string{"github", "gitlab", "bitbucket", "codearts", "openhands"} {
+		if c.Tokens[s] != string(rune('a'+i)) || c.URLs[s] != "u"+string(rune('1'+i)) {
+			t.Errorf("%s: token %q, URL %q", s, c.Tokens[s], c.URLs[s])
+		}
+	}
+	if v := c.Settings["CODEARTS_API_VERSION"]; v != "v2" {
+		t.Errorf("CODEARTS_API_VERSION read as %q, want v2", v)
+	}
+}
