@@ -1,4 +1,4 @@
-// Package bench holds forgegraph's performance harness: generated repositories, the four forge fakes
+// Package bench holds forgegraph's performance harness: generated repositories, the forge fakes
 // (optionally behind injected latency), the server wired as server.go wires it, and helpers that
 // send GraphQL queries and walk whole lists. The benchmarks in this package and the commands under
 // bench/cmd use it; bench/run.sh runs them all. Nothing here is part of CI: the benchmarks only run
@@ -27,31 +27,43 @@ import (
 	"github.com/forgegraph/forgegraph/internal/pages"
 	"github.com/forgegraph/forgegraph/internal/sources"
 	"github.com/forgegraph/forgegraph/providers"
-	bitbucketfake "github.com/forgegraph/forgegraph/providers/bitbucket/fake"
-	codeartsfake "github.com/forgegraph/forgegraph/providers/codearts/fake"
 	"github.com/forgegraph/forgegraph/providers/demo"
-	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
-	gitlabfake "github.com/forgegraph/forgegraph/providers/gitlab/fake"
+	"github.com/forgegraph/forgegraph/providers/registry"
 )
 
 // Token is the token every fake accepts.
 const Token = "bench-token"
 
-// Sources are the four forge sources the benchmarks use, in server.go's build order.
-var Sources = []string{"github", "gitlab", "bitbucket", "codearts"}
+// Sources are the forge sources the benchmarks use (the demo forges of providers/registry), in
+// server.go's build order.
+var Sources = registry.DemoNames()
 
 // ProviderOf maps a source name to its forge.
-var ProviderOf = map[string]providers.Provider{
-	"github": providers.GitHub, "gitlab": providers.GitLab,
-	"bitbucket": providers.Bitbucket, "codearts": providers.CodeArts,
-}
+var ProviderOf = func() map[string]providers.Provider {
+	out := map[string]providers.Provider{}
+	for _, f := range registry.DemoForges() {
+		out[f.Name] = f.Provider
+	}
+	return out
+}()
 
-// DemoCounts are the demo's sizes (providers/demo): 120, 60, 45 and 35 repositories.
-var DemoCounts = map[string]int{"github": 120, "gitlab": 60, "bitbucket": 45, "codearts": 35}
+// DemoCounts are the demo's sizes by source name (each descriptor's demo data): 120, 60, 45 and 35
+// repositories.
+var DemoCounts = func() map[string]int {
+	out := map[string]int{}
+	for _, f := range registry.DemoForges() {
+		out[f.Name] = f.Demo.Data.Count
+	}
+	return out
+}()
 
 // Uniform returns n repositories for every source.
 func Uniform(n int) map[string]int {
-	return map[string]int{"github": n, "gitlab": n, "bitbucket": n, "codearts": n}
+	out := map[string]int{}
+	for _, s := range Sources {
+		out[s] = n
+	}
+	return out
 }
 
 // Repos returns n generated repositories of provider p, the same on every call: the demo's
@@ -59,9 +71,9 @@ func Uniform(n int) map[string]int {
 // and dates, so every fake sees the owners and id formats it expects.
 func Repos(p providers.Provider, n int) []providers.Repository {
 	if n == demoCount(p) {
-		return demo.Repositories(p)
+		return registry.DemoRepositoriesOf(p)
 	}
-	tmpl := demo.Repositories(p)
+	tmpl := registry.DemoRepositoriesOf(p)
 	seed := uint64(0)
 	for _, c := range p {
 		seed = seed*31 + uint64(c)
@@ -111,28 +123,26 @@ func demoCount(p providers.Provider) int {
 
 func ptr[T any](v T) *T { return &v }
 
-// Fakes are the four fake forges and the repositories they serve.
+// Fakes are the fake forges and the repositories they serve.
 type Fakes struct {
-	GitHub    *githubfake.Server
-	GitLab    *gitlabfake.Server
-	Bitbucket *bitbucketfake.Server
-	CodeArts  *codeartsfake.Server
+	// Fakes are the fake forges by source name (each descriptor's Fake).
+	Fakes map[string]registry.Fake
 	// Repos are the repositories each source serves, by source name.
 	Repos map[string][]providers.Repository
 	memo  map[string]*Memo
 }
 
 // NewFakes builds the fakes with counts[source] generated repositories each (missing: none).
+// Quotas (the GitHub fake's) are lifted: benchmarks repeat far more than an hour's worth.
 func NewFakes(counts map[string]int) *Fakes {
-	f := &Fakes{Repos: map[string][]providers.Repository{}}
-	for _, s := range Sources {
-		f.Repos[s] = Repos(ProviderOf[s], counts[s])
+	f := &Fakes{Fakes: map[string]registry.Fake{}, Repos: map[string][]providers.Repository{}}
+	for _, d := range registry.DemoForges() {
+		f.Repos[d.Name] = Repos(d.Provider, counts[d.Name])
+		f.Fakes[d.Name] = d.Fake(Token, f.Repos[d.Name])
+		if l, ok := f.Fakes[d.Name].(registry.Limited); ok {
+			l.SetRateLimit(0)
+		}
 	}
-	f.GitHub = githubfake.New(Token, f.Repos["github"])
-	f.GitHub.SetRateLimit(0) // no quota: benchmarks repeat far more than an hour's worth
-	f.GitLab = gitlabfake.New(Token, f.Repos["gitlab"])
-	f.Bitbucket = bitbucketfake.New(Token, f.Repos["bitbucket"])
-	f.CodeArts = codeartsfake.New(Token, f.Repos["codearts"])
 	return f
 }
 
@@ -155,32 +165,25 @@ func (f *Fakes) Handler(s string) http.Handler {
 }
 
 func (f *Fakes) fake(s string) http.Handler {
-	switch s {
-	case "github":
-		return f.GitHub
-	case "gitlab":
-		return f.GitLab
-	case "bitbucket":
-		return f.Bitbucket
-	case "codearts":
-		return f.CodeArts
+	if h, ok := f.Fakes[s]; ok {
+		return h
 	}
 	panic("bench: unknown source " + s)
 }
 
 // Requests returns how many requests each fake (or its Memo) has served, by source name.
 func (f *Fakes) Requests() map[string]int64 {
+	out := map[string]int64{}
 	if f.memo != nil {
-		out := map[string]int64{}
 		for s, m := range f.memo {
 			out[s] = m.Requests()
 		}
 		return out
 	}
-	return map[string]int64{
-		"github": f.GitHub.Requests(), "gitlab": f.GitLab.Requests(),
-		"bitbucket": f.Bitbucket.Requests(), "codearts": f.CodeArts.Requests(),
+	for s, h := range f.Fakes {
+		out[s] = h.Requests()
 	}
+	return out
 }
 
 // MinRequests is the fewest upstream requests a whole walk of every source can make: each upstream
@@ -319,9 +322,10 @@ func Environ(urls map[string]string, only ...string) map[string]string {
 	}
 	env := map[string]string{"PROVIDERS": strings.Join(only, ","), "CURSOR_SECRET": "bench-cursor-secret"}
 	for _, s := range only {
-		up := strings.ToUpper(s)
-		env[up+"_TOKEN"] = Token
-		env[up+"_API_URL"] = urls[s]
+		if f, ok := registry.Lookup(s); ok {
+			env[f.TokenVar] = Token
+			env[f.URLVar] = urls[s]
+		}
 	}
 	return env
 }

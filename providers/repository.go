@@ -8,6 +8,7 @@ package providers
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -27,14 +28,8 @@ const (
 // AllProviders lists every provider in the order used to break ties between forges.
 var AllProviders = []Provider{Bitbucket, CodeArts, GitHub, GitLab}
 
-// Valid reports whether p is one of the contract's providers.
-func (p Provider) Valid() bool {
-	switch p {
-	case GitHub, GitLab, Bitbucket, CodeArts:
-		return true
-	}
-	return false
-}
+// Valid reports whether p is one of the contract's providers (one of AllProviders).
+func (p Provider) Valid() bool { return slices.Contains(AllProviders, p) }
 
 // Repository is one forge repository in forgegraph's shape. Optional fields are nil when the forge
 // does not report them. Times are UTC.

@@ -1,5 +1,6 @@
 // Command fakeforge serves the embedded demo repositories through the fakes of each forge's API, over
-// real HTTP, for tests that run forgegraph as separate processes (several replicas behind one Redis):
+// real HTTP, for tests that run forgegraph as separate processes (several replicas behind one Redis).
+// Every demo forge of providers/registry is mounted at /NAME followed by its API path:
 //
 //	/github/api/v3     GitHub (GITHUB_API_URL=http://HOST/github/api/v3)
 //	/gitlab/api/v4     GitLab (GITLAB_API_URL=http://HOST/gitlab/api/v4)
@@ -33,18 +34,15 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/forgegraph/forgegraph/providers"
-	bitbucketfake "github.com/forgegraph/forgegraph/providers/bitbucket/fake"
-	codeartsfake "github.com/forgegraph/forgegraph/providers/codearts/fake"
 	"github.com/forgegraph/forgegraph/providers/demo"
-	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
-	gitlabfake "github.com/forgegraph/forgegraph/providers/gitlab/fake"
+	"github.com/forgegraph/forgegraph/providers/registry"
 )
 
-// forge is one mounted fake and its request count.
+// forge is one mounted fake, its request count and the quota /_reset starts afresh (0: none).
 type forge struct {
 	name, prefix string
-	handler      http.Handler
+	handler      registry.Fake
+	rateLimit    int
 	requests     atomic.Int64
 }
 
@@ -63,12 +61,10 @@ func main() {
 }
 
 func run(ctx context.Context, addr string, latency time.Duration) error {
-	gh := githubfake.New(demo.Token, demo.Repositories(providers.GitHub))
-	forges := []*forge{
-		{name: "github", prefix: "/github/api/v3", handler: gh},
-		{name: "gitlab", prefix: "/gitlab/api/v4", handler: gitlabfake.New(demo.Token, demo.Repositories(providers.GitLab))},
-		{name: "bitbucket", prefix: "/bitbucket/2.0", handler: bitbucketfake.New(demo.Token, demo.Repositories(providers.Bitbucket))},
-		{name: "codearts", prefix: "/codearts", handler: codeartsfake.New(demo.Token, demo.Repositories(providers.CodeArts))},
+	var forges []*forge
+	for _, f := range registry.DemoForges() {
+		forges = append(forges, &forge{name: f.Name, prefix: "/" + f.Name + f.Demo.Path,
+			handler: f.Fake(demo.Token, f.DemoRepositories()), rateLimit: f.Demo.RateLimit})
 	}
 	var mu sync.Mutex
 	paths, urls := map[string]int64{}, map[string]int64{}
@@ -115,12 +111,14 @@ func run(ctx context.Context, addr string, latency time.Duration) error {
 	mux.HandleFunc("POST /_reset", func(w http.ResponseWriter, _ *http.Request) {
 		for _, f := range forges {
 			f.requests.Store(0)
+			if l, ok := f.handler.(registry.Limited); ok {
+				l.SetRateLimit(f.rateLimit) // a fresh quota window
+			}
 		}
 		mu.Lock()
 		clear(paths)
 		clear(urls)
 		mu.Unlock()
-		gh.SetRateLimit(githubfake.DefaultRateLimit) // a fresh quota window
 		w.WriteHeader(http.StatusNoContent)
 	})
 

@@ -14,20 +14,12 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/forgegraph/forgegraph/providers/registry"
 )
 
-// SourceNames are the sources PROVIDERS may name, in the order they are built.
-var SourceNames = []string{"github", "gitlab", "bitbucket", "codearts", "openhands"}
-
-// tokenVars and urlVars are the environment variables of each source.
-var tokenVars = map[string]string{
-	"github": "GITHUB_TOKEN", "gitlab": "GITLAB_TOKEN", "bitbucket": "BITBUCKET_TOKEN",
-	"codearts": "CODEARTS_TOKEN", "openhands": "OPENHANDS_API_KEY",
-}
-var urlVars = map[string]string{
-	"github": "GITHUB_API_URL", "gitlab": "GITLAB_API_URL", "bitbucket": "BITBUCKET_API_URL",
-	"codearts": "CODEARTS_API_URL", "openhands": "OPENHANDS_API_URL",
-}
+// SourceNames are the sources PROVIDERS may name, in the order they are built (the registry's).
+var SourceNames = registry.Names()
 
 // Config is the validated configuration. The zero value is not meaningful: use Load.
 type Config struct {
@@ -45,8 +37,9 @@ type Config struct {
 	Tokens map[string]string
 	// URLs are the configured API base URLs by source name ("" means the source's default).
 	URLs map[string]string
-	// CodeArtsVersion is "v4" or "v2".
-	CodeArtsVersion string
+	// Settings are the sources' extra settings (registry.Setting) by variable name, each validated
+	// and defaulted, e.g. Settings["CODEARTS_API_VERSION"] = "v4".
+	Settings map[string]string
 	// UpstreamTimeout bounds each upstream request.
 	UpstreamTimeout time.Duration
 	// CursorSecret signs cursors; RandomSecret tells it was generated for this process.
@@ -94,7 +87,7 @@ func splitList(s string) []string {
 // Load reads the configuration through getenv (os.Getenv in production). It fails with a message
 // naming the variable and the fix for any invalid value.
 func Load(getenv func(string) string) (Config, error) {
-	c := Config{Tokens: map[string]string{}, URLs: map[string]string{}}
+	c := Config{Tokens: map[string]string{}, URLs: map[string]string{}, Settings: map[string]string{}}
 	port := getenv("PORT")
 	if port == "" {
 		port = "8080"
@@ -104,10 +97,10 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.GatewayKeys = splitList(getenv("GATEWAY_API_KEY"))
 	anyToken := false
-	for _, s := range SourceNames {
-		c.Tokens[s] = strings.TrimSpace(getenv(tokenVars[s]))
-		c.URLs[s] = strings.TrimSpace(getenv(urlVars[s]))
-		anyToken = anyToken || c.Tokens[s] != ""
+	for _, f := range registry.All() {
+		c.Tokens[f.Name] = strings.TrimSpace(getenv(f.TokenVar))
+		c.URLs[f.Name] = strings.TrimSpace(getenv(f.URLVar))
+		anyToken = anyToken || c.Tokens[f.Name] != ""
 	}
 	if v := getenv("PROVIDERS"); strings.TrimSpace(v) != "" {
 		for _, s := range splitList(strings.ToLower(v)) {
@@ -126,15 +119,8 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.Demo = len(c.Sources) == 0
-	if slices.Contains(c.Sources, "codearts") && c.URLs["codearts"] == "" {
-		return c, fmt.Errorf("codearts is enabled but CODEARTS_API_URL is not set: set it to your region's CodeArts Repo endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com")
-	}
-	c.CodeArtsVersion = strings.ToLower(strings.TrimSpace(getenv("CODEARTS_API_VERSION")))
-	if c.CodeArtsVersion == "" {
-		c.CodeArtsVersion = "v4"
-	}
-	if c.CodeArtsVersion != "v4" && c.CodeArtsVersion != "v2" {
-		return c, fmt.Errorf("CODEARTS_API_VERSION=%q: use v4 or v2", c.CodeArtsVersion)
+	if err := sourceSettings(&c, getenv); err != nil {
+		return c, err
 	}
 	var err error
 	if c.UpstreamTimeout, err = duration(getenv, "UPSTREAM_TIMEOUT", 10*time.Second); err != nil {

@@ -15,7 +15,7 @@ func TestDefaultsAndDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Demo || c.Addr != ":8080" || c.LoopbackOnly || c.UpstreamTimeout != 10*time.Second || c.CodeArtsVersion != "v4" ||
+	if !c.Demo || c.Addr != ":8080" || c.LoopbackOnly || c.UpstreamTimeout != 10*time.Second || c.Settings["CODEARTS_API_VERSION"] != "v4" ||
 		c.MaxRepositories != 10000 || !c.RandomSecret || len(c.CursorSecret) != 32 {
 		t.Fatalf("%+v", c)
 	}

@@ -10,12 +10,21 @@ import (
 
 	"github.com/forgegraph/forgegraph/internal/requestid"
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/registry"
 )
 
-// TokenHeaders are the per-request credential headers by source name.
-var TokenHeaders = map[string]string{
-	"github": "X-GitHub-Token", "gitlab": "X-GitLab-Token", "bitbucket": "X-Bitbucket-Token",
-	"codearts": "X-CodeArts-Token", "openhands": "X-OpenHands-Api-Key",
+// TokenHeaders are the per-request credential headers by source name (each registry descriptor's).
+var TokenHeaders = registry.Headers()
+
+// CredentialHeaders returns the headers that carry a credential: Authorization (the gateway key)
+// and every source's credential header, in the registry's order. CORS allows them, and the
+// micro-cache keys answers on them, so one credential's answer is never replayed to another.
+func CredentialHeaders() []string {
+	out := []string{"Authorization"}
+	for _, f := range registry.All() {
+		out = append(out, f.Header)
+	}
+	return out
 }
 
 // writeError answers with a GraphQL-shaped error body and the given HTTP status.

@@ -85,10 +85,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 func New(d Deps) http.Handler {
 	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits}
 	var gql http.Handler = graphQL(r, d.Metrics, d.APQ)
-	credentialHeaders := []string{"Authorization"}
-	for _, h := range TokenHeaders {
-		credentialHeaders = append(credentialHeaders, h)
-	}
+	credentialHeaders := CredentialHeaders()
 	gql = loaders.Middleware(d.Pages, gql)
 	gql = credentials(d.Tokens, gql)
 	if ttl := d.Config.ResponseCacheTTL; ttl > 0 {

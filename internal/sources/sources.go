@@ -10,12 +10,8 @@ import (
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
 	"github.com/forgegraph/forgegraph/providers"
-	"github.com/forgegraph/forgegraph/providers/bitbucket"
-	"github.com/forgegraph/forgegraph/providers/codearts"
 	"github.com/forgegraph/forgegraph/providers/demo"
-	"github.com/forgegraph/forgegraph/providers/github"
-	"github.com/forgegraph/forgegraph/providers/gitlab"
-	"github.com/forgegraph/forgegraph/providers/openhands"
+	"github.com/forgegraph/forgegraph/providers/registry"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
@@ -36,42 +32,31 @@ type Deps struct {
 	Workspaces cache.Cache[[]string]
 }
 
-// Build returns the sources cfg enables over d. In demo mode it returns the demo forges, reached in
-// process.
+// Build returns the sources cfg enables over d, each built by its registry descriptor. In demo mode
+// it returns the demo forges (registry.NewDemo), reached in process. An error names the source and
+// the variable to check.
 func Build(cfg config.Config, d Deps) (Built, error) {
 	client := d.HTTP
 	names, urls, tokens := cfg.Sources, cfg.URLs, cfg.Tokens
 	var b Built
 	if cfg.Demo {
-		b.Demo = demo.New()
+		b.Demo = registry.NewDemo()
 		client = b.Demo.Client
 		urls, tokens = b.Demo.URLs(), b.Demo.Tokens()
-		names = []string{"github", "gitlab", "bitbucket", "codearts"}
+		names = registry.DemoNames()
 	}
 	b.Tokens = tokens
 	for _, name := range names {
-		s, err := build(name, urls[name], cfg, client, d)
+		f, ok := registry.Lookup(name)
+		if !ok {
+			return b, fmt.Errorf("unknown source %q: use one of %s", name, strings.Join(registry.Names(), ", "))
+		}
+		s, err := f.New(registry.Settings{BaseURL: urls[name], HTTP: client, Timeout: cfg.UpstreamTimeout,
+			Local: d.Local, Upstream: d.Upstream, Workspaces: d.Workspaces, Values: cfg.Settings})
 		if err != nil {
-			return b, fmt.Errorf("%w (check %s_API_URL)", err, strings.ToUpper(name)) // the source names itself
+			return b, fmt.Errorf("%w (check %s)", err, f.URLVar) // the source names itself
 		}
 		b.Sources = append(b.Sources, s)
 	}
 	return b, nil
-}
-
-func build(name, url string, cfg config.Config, client *http.Client, d Deps) (providers.Source, error) {
-	t, local, up := cfg.UpstreamTimeout, d.Local, d.Upstream
-	switch name {
-	case "github":
-		return github.New(github.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
-	case "gitlab":
-		return gitlab.New(gitlab.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
-	case "bitbucket":
-		return bitbucket.New(bitbucket.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up, Workspaces: d.Workspaces})
-	case "codearts":
-		return codearts.New(codearts.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up, APIVersion: cfg.CodeArtsVersion})
-	case "openhands":
-		return openhands.New(openhands.Config{BaseURL: url, HTTP: client, Timeout: t, Local: local, Upstream: up})
-	}
-	return nil, fmt.Errorf("unknown source %q", name)
 }

@@ -30,32 +30,36 @@ var (
 	teams = []string{"platform", "payments", "search", "mobile", "data", "security", "growth"}
 )
 
-// owners per forge: the namespaces the demo developer's repositories live in.
-var owners = map[providers.Provider][]string{
-	providers.GitHub:    {"octo-dev", "acme-corp", "acme-labs"},
-	providers.GitLab:    {"octo-dev", "acme/platform", "acme/platform/infra", "acme/mobile"},
-	providers.Bitbucket: {"octo-dev", "acme-payments", "acme-data"},
-	providers.CodeArts:  {"a1b2c3d4e5f60718293a4b5c6d7e8f90/octo-dev", "a1b2c3d4e5f60718293a4b5c6d7e8f90/acme-cn"},
+// Data says what a forge's demo repositories look like; each forge's descriptor
+// (providers/registry) holds its own.
+type Data struct {
+	// Owners are the namespaces the demo developer's repositories live in (users, organizations,
+	// groups, workspaces); at least one.
+	Owners []string
+	// Count is how many repositories the forge holds.
+	Count int
+	// Host is the web host of the repositories' URLs ("github.com").
+	Host string
+	// UUIDs makes ForgeIDs braced UUIDs, as Bitbucket's; false: numeric ids.
+	UUIDs bool
 }
 
-// counts are how many repositories each forge holds: 190 in all, GitHub with more than one upstream
-// page so demo walks cross page boundaries.
-var counts = map[providers.Provider]int{
-	providers.GitHub: 120, providers.GitLab: 60, providers.Bitbucket: 45, providers.CodeArts: 35,
-}
-
-// Repositories returns the demo repositories of provider p, the same on every call.
-func Repositories(p providers.Provider) []providers.Repository {
+// Generate returns d.Count demo repositories of provider p, the same on every call: the random
+// sequence depends only on p, so a forge's demo data does not change when another forge is added.
+// A Data without owners gives no repositories.
+func Generate(p providers.Provider, d Data) []providers.Repository {
+	if len(d.Owners) == 0 {
+		return nil
+	}
 	seed := uint64(len(p)) * 7919
 	for _, c := range p {
 		seed = seed*31 + uint64(c)
 	}
 	rng := rand.New(rand.NewPCG(seed, 2026))
-	n := counts[p]
-	out := make([]providers.Repository, 0, n)
+	out := make([]providers.Repository, 0, d.Count)
 	used := map[string]bool{}
-	for len(out) < n {
-		owner := owners[p][rng.IntN(len(owners[p]))]
+	for len(out) < d.Count {
+		owner := d.Owners[rng.IntN(len(d.Owners))]
 		name := words[rng.IntN(len(words))] + "-" + kinds[rng.IntN(len(kinds))]
 		if rng.IntN(4) == 0 {
 			name = strings.ToUpper(name[:1]) + name[1:]
@@ -65,12 +69,12 @@ func Repositories(p providers.Provider) []providers.Repository {
 			continue
 		}
 		used[strings.ToLower(full)] = true
-		out = append(out, repo(rng, p, len(out), owner, name))
+		out = append(out, repo(rng, p, d, len(out), owner, name))
 	}
 	return out
 }
 
-func repo(rng *rand.Rand, p providers.Provider, i int, owner, name string) providers.Repository {
+func repo(rng *rand.Rand, p providers.Provider, d Data, i int, owner, name string) providers.Repository {
 	created := Now.Add(-time.Duration(30+rng.IntN(6*365)) * 24 * time.Hour).Add(time.Duration(rng.IntN(86400)) * time.Second)
 	updated := created.Add(time.Duration(rng.Int64N(int64(Now.Sub(created)))))
 	pushed := updated.Add(-time.Duration(rng.IntN(72)) * time.Hour)
@@ -81,9 +85,7 @@ func repo(rng *rand.Rand, p providers.Provider, i int, owner, name string) provi
 	if i%17 == 3 {
 		pushed = Now.Add(-48 * time.Hour)
 	}
-	full := owner + "/" + name
-	host := map[providers.Provider]string{providers.GitHub: "github.com", providers.GitLab: "gitlab.com",
-		providers.Bitbucket: "bitbucket.org", providers.CodeArts: "codehub.devcloud.example.com"}[p]
+	full, host := owner+"/"+name, d.Host
 	blurb := blurbs[rng.IntN(len(blurbs))]
 	args := []any{verbs[rng.IntN(len(verbs))], teams[rng.IntN(len(teams))]}
 	desc := fmt.Sprintf(blurb, args[:strings.Count(blurb, "%s")]...)
@@ -120,7 +122,7 @@ func repo(rng *rand.Rand, p providers.Provider, i int, owner, name string) provi
 		UpdatedAt:       ptr(updated.UTC().Truncate(time.Second)),
 		PushedAt:        ptr(pushed.UTC().Truncate(time.Second)),
 	}
-	if p == providers.Bitbucket {
+	if d.UUIDs {
 		r.ForgeID = fmt.Sprintf("{%08x-%04x-4%03x-a%03x-%012x}", rng.Uint32(), rng.IntN(1<<16), rng.IntN(1<<12), rng.IntN(1<<12), rng.Uint64()&(1<<48-1))
 	}
 	return r

@@ -5,12 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-
-	"github.com/forgegraph/forgegraph/providers"
-	bitbucketfake "github.com/forgegraph/forgegraph/providers/bitbucket/fake"
-	codeartsfake "github.com/forgegraph/forgegraph/providers/codearts/fake"
-	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
-	gitlabfake "github.com/forgegraph/forgegraph/providers/gitlab/fake"
 )
 
 // Token is the server-held token of every demo forge. It opens nothing anywhere else.
@@ -32,18 +26,10 @@ type Demo struct {
 	Client *http.Client
 }
 
-// New builds the demo forges over Repositories of each provider.
-func New() *Demo {
-	gh := githubfake.New(Token, Repositories(providers.GitHub))
-	gl := gitlabfake.New(Token, Repositories(providers.GitLab))
-	bb := bitbucketfake.New(Token, Repositories(providers.Bitbucket))
-	ca := codeartsfake.New(Token, Repositories(providers.CodeArts))
-	d := &Demo{Forges: []Forge{
-		{"github", "http://github.demo.invalid/api/v3", gh, gh.Requests},
-		{"gitlab", "http://gitlab.demo.invalid/api/v4", gl, gl.Requests},
-		{"bitbucket", "http://bitbucket.demo.invalid/2.0", bb, bb.Requests},
-		{"codearts", "http://codearts.demo.invalid", ca, ca.Requests},
-	}}
+// New returns the demo over forges (providers/registry builds them from each forge's descriptor,
+// with its fake and Generate's repositories). A request to a host none of forges has fails.
+func New(forges []Forge) *Demo {
+	d := &Demo{Forges: forges}
 	d.Client = &http.Client{Transport: roundTripper(d.Forges)}
 	return d
 }
