@@ -22,6 +22,7 @@ import (
 	"github.com/forgegraph/forgegraph/internal/testkit"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/demo"
+	"github.com/forgegraph/forgegraph/providers/registry"
 )
 
 // startRedis runs a redis-server without persistence on a free loopback port for t and returns its
@@ -122,7 +123,7 @@ func TestLookupsSharedSealedThroughRedis(t *testing.T) {
 	addr := startRedis(t)
 	a1, ts1 := replica(t, addr)
 	a2, ts2 := replica(t, addr)
-	want := demo.Repositories(providers.GitHub)[3]
+	want := registry.DemoRepositoriesOf(providers.GitHub)[3]
 	id := want.ID()
 
 	before1 := githubRequests(a1)
