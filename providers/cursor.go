@@ -57,7 +57,8 @@ type Cursor struct {
 	Edge  int
 }
 
-// StreamHash names a stream in a cursor by its source and key.
+// StreamHash names a stream in a cursor by its source and key. It is a plain (unkeyed) FNV hash:
+// it only ever leaves the process inside a cursor's encrypted payload (Codec).
 func StreamHash(source, key string) uint32 {
 	h := fnv.New32a()
 	h.Write([]byte(source))
@@ -66,7 +67,9 @@ func StreamHash(source, key string) uint32 {
 	return h.Sum32()
 }
 
-// AnchorHash names a repository in a cursor.
+// AnchorHash names a repository in a cursor; it is never 0. Like StreamHash it is unkeyed and only
+// ever leaves the process encrypted, so no one without the secret can hash a guessed repository
+// name and compare.
 func AnchorHash(r *Repository) uint32 {
 	h := fnv.New32a()
 	h.Write([]byte(r.Identity()))
