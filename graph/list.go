@@ -196,7 +196,7 @@ func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.Reposit
 }
 
 func (r *Resolver) encoder(b providers.Binding) func(providers.Cursor) string {
-	return func(c providers.Cursor) string { return r.Codec.Encode(b, c) }
+	return r.Codec.Encoder(b)
 }
 
 // connection builds the GraphQL connection of a result.

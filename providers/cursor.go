@@ -145,9 +145,20 @@ func (k *Codec) credentialsDigest(creds string) uint32 {
 
 // Encode returns the opaque text of c for binding b.
 func (k *Codec) Encode(b Binding, c Cursor) string {
+	return k.encode(argsDigest(b.Args), k.credentialsDigest(b.Credentials), c)
+}
+
+// Encoder returns Encode for binding b, its digests computed once (a page encodes a cursor per
+// edge).
+func (k *Codec) Encoder(b Binding) func(Cursor) string {
+	args, creds := argsDigest(b.Args), k.credentialsDigest(b.Credentials)
+	return func(c Cursor) string { return k.encode(args, creds, c) }
+}
+
+func (k *Codec) encode(args, creds uint32, c Cursor) string {
 	plain := make([]byte, 0, headLen+len(c.Marks)*22+8)
-	plain = binary.BigEndian.AppendUint32(plain, argsDigest(b.Args))
-	plain = binary.BigEndian.AppendUint32(plain, k.credentialsDigest(b.Credentials))
+	plain = binary.BigEndian.AppendUint32(plain, args)
+	plain = binary.BigEndian.AppendUint32(plain, creds)
 	plain = binary.AppendVarint(plain, int64(c.Edge))
 	plain = binary.AppendUvarint(plain, uint64(len(c.Marks)))
 	for _, m := range c.Marks {

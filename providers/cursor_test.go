@@ -38,6 +38,9 @@ func TestCursorRoundTrip(t *testing.T) {
 			t.Fatalf("mark %d: got %+v want %+v", i, got.Marks[i], c.Marks[i])
 		}
 	}
+	if enc := k.Encoder(pushed); enc(c) != text {
+		t.Fatalf("Encoder gives %q, Encode %q", enc(c), text)
+	}
 	// The most streams a cursor may name, each with a far date key, fit the accepted length.
 	big := providers.Cursor{Edge: 0}
 	for i := 0; i < 256; i++ {
