@@ -76,7 +76,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		log.Warn("server-held tokens are configured without GATEWAY_API_KEY: listening on 127.0.0.1 only; set GATEWAY_API_KEY to serve other hosts")
 	}
 	if cfg.RandomSecret {
-		log.Info("CURSOR_SECRET is not set: cursors are signed with a random key and stop working when this process restarts; set it to share cursors between replicas")
+		log.Info("CURSOR_SECRET is not set: cursors and the credential hashes in cache keys use a random key, so cursors stop working when this process restarts; set it (the same on every replica) to share cursors and Redis cache entries between replicas")
 	}
 	a.FlushLogs() // the start-up lines are out before the first request is answered
 	srv := &http.Server{

@@ -33,17 +33,23 @@ func checkSize(name string, v *int) error {
 	return nil
 }
 
-// cursorArgs is what a cursor is bound to.
-func cursorArgs(p *providers.Provider, o providers.Order) string {
+// cursorBinding is what a list's cursors are bound to: the provider filter, sort and direction, and
+// the credentials of the sources the list asks (a cursor given with another token for any of them is
+// INVALID_CURSOR).
+func cursorBinding(ctx context.Context, p *providers.Provider, o providers.Order, plans []plan) providers.Binding {
 	s := "*"
 	if p != nil {
 		s = string(*p)
 	}
-	return s + "|" + o.String()
+	names := make([]string, len(plans))
+	for i, pl := range plans {
+		names[i] = pl.source.Name()
+	}
+	return providers.Binding{Args: s + "|" + o.String(), Credentials: providers.CredentialSet(providers.CredentialsFrom(ctx), names)}
 }
 
-// window validates the paging arguments and decodes the cursors.
-func (r *Resolver) window(a ListArgs, o providers.Order) (providers.Window, error) {
+// window validates the paging arguments and decodes the cursors for binding b.
+func (r *Resolver) window(a ListArgs, b providers.Binding) (providers.Window, error) {
 	w := providers.Window{First: a.First, Last: a.Last}
 	if err := checkSize("first", a.First); err != nil {
 		return w, err
@@ -54,7 +60,6 @@ func (r *Resolver) window(a ListArgs, o providers.Order) (providers.Window, erro
 	if a.First != nil && a.Last != nil {
 		return w, providers.Errorf(providers.KindBadInput, "", "give first or last, not both: first/after pages forward, last/before pages backward")
 	}
-	args := cursorArgs(a.Provider, o)
 	for _, c := range []struct {
 		text *string
 		dst  **providers.Cursor
@@ -62,7 +67,7 @@ func (r *Resolver) window(a ListArgs, o providers.Order) (providers.Window, erro
 		if c.text == nil {
 			continue
 		}
-		cur, err := r.Codec.Decode(args, *c.text)
+		cur, err := r.Codec.Decode(b, *c.text)
 		if err != nil {
 			return w, err
 		}
@@ -158,7 +163,9 @@ func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.Reposit
 		d = *a.Direction
 	}
 	o := providers.NewOrder(s, d)
-	w, err := r.window(a, o)
+	plans := r.plans(ctx, a.Provider, o)
+	binding := cursorBinding(ctx, a.Provider, o, plans)
+	w, err := r.window(a, binding)
 	if err != nil {
 		return nil, err
 	}
@@ -169,12 +176,12 @@ func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.Reposit
 		// so a source whose streams take a round trip (Bitbucket's workspaces) delays no other.
 		prefetch = func(st providers.Stream) { go func() { _, _ = fetch(ctx, st, 0) }() }
 	}
-	sts, failed := streams(ctx, r.plans(ctx, a.Provider, o), prefetch)
+	sts, failed := streams(ctx, plans, prefetch)
 	res := providers.List(ctx, sts, o, fetch, w)
 	for _, e := range append(failed, res.Failed...) {
 		graphql.AddError(ctx, e)
 	}
-	return connection(res, r.encoder(cursorArgs(a.Provider, o)), func(ctx context.Context) (int, error) {
+	return connection(res, r.encoder(binding), func(ctx context.Context) (int, error) {
 		// Only when totalCount is selected: count the streams this page could read.
 		live := slices.DeleteFunc(slices.Clone(sts), func(st providers.Stream) bool {
 			return slices.ContainsFunc(res.Failed, func(e *providers.Error) bool { return e.Source == st.Source() })
@@ -188,8 +195,8 @@ func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.Reposit
 	}), nil
 }
 
-func (r *Resolver) encoder(args string) func(providers.Cursor) string {
-	return func(c providers.Cursor) string { return r.Codec.Encode(args, c) }
+func (r *Resolver) encoder(b providers.Binding) func(providers.Cursor) string {
+	return r.Codec.Encoder(b)
 }
 
 // connection builds the GraphQL connection of a result.

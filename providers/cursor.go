@@ -2,6 +2,8 @@ package providers
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -13,15 +15,18 @@ import (
 	"sync"
 )
 
-// cursorVersion is the first byte of every cursor; bump it when the layout changes.
-const cursorVersion = 2
+// cursorVersion is the first byte of every cursor; bump it when the layout changes. 2 was signed
+// but readable and bound to no credential; 3 is encrypted and bound to the credentials.
+const cursorVersion = 3
 
-// maxCursorLen bounds the accepted cursor text: room for maxMarks streams (a mark takes at most 27
+// maxCursorLen bounds the accepted cursor text: room for MaxStreams streams (a mark takes at most 27
 // bytes, 36 characters), e.g. a Bitbucket user in a couple of hundred workspaces.
 const maxCursorLen = 10000
 
-// maxMarks bounds the streams a cursor names.
-const maxMarks = 256
+// MaxStreams bounds the streams one list merges, and so the marks a cursor names: List fails the
+// source with the most streams rather than issue a cursor that Decode would refuse, and sources
+// that make one stream per something the user has (Bitbucket's workspaces) refuse more before.
+const MaxStreams = 256
 
 // Mark is one stream's place in a cursor: how many of its repositories come at or before the edge,
 // and a hash of the last of them (the anchor used to re-align when the list moved).
@@ -52,7 +57,8 @@ type Cursor struct {
 	Edge  int
 }
 
-// StreamHash names a stream in a cursor by its source and key.
+// StreamHash names a stream in a cursor by its source and key. It is a plain (unkeyed) FNV hash:
+// it only ever leaves the process inside a cursor's encrypted payload (Codec).
 func StreamHash(source, key string) uint32 {
 	h := fnv.New32a()
 	h.Write([]byte(source))
@@ -61,7 +67,9 @@ func StreamHash(source, key string) uint32 {
 	return h.Sum32()
 }
 
-// AnchorHash names a repository in a cursor.
+// AnchorHash names a repository in a cursor; it is never 0. Like StreamHash it is unkeyed and only
+// ever leaves the process encrypted, so no one without the secret can hash a guessed repository
+// name and compare.
 func AnchorHash(r *Repository) uint32 {
 	h := fnv.New32a()
 	h.Write([]byte(r.Identity()))
@@ -71,17 +79,56 @@ func AnchorHash(r *Repository) uint32 {
 	return 1
 }
 
-// Codec signs and checks cursors with one secret. Replicas that share the secret accept each other's
+// Binding is what a cursor is bound to: it is only accepted for the list it was issued for.
+type Binding struct {
+	// Args names the list's arguments (provider filter, sort, direction); a cursor given with other
+	// ones is refused as "issued for other arguments".
+	Args string
+	// Credentials names the credentials of the sources in play (CredentialSet): a cursor given with
+	// another token for any of them is refused as "issued for other credentials". It must never
+	// hold a token; "" binds to no credential.
+	Credentials string
+}
+
+// Codec seals and opens cursors with one secret. Replicas that share the secret accept each other's
 // cursors. The zero value is not usable; build it with NewCodec.
+//
+// A cursor is the version byte, a 16-byte tag and the encrypted payload (deterministic authenticated
+// encryption, the SIV construction): tag = HMAC-SHA256(macKey, version ‖ payload) truncated to 16
+// bytes, ciphertext = AES-256-CTR(encKey, iv = tag, payload); both keys are derived from the secret.
+// So a cursor is as long as a signed one would be, reveals nothing of its payload (positions,
+// anchors, stream names, dates) to whoever lacks the secret, and one payload always gives the same
+// text (the canonical spelling). The payload is a digest of Binding.Args (4 bytes), a digest of
+// Binding.Credentials (4 bytes, keyed), the edge, and each mark.
 type Codec struct {
-	secret []byte
-	macs   sync.Pool // of hash.Hash: HMAC-SHA256 keyed with secret, reused (Reset) between cursors
+	block cipher.Block // AES-256 with encKey; safe for concurrent use
+	macs  sync.Pool    // of hash.Hash: HMAC-SHA256 keyed with macKey, reused (Reset) between cursors
+	mac0  []byte       // macKey
 }
 
 // NewCodec returns a codec for secret, which must not be empty.
 func NewCodec(secret []byte) *Codec {
-	return &Codec{secret: append([]byte(nil), secret...)}
+	enc := derive(secret, "forgegraph cursor encryption v3")
+	block, _ := aes.NewCipher(enc) // a 32-byte key is always accepted
+	return &Codec{block: block, mac0: derive(secret, "forgegraph cursor authentication v3")}
 }
+
+// derive returns HMAC-SHA256(secret, label): a 32-byte key for one purpose.
+func derive(secret []byte, label string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(label))
+	return m.Sum(nil)
+}
+
+// tagLen is the length of a cursor's tag; headLen of what precedes the marks in the payload
+// (args and credential digests, the edge and the mark count take at least one byte each).
+const (
+	tagLen  = 16
+	headLen = 4 + 4 + 1 + 1
+	// minRawLen is the length of the shortest cursor of any version (version 2: version, args
+	// digest, edge, count, 16-byte signature).
+	minRawLen = 1 + 4 + 1 + 1 + 16
+)
 
 // argsDigest binds a cursor to the arguments it was issued for.
 func argsDigest(args string) uint32 {
@@ -90,42 +137,66 @@ func argsDigest(args string) uint32 {
 	return h.Sum32()
 }
 
-// Encode returns the opaque text of c for the given arguments (provider filter, sort, direction).
-func (k *Codec) Encode(args string, c Cursor) string {
-	buf := make([]byte, 0, 16+len(c.Marks)*22+16)
-	buf = append(buf, cursorVersion)
-	buf = binary.BigEndian.AppendUint32(buf, argsDigest(args))
-	buf = binary.AppendVarint(buf, int64(c.Edge))
-	buf = binary.AppendUvarint(buf, uint64(len(c.Marks)))
-	for _, m := range c.Marks {
-		buf = binary.BigEndian.AppendUint32(buf, m.Stream)
-		buf = binary.AppendUvarint(buf, uint64(m.Pos))
-		buf = binary.BigEndian.AppendUint32(buf, m.Anchor)
-		buf = binary.BigEndian.AppendUint32(buf, m.Anchor2)
-		buf = binary.AppendVarint(buf, m.Key)
-	}
-	buf = append(buf, k.mac(buf)...)
-	return base64.RawURLEncoding.EncodeToString(buf)
+// credentialsDigest binds a cursor to the credentials it was issued for; it is keyed, so the digest
+// of a guessed credential set cannot be computed without the secret (it is encrypted besides).
+func (k *Codec) credentialsDigest(creds string) uint32 {
+	return binary.BigEndian.Uint32(k.mac([]byte{'c'}, []byte(creds)))
 }
 
-func (k *Codec) mac(b []byte) []byte {
+// Encode returns the opaque text of c for binding b.
+func (k *Codec) Encode(b Binding, c Cursor) string {
+	return k.encode(argsDigest(b.Args), k.credentialsDigest(b.Credentials), c)
+}
+
+// Encoder returns Encode for binding b, its digests computed once (a page encodes a cursor per
+// edge).
+func (k *Codec) Encoder(b Binding) func(Cursor) string {
+	args, creds := argsDigest(b.Args), k.credentialsDigest(b.Credentials)
+	return func(c Cursor) string { return k.encode(args, creds, c) }
+}
+
+func (k *Codec) encode(args, creds uint32, c Cursor) string {
+	plain := make([]byte, 0, headLen+len(c.Marks)*22+8)
+	plain = binary.BigEndian.AppendUint32(plain, args)
+	plain = binary.BigEndian.AppendUint32(plain, creds)
+	plain = binary.AppendVarint(plain, int64(c.Edge))
+	plain = binary.AppendUvarint(plain, uint64(len(c.Marks)))
+	for _, m := range c.Marks {
+		plain = binary.BigEndian.AppendUint32(plain, m.Stream)
+		plain = binary.AppendUvarint(plain, uint64(m.Pos))
+		plain = binary.BigEndian.AppendUint32(plain, m.Anchor)
+		plain = binary.BigEndian.AppendUint32(plain, m.Anchor2)
+		plain = binary.AppendVarint(plain, m.Key)
+	}
+	out := make([]byte, 1+tagLen+len(plain))
+	out[0] = cursorVersion
+	copy(out[1:], k.mac([]byte{cursorVersion}, plain))
+	cipher.NewCTR(k.block, out[1:1+tagLen]).XORKeyStream(out[1+tagLen:], plain)
+	return base64.RawURLEncoding.EncodeToString(out)
+}
+
+// mac returns the first 16 bytes of HMAC-SHA256(macKey, domain ‖ b). The domain byte keeps tags
+// (the version) apart from credential digests ('c').
+func (k *Codec) mac(domain, b []byte) []byte {
 	m, ok := k.macs.Get().(hash.Hash)
 	if ok {
 		m.Reset()
 	} else {
-		m = hmac.New(sha256.New, k.secret)
+		m = hmac.New(sha256.New, k.mac0)
 	}
+	m.Write(domain)
 	m.Write(b)
 	var sum [sha256.Size]byte
-	out := m.Sum(sum[:0])[:16]
+	out := m.Sum(sum[:0])[:tagLen]
 	k.macs.Put(m)
 	return out
 }
 
-// Decode checks and parses a cursor issued by Encode for args. It fails with a KindInvalidCursor
-// *Error when the text was not issued by a codec with this secret, was altered, or was issued for
-// other arguments.
-func (k *Codec) Decode(args, text string) (Cursor, error) {
+// Decode opens and parses a cursor issued by Encode for binding b. It fails with a
+// KindInvalidCursor *Error when the text was not issued by a codec with this secret, was altered,
+// comes from an older version, or was issued for other arguments or other credentials; each
+// message says what to do.
+func (k *Codec) Decode(b Binding, text string) (Cursor, error) {
 	bad := func(why string) (Cursor, error) {
 		return Cursor{}, Errorf(KindInvalidCursor, "", "cursor %s: %s", shorten(text), why)
 	}
@@ -135,26 +206,41 @@ func (k *Codec) Decode(args, text string) (Cursor, error) {
 	// The decoder skips \r and \n even in strict mode; a cursor is one canonical text, so they
 	// are refused here rather than silently accepted as another spelling of the same cursor.
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(text)
-	if err != nil || strings.ContainsAny(text, "\r\n") || len(raw) < 1+4+1+1+16 {
+	if err != nil || strings.ContainsAny(text, "\r\n") || len(raw) < minRawLen {
 		return bad("is not a forgegraph cursor; use the cursor or pageInfo.endCursor/startCursor of a previous answer")
 	}
-	body, sig := raw[:len(raw)-16], raw[len(raw)-16:]
-	if !hmac.Equal(sig, k.mac(body)) {
-		return bad("was not issued by this server or was altered; start again without after/before")
-	}
-	if body[0] != cursorVersion {
+	// The version byte is outside the seal: an earlier layout, whatever its keys, is told apart
+	// before anything else is checked.
+	if raw[0] >= 1 && raw[0] < cursorVersion {
 		return bad("comes from an older version of the server; start again without after/before")
 	}
-	if binary.BigEndian.Uint32(body[1:5]) != argsDigest(args) {
+	if raw[0] != cursorVersion || len(raw) < 1+tagLen+headLen {
+		return bad("was not issued by this server or was altered; start again without after/before")
+	}
+	tag := raw[1 : 1+tagLen]
+	plain := make([]byte, len(raw)-1-tagLen)
+	cipher.NewCTR(k.block, tag).XORKeyStream(plain, raw[1+tagLen:])
+	if !hmac.Equal(tag, k.mac(raw[:1], plain)) {
+		return bad("was not issued by this server or was altered; start again without after/before")
+	}
+	if binary.BigEndian.Uint32(plain[0:4]) != argsDigest(b.Args) {
 		return bad("was issued for other arguments (provider, sort or direction); keep the arguments the same while paging, or start again without after/before")
 	}
-	r := bytes.NewReader(body[5:])
+	if binary.BigEndian.Uint32(plain[4:8]) != k.credentialsDigest(b.Credentials) {
+		return bad("this cursor was issued for other credentials: start again without after/before (a cursor only works with the tokens it was issued for)")
+	}
+	return parseMarks(plain[8:], bad)
+}
+
+// parseMarks reads the edge and the marks of a cursor's payload after its digests.
+func parseMarks(body []byte, bad func(string) (Cursor, error)) (Cursor, error) {
+	r := bytes.NewReader(body)
 	edge, err := binary.ReadVarint(r)
 	if err != nil {
 		return bad("is malformed")
 	}
 	n, err := binary.ReadUvarint(r)
-	if err != nil || n > maxMarks || edge < -1 || edge >= int64(n) {
+	if err != nil || n > MaxStreams || edge < -1 || edge >= int64(n) {
 		return bad("is malformed")
 	}
 	c := Cursor{Edge: int(edge), Marks: make([]Mark, n)}

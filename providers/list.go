@@ -65,7 +65,12 @@ func SortStreams(streams []Stream) {
 // List returns one page of the merge of streams (sorted with SortStreams) in order o: every
 // repository of every stream exactly once across pages, forward and backward, in one order: the sort
 // key, then the provider, then the stream, then each stream's own order.
+//
+// At most MaxStreams streams are merged (a cursor names each): beyond that, the sources with the most
+// streams fail, one error each, and their streams are left out, so no cursor is issued that Decode
+// would refuse.
 func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Window) Result {
+	streams, tooMany := boundStreams(streams)
 	lanes := make([]*lane, len(streams))
 	for i, s := range streams {
 		lanes[i] = &lane{r: newReader(s, fetch), hash: StreamHash(s.Source(), s.Key()), hi: -1}
@@ -114,7 +119,7 @@ func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Windo
 		}
 	})
 
-	var res Result
+	res := Result{Failed: tooMany}
 	live := make([]*lane, 0, len(lanes))
 	failed := map[string]bool{}
 	for i, l := range lanes {
@@ -237,7 +242,8 @@ func edges(picked []*lane, lanes []*lane, w Window, o Order) []Edge {
 	}
 	if c != nil {
 		for _, m := range c.Marks {
-			if !known[m.Stream] {
+			// A cursor names at most MaxStreams streams: the list's own come first.
+			if !known[m.Stream] && len(lanes)+len(carried) < MaxStreams {
 				carried = append(carried, m)
 			}
 		}
@@ -276,6 +282,34 @@ func edges(picked []*lane, lanes []*lane, w Window, o Order) []Edge {
 		out[i] = Edge{Node: item, Cursor: Cursor{Marks: append([]Mark(nil), marks...), Edge: j}}
 	}
 	return out
+}
+
+// boundStreams returns streams without the streams of the sources that have the most of them, as
+// long as there are more than MaxStreams, and one error for each source left out.
+func boundStreams(streams []Stream) ([]Stream, []*Error) {
+	var failed []*Error
+	for len(streams) > MaxStreams {
+		per := map[string]int{}
+		for _, s := range streams {
+			per[s.Source()]++
+		}
+		worst := ""
+		for src, n := range per {
+			if n > per[worst] || (n == per[worst] && src < worst) {
+				worst = src
+			}
+		}
+		failed = append(failed, Errorf(KindBadResponse, worst, "%d lists (one per workspace or forge) are more than the %d one answer can merge: "+
+			"reduce them (leave workspaces you do not need) or ask for another forge with provider:", per[worst], MaxStreams))
+		kept := make([]Stream, 0, len(streams)-per[worst])
+		for _, s := range streams {
+			if s.Source() != worst {
+				kept = append(kept, s)
+			}
+		}
+		streams = kept
+	}
+	return streams, failed
 }
 
 func findMark(c *Cursor, hash uint32) (Mark, bool) {

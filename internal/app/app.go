@@ -42,7 +42,8 @@ func (a *App) FlushLogs() { _ = a.logs.Flush() }
 
 // New builds the server cfg describes. Logs (JSON, at cfg.LogLevel, with request ids) go to logOut.
 // client sends upstream requests; nil means a clone of http.DefaultTransport with 32 idle
-// connections per host. It fails for an invalid REDIS_URL or forge URL.
+// connections per host. It fails for an invalid REDIS_URL or forge URL. It keys the process's
+// credential hashes with cfg.CursorSecret (providers.SetCredentialSecret).
 func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.Client) (*App, error) {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
@@ -62,6 +63,9 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 		log.Warn("CACHE_MAX_MB is small for MAX_REPOSITORIES_PER_SOURCE: walks over several large locally sorted lists will re-read them",
 			"cache_max_mb", cfg.CacheMaxBytes>>20, "suggested_min_mb", 2*need>>20)
 	}
+	// Credential hashes in cache keys are keyed by the server secret, which replicas share (random
+	// per process when CURSOR_SECRET is unset): see providers.SetCredentialSecret.
+	providers.SetCredentialSecret(cfg.CursorSecret)
 	m := metrics.New()
 	c, closeCaches, err := caches(ctx, cfg, m, log)
 	if err != nil {

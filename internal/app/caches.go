@@ -66,9 +66,9 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 	lists := &cache.Tiered[[]providers.Repository]{Near: cache.NewMemoryBytes(cfg.CacheMaxBytes/2, providers.SizeOf),
 		Far: cache.NewRedis[[]providers.Repository](client, redisLists, observe), NearTTL: 10 * time.Second}
 	// Rate-limit state is set while a user's pages are fetched but read by Viewer.rateLimit without
-	// the credential: it is stored unsealed (it holds no user data).
-	limits := cache.Plain[rest.Rate]{C: &cache.Fallback[rest.Rate]{Shared: cache.NewRedis[rest.Rate](client, redisLimits, observe),
-		Local: cache.NewMemory[rest.Rate](10000)}}
+	// the credential: it is stored unsealed (it holds no user data), and so bounded when read.
+	limits := cache.Plain[rest.Rate]{C: cache.Checked[rest.Rate]{C: &cache.Fallback[rest.Rate]{Shared: cache.NewRedis[rest.Rate](client, redisLimits, observe),
+		Local: cache.NewMemory[rest.Rate](10000)}, Check: rateCheck(time.Now)}}
 	// Persisted queries are bounded per entry, in time and in bytes written (see cache.APQ).
 	apq := cache.NewAPQ(&cache.Fallback[string]{Shared: cache.NewRedis[string](client, redisAPQ, observe),
 		Local: cache.NewAPQMemory()}, 0, 0)

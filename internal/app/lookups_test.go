@@ -10,11 +10,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -24,36 +21,6 @@ import (
 	"github.com/forgegraph/forgegraph/providers/demo"
 	"github.com/forgegraph/forgegraph/providers/registry"
 )
-
-// startRedis runs a redis-server without persistence on a free loopback port for t and returns its
-// address; without redis-server the test is skipped (see testkit.RedisServer).
-func startRedis(t *testing.T) string {
-	t.Helper()
-	bin := testkit.RedisServer(t)
-	addr := fmt.Sprintf("127.0.0.1:%d", testkit.FreePort(t))
-	_, port, _ := strings.Cut(addr, ":")
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); <-exited })
-	c := redis.NewClient(&redis.Options{Addr: addr, DialTimeout: 100 * time.Millisecond, MaxRetries: -1})
-	defer c.Close()
-	for deadline := time.Now().Add(5 * time.Second); c.Ping(context.Background()).Err() != nil; {
-		select {
-		case <-exited:
-			t.Fatal("redis-server exited at start")
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("redis-server did not answer PING within 5s")
-		}
-	}
-	return addr
-}
 
 // replica builds a demo server over the Redis at addr, without the response micro-cache.
 func replica(t *testing.T, addr string) (*App, *httptest.Server) {
@@ -120,7 +87,7 @@ func node(t *testing.T, ts *httptest.Server, id string, headers ...string) (name
 // Redis without asking the forge; it is sealed there (the stored value does not show it), and a
 // request with another credential asks the forge itself.
 func TestLookupsSharedSealedThroughRedis(t *testing.T) {
-	addr := startRedis(t)
+	addr := testkit.StartRedis(t)
 	a1, ts1 := replica(t, addr)
 	a2, ts2 := replica(t, addr)
 	want := registry.DemoRepositoriesOf(providers.GitHub)[3]

@@ -116,3 +116,26 @@ func (f *Fallback[V]) Unlock(ctx context.Context, key string) { f.Shared.Unlock(
 
 // Stats returns the number of hits (in Redis, or in memory during outages) and misses so far.
 func (f *Fallback[V]) Stats() (hits, misses int64) { return f.hits.Load(), f.misses.Load() }
+
+// Checked passes every value C's Get returns through Check, which returns the value to use (it may
+// correct it) or false to treat it as a miss. It is for values a shared cache keeps unsealed
+// (Plain): whoever can write to Redis can write them, so what is read is bounded before it is
+// trusted. A nil Check accepts everything. Sets go to C unchanged.
+type Checked[V any] struct {
+	C     Cache[V]
+	Check func(V) (V, bool)
+}
+
+// Get implements Cache.
+func (c Checked[V]) Get(ctx context.Context, key string) (V, bool) {
+	v, ok := c.C.Get(ctx, key)
+	if !ok || c.Check == nil {
+		return v, ok
+	}
+	return c.Check(v)
+}
+
+// Set implements Cache.
+func (c Checked[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) {
+	c.C.Set(ctx, key, v, ttl)
+}

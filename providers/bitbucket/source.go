@@ -21,7 +21,8 @@ func (s *Source) Providers() []providers.Provider { return []providers.Provider{
 // workspace. PUSHED, UPDATED (both Bitbucket's updated_on) and CREATED (created_on) are paged
 // natively, 100 per upstream page; FULL_NAME is sorted locally per workspace through Config.Local.
 // Errors are *providers.Error: KindBadInput for an invalid order, KindUnauth without a token or
-// for a rejected one, and the rest kinds of a failed workspace listing.
+// for a rejected one, KindBadResponse when the credential is in more than MaxWorkspaces workspaces,
+// and the rest kinds of a failed workspace listing.
 func (s *Source) Streams(ctx context.Context, q providers.Query) ([]providers.Stream, error) {
 	if !q.Order.Valid() {
 		return nil, providers.Errorf(providers.KindBadInput, SourceName, "invalid order %q", q.Order.String())

@@ -17,8 +17,12 @@ import (
 // credential's workspaces before listing them itself.
 const workspaceWait = 5 * time.Second
 
-// maxWorkspacePages bounds how many pages of 100 workspaces are read for one credential.
-const maxWorkspacePages = 100
+// MaxWorkspaces is the most workspaces one credential may be in. Each workspace is a stream of the
+// merged list and a cursor names every stream (at most providers.MaxStreams); the bound leaves room
+// for the other sources' streams, so a list never has more streams than a cursor can name. A
+// credential in more workspaces gets a clear error for Bitbucket (the other forges still list)
+// before any cursor is issued.
+const MaxWorkspaces = providers.MaxStreams - 16
 
 // listWorkspaces returns the slugs of the workspaces token can access, sorted and without
 // duplicates: from the cache when it was listed in the last WorkspaceTTL, else from GET
@@ -55,16 +59,14 @@ func (s *Source) listWorkspaces(ctx context.Context, token string) ([]string, er
 	}
 }
 
-// readWorkspaces reads every page of GET /2.0/user/workspaces. Pages are asked by number from the
+// readWorkspaces reads every page of GET /2.0/user/workspaces, and fails (KindBadResponse) once
+// there are more than MaxWorkspaces. Pages are asked by number from the
 // configured base (never by following the body's next URL), 100 at a time, sorted by slug (the one
 // sort Bitbucket supports there); next only says whether another page follows.
 func (s *Source) readWorkspaces(ctx context.Context, token string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for page := 1; ; page++ {
-		if page > maxWorkspacePages {
-			return nil, s.errorf(providers.KindBadResponse, nil, "more than %d workspaces", maxWorkspacePages*providers.PageSize)
-		}
 		q := url.Values{
 			"sort":    {"slug"},
 			"pagelen": {strconv.Itoa(providers.PageSize)},
@@ -83,6 +85,12 @@ func (s *Source) readWorkspaces(ctx context.Context, token string) ([]string, er
 				seen[slug] = true
 				out = append(out, slug)
 			}
+		}
+		if len(out) > MaxWorkspaces {
+			// Counted as the pages come: more pages would not change the answer.
+			return nil, s.errorf(providers.KindBadResponse, nil, "the credential is in more than %d workspaces, the most forgegraph merges "+
+				"(one list per workspace): leave the workspaces you do not need or use a token of an account in fewer; "+
+				"the other forges are still listed (provider: GITHUB, say, asks only that forge)", MaxWorkspaces)
 		}
 		if body.Next == "" || len(body.Values) == 0 {
 			break
