@@ -109,7 +109,7 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 		return providers.Page{}, providers.ErrNotModified
 	}
 	var body paginated[repository]
-	if err := st.s.client.DecodeJSON(resp.Body, &body); err != nil {
+	if err := st.s.client.Decode(ctx, resp.Body, &body); err != nil {
 		return providers.Page{}, err
 	}
 	items, err := st.s.convertRepositories(body.Values)
@@ -151,7 +151,7 @@ func (s *Source) readAll(token, ws string) providers.ReadAll {
 				return nil, err
 			}
 			var body paginated[repository]
-			if err := s.client.DecodeJSON(resp.Body, &body); err != nil {
+			if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
 				return nil, err
 			}
 			items, err := s.convertRepositories(body.Values)
@@ -192,7 +192,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 		return nil, err
 	}
 	var w repository
-	if err := s.client.DecodeJSON(resp.Body, &w); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &w); err != nil {
 		return nil, err
 	}
 	r, err := convertRepository(&w)

@@ -75,7 +75,7 @@ func (s *Source) readWorkspaces(ctx context.Context, token string) ([]string, er
 			return nil, err
 		}
 		var body paginated[workspaceAccess]
-		if err := s.client.DecodeJSON(resp.Body, &body); err != nil {
+		if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
 			return nil, err
 		}
 		for _, v := range body.Values {

@@ -212,7 +212,7 @@ func TestRepository(t *testing.T) {
 		_, err = s.Repository(ctx, token, providers.GlobalID{Provider: providers.GitHub, ForgeID: target.ForgeID, NameWithOwner: target.NameWithOwner})
 		wantKind(t, err, providers.KindNotFound)
 		_, err = s.Repository(ctx, "wrong", providers.GlobalID{Provider: providers.CodeArts, ForgeID: target.ForgeID, NameWithOwner: target.NameWithOwner})
-		wantKind(t, err, providers.KindUnauth, "Incorrect IAM authentication information")
+		wantKind(t, err, providers.KindUnauth, "HTTP 401")
 		_, err = s.Repository(ctx, "", providers.GlobalID{Provider: providers.CodeArts, ForgeID: target.ForgeID, NameWithOwner: target.NameWithOwner})
 		wantKind(t, err, providers.KindUnauth)
 	}

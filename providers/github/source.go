@@ -92,7 +92,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 		return nil, err
 	}
 	var w repository
-	if err := s.client.DecodeJSON(resp.Body, &w); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &w); err != nil {
 		return nil, err
 	}
 	r, err := convertRepository(&w)
@@ -158,7 +158,7 @@ func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 		return providers.Page{}, providers.ErrNotModified
 	}
 	var wire []repository
-	if err := s.client.DecodeJSON(resp.Body, &wire); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &wire); err != nil {
 		return providers.Page{}, err
 	}
 	if len(wire) > providers.PageSize {

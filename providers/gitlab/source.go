@@ -73,7 +73,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 		return nil, err
 	}
 	var p project
-	if err := s.client.DecodeJSON(resp.Body, &p); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &p); err != nil {
 		return nil, err
 	}
 	r, err := convertProject(&p)

@@ -145,7 +145,7 @@ func TestRepositoryNotFound(t *testing.T) {
 	} {
 		_, err := e.src.Repository(ctx, token, id)
 		pe := kindOf(t, err)
-		if pe.Kind != providers.KindNotFound || !strings.Contains(pe.Error(), "404 Project Not Found") || pe.Source != "gitlab" {
+		if pe.Kind != providers.KindNotFound || strings.Contains(pe.Error(), "Project Not Found") || pe.Source != "gitlab" {
 			t.Fatalf("%+v: %v (%s)", id, err, pe.Kind)
 		}
 	}

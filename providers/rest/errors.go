@@ -81,22 +81,22 @@ func (c *Client) statusError(ctx context.Context, req *Request, r *Response, tok
 	var e *providers.Error
 	switch {
 	case r.Status == http.StatusUnauthorized:
-		e = c.errorf(providers.KindUnauth, nil, "token rejected (HTTP 401): check that the token is valid and not expired")
+		e = c.errorf(providers.KindUnauth, nil, "token rejected (HTTP 401 Unauthorized): check that the token is valid and not expired")
 	case r.Status == http.StatusTooManyRequests,
 		r.Status == http.StatusForbidden && ((r.Rate.Known && r.Rate.Remaining == 0) || !retryAt.IsZero()):
-		e = c.errorf(providers.KindRateLimited, nil, "rate limit exceeded (HTTP %d)", r.Status)
+		e = c.errorf(providers.KindRateLimited, nil, "rate limit exceeded (HTTP %d %s)", r.Status, http.StatusText(r.Status))
 		e.ResetAt = retryAt
 		if e.ResetAt.IsZero() && r.Rate.Known {
 			e.ResetAt = r.Rate.Reset
 		}
 	case r.Status == http.StatusForbidden:
-		e = c.errorf(providers.KindForbidden, nil, "access denied (HTTP 403): the token lacks a permission or scope this needs")
+		e = c.errorf(providers.KindForbidden, nil, "access denied (HTTP 403 Forbidden): the token lacks a permission or scope this needs")
 	case r.Status == http.StatusNotFound:
-		e = c.errorf(providers.KindNotFound, nil, "not found (HTTP 404), or not visible to this token")
+		e = c.errorf(providers.KindNotFound, nil, "not found (HTTP 404 Not Found), or not visible to this token")
 	case r.Status >= 500:
-		e = c.errorf(providers.KindUnavailable, nil, "forge error (HTTP %d)", r.Status)
+		e = c.errorf(providers.KindUnavailable, nil, "forge error (HTTP %d %s)", r.Status, http.StatusText(r.Status))
 	default:
-		e = c.errorf(providers.KindBadResponse, nil, "unexpected answer (HTTP %d)", r.Status)
+		e = c.errorf(providers.KindBadResponse, nil, "unexpected answer (HTTP %d %s)", r.Status, http.StatusText(r.Status))
 	}
 	return e
 }
@@ -117,4 +117,13 @@ func (c *Client) Decode(ctx context.Context, body []byte, v any) error {
 // Decode.
 func (c *Client) DecodeJSON(body []byte, v any) error {
 	return c.Decode(context.Background(), body, v)
+}
+
+// Reported is the error for a failure the forge reported in the body of an answer whose status
+// said success (CodeArts' error bodies with HTTP 200): KindBadResponse naming the status. msg, the
+// forge's words, is logged with ctx, never put in the error.
+func (c *Client) Reported(ctx context.Context, status int, msg string) *providers.Error {
+	c.logger().LogAttrs(ctx, slog.LevelWarn, "upstream reported a failure", slog.String("source", c.Source),
+		slog.Int("status", status), slog.String("forge_message", snippet(msg, "")))
+	return c.errorf(providers.KindBadResponse, nil, "the forge reported a failure in its answer (HTTP %d)", status)
 }
