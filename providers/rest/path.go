@@ -119,3 +119,32 @@ func (c *Client) checkURL(u *url.URL) *providers.Error {
 	}
 	return nil
 }
+
+// IDPath splits the repository path of a client-supplied global id ("owner/name",
+// "group/sub/name", "workspace/slug") into its parts, checking each like a Path segment (the shared
+// rules and Client.Segment). parts is how many parts the forge's repository paths have; 0 means any
+// number from 2 (GitLab's nested groups, CodeArts' project paths). A path of another shape or with
+// a refused part is a KindBadInput error that says what is wrong and that ids come from
+// Repository.id: every forge answers a malformed id this one way.
+func (c *Client) IDPath(nameWithOwner string, parts int) ([]string, error) {
+	split := strings.Split(nameWithOwner, "/")
+	shape := "owner/name"
+	if parts == 0 {
+		shape = "namespace/name (namespaces may nest)"
+	}
+	if (parts > 0 && len(split) != parts) || len(split) < 2 {
+		return nil, c.badID(nameWithOwner, fmt.Sprintf("it is not %s", shape))
+	}
+	for _, p := range split {
+		if e := c.checkSegment(p); e != nil {
+			return nil, c.badID(nameWithOwner, e.Msg)
+		}
+	}
+	return split, nil
+}
+
+func (c *Client) badID(nameWithOwner, why string) *providers.Error {
+	return c.errorf(providers.KindBadInput, nil,
+		"the id names the repository path %q, which cannot be a %s repository (%s): use a Repository's id field as the server returned it",
+		nameWithOwner, c.Source, why)
+}
