@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
@@ -79,7 +78,8 @@ func (s *Source) readWorkspaces(ctx context.Context, token string) ([]string, er
 			return nil, err
 		}
 		for _, v := range body.Values {
-			if slug := v.slug(); slug != "" && !strings.Contains(slug, "/") && !seen[slug] {
+			// A slug that cannot be a path segment is skipped: it would never list anything.
+			if slug := v.slug(); slugOrUUID(slug) && !seen[slug] {
 				seen[slug] = true
 				out = append(out, slug)
 			}
