@@ -260,3 +260,16 @@ func TestETag(t *testing.T) {
 		t.Fatalf("conditional fetch: %v (If-None-Match %q)", err, gotINM)
 	}
 }
+
+// TestMalformedIDIsBadInput: CodeArts builds no path from an id, but a path that cannot be one is
+// the same BAD_USER_INPUT error as on every forge, and the forge is not asked.
+func TestMalformedIDIsBadInput(t *testing.T) {
+	_, rc, s := withFake(t, codearts.APIv4, makeRepos(3, 3))
+	for _, p := range []string{"", "noslash", "..", "a/..", "../b", "a//b", "a/.", "/", "a/b\x00", "a\n/b", `a\b/c`} {
+		_, err := s.Repository(context.Background(), token, providers.GlobalID{Provider: providers.CodeArts, ForgeID: "1", NameWithOwner: p})
+		wantKind(t, err, providers.KindBadInput, "Repository's id")
+	}
+	if paths, _ := rc.all(); len(paths) != 0 {
+		t.Fatalf("malformed ids asked the forge: %q", paths)
+	}
+}
