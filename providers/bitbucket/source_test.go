@@ -2,9 +2,11 @@ package bitbucket_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -249,5 +251,42 @@ func TestCraftedIDsStayInRepositories(t *testing.T) {
 	}
 	if r := e.requests(); len(r) != 1 || r[0].Path != "/repositories/"+repos[0].NameWithOwner {
 		t.Fatalf("requests %+v", r)
+	}
+}
+
+// TestUnusableWorkspaceSlugsAreSkipped: a workspace listing whose slugs could not be one path
+// segment ("..", "a/b", control characters) gives no stream for them and no request outside
+// /repositories/{workspace}.
+func TestUnusableWorkspaceSlugsAreSkipped(t *testing.T) {
+	e := newEnv(t, token, genRepos(rand.New(rand.NewPCG(6, 6)), map[string]int{"jdoe": 2}))
+	e.setWrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/user/workspaces" {
+			e.fake.ServeHTTP(w, r)
+			return
+		}
+		var values []string
+		for _, slug := range []string{"..", ".", "a/b", `a\b`, "a b", "a\u0001", "", "jdoe"} {
+			b, _ := json.Marshal(slug)
+			values = append(values, `{"type":"workspace_access","workspace":{"type":"workspace","slug":`+string(b)+`}}`)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"pagelen":100,"page":1,"size":8,"values":[` + strings.Join(values, ",") + `]}`))
+	}))
+	o := providers.NewOrder(providers.SortPushed, "")
+	streams := e.streams(t, token, o)
+	if len(streams) != 1 || streams[0].Key() != "jdoe" {
+		keys := []string{}
+		for _, s := range streams {
+			keys = append(keys, s.Key())
+		}
+		t.Fatalf("streams %q", keys)
+	}
+	if _, err := streams[0].FetchPage(context.Background(), 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.requests() {
+		if r.Path != "/user/workspaces" && r.Path != "/repositories/jdoe" {
+			t.Errorf("requested %s", r.Path)
+		}
 	}
 }

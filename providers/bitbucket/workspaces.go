@@ -79,7 +79,8 @@ func (s *Source) readWorkspaces(ctx context.Context, token string) ([]string, er
 		}
 		for _, v := range body.Values {
 			// A slug that cannot be a path segment is skipped: it would never list anything.
-			if slug := v.slug(); slugOrUUID(slug) && !seen[slug] {
+			slug := v.slug()
+			if _, err := s.repositoriesPath(slug); err == nil && !seen[slug] {
 				seen[slug] = true
 				out = append(out, slug)
 			}
