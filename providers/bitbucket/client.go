@@ -34,7 +34,7 @@ const WorkspaceTTL = 60 * time.Second
 // workspaceCacheSize bounds how many credentials' workspace lists are kept.
 const workspaceCacheSize = 1024
 
-// maxErrorMessage bounds the forge's error message carried into errors.
+// maxErrorMessage bounds the forge's error message carried into the log.
 const maxErrorMessage = 300
 
 // Config configures a Source.

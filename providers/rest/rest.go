@@ -50,7 +50,8 @@ type Client struct {
 	// Base is the API root, e.g. https://api.github.com or https://HOST/api/v3; every request URL is
 	// built from it, so a token only goes to this host.
 	Base *url.URL
-	// HTTP is the client used; nil means http.DefaultClient.
+	// HTTP is the client used; nil means http.DefaultClient. Each request goes through a copy whose
+	// CheckRedirect keeps the credential on Base's host and scheme; the given client is not changed.
 	HTTP *http.Client
 	// Timeout bounds each request; zero means DefaultTimeout.
 	Timeout time.Duration
@@ -69,7 +70,8 @@ type Client struct {
 	Segment func(seg string) bool
 	// SegmentRule says in words what Segment allows, for errors; "" gives a generic sentence.
 	SegmentRule string
-	// Options are the shared behaviours: retries, rate-limit state, observation.
+	// Options are the shared behaviours: retries, rate-limit state, rejected credentials,
+	// observation, logging.
 	Options Options
 }
 
