@@ -56,7 +56,7 @@ func (s *Source) localStream(q providers.Query) providers.Stream {
 // stream.
 func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
 	if id.Provider != providers.CodeArts {
-		return nil, s.errorf(providers.KindNotFound, "repository %s is not on CodeArts", id.NameWithOwner)
+		return nil, s.errorf(providers.KindNotFound, "repository %q is not on CodeArts", id.NameWithOwner)
 	}
 	if _, err := s.client.IDPath(id.NameWithOwner, 0); err != nil {
 		return nil, err
@@ -88,7 +88,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 			return &r, nil
 		}
 	}
-	return nil, s.errorf(providers.KindNotFound, "repository %s not found among the token's repositories", id.NameWithOwner)
+	return nil, s.errorf(providers.KindNotFound, "repository %q not found among the token's repositories", id.NameWithOwner)
 }
 
 // v4Stream pages GET /v4/user/repositories natively: page i is offset 100*i, limit 100.

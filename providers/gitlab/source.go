@@ -67,7 +67,7 @@ func direction(d providers.Direction) string {
 // rest.Client.Get returns them.
 func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
 	if id.Provider != providers.GitLab {
-		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s is not a GitLab repository", id.NameWithOwner)
+		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%q is not a GitLab repository", id.NameWithOwner)
 	}
 	path, err := s.projectPath(id)
 	if err != nil {

@@ -153,5 +153,5 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if byPath != nil {
 		return byPath, nil
 	}
-	return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %s is not among the repositories OpenHands lists for this key", id.Provider, id.NameWithOwner)
+	return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not among the repositories OpenHands lists for this key", id.Provider, id.NameWithOwner)
 }
