@@ -114,8 +114,8 @@ func (c *Client) checkURL(u *url.URL) *providers.Error {
 		bad = true
 	}
 	if bad {
-		return c.errorf(providers.KindBadInput, nil, "refusing to send a request to %s: the path leaves %s",
-			fmt.Sprintf("%q", u.EscapedPath()), c.Base.Redacted())
+		return c.errorf(providers.KindBadInput, nil, "refusing to send a request to %q: the path leaves %s",
+			u.EscapedPath(), c.Base.Redacted())
 	}
 	return nil
 }

@@ -19,8 +19,9 @@ import (
 // through each forge package's Config. The zero value retries nothing, tracks no rate limit and
 // observes nothing.
 type Options struct {
-	// Retries is how many times a GET or HEAD (never another method) is retried after a 502, 503 or 504 answer or a broken
-	// connection (never after a timeout or another status); at most MaxRetries.
+	// Retries is how many times a GET or HEAD (never another method) is retried after a 502, 503
+	// or 504 answer or a broken connection (never after a timeout or another status); at most
+	// MaxRetries.
 	Retries int
 	// Backoff is the base delay before the first retry (doubled each time, with ±50 % jitter);
 	// zero means DefaultBackoff.
