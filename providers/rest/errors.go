@@ -74,7 +74,12 @@ func (c *Client) statusError(ctx context.Context, req *Request, r *Response, tok
 	if msg == "" {
 		msg = string(r.Body)
 	}
-	c.logger().LogAttrs(ctx, slog.LevelWarn, "upstream request failed", slog.String("source", c.Source),
+	// A 404 is an ordinary answer (a repository not visible, Bitbucket's end of a list): not a warning.
+	level := slog.LevelWarn
+	if r.Status == http.StatusNotFound {
+		level = slog.LevelInfo
+	}
+	c.logger().LogAttrs(ctx, level, "upstream request failed", slog.String("source", c.Source),
 		slog.String("method", req.Method), slog.String("path", req.Path), slog.Int("status", r.Status),
 		slog.String("forge_message", snippet(msg, token)))
 	retryAt := RetryAfter(r.Header, time.Now())
