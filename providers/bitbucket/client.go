@@ -34,7 +34,7 @@ const WorkspaceTTL = 60 * time.Second
 // workspaceCacheSize bounds how many credentials' workspace lists are kept.
 const workspaceCacheSize = 1024
 
-// maxErrorMessage bounds the forge's error message carried into errors.
+// maxErrorMessage bounds the forge's error message carried into the log.
 const maxErrorMessage = 300
 
 // Config configures a Source.
@@ -76,11 +76,47 @@ func New(cfg Config) (*Source, error) {
 		workspaces = cache.NewMemory[[]string](workspaceCacheSize)
 	}
 	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
-		Auth: authorize, RateLimit: rateLimit, ErrorMessage: errorMessage}).WithBase(cfg.BaseURL, DefaultBaseURL)
+		Auth: authorize, RateLimit: rateLimit, ErrorMessage: errorMessage,
+		Segment: slugOrUUID, SegmentRule: slugRule}).WithBase(cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err
 	}
 	return &Source{client: client, local: providers.LocalOr(cfg.Local), workspaces: workspaces}, nil
+}
+
+// slugRule says what slugOrUUID allows, for errors.
+const slugRule = `a Bitbucket workspace or repository is a slug (ASCII letters, digits, "-", "_" and ".") or a {uuid}`
+
+// slugOrUUID reports whether s can name a workspace or a repository in a Bitbucket path: a slug
+// (Bitbucket makes them of lowercase ASCII letters, digits, "-", "_" and "."; upper case is
+// accepted, as full_name may carry it) or a UUID in braces.
+func slugOrUUID(s string) bool {
+	if inner, ok := strings.CutPrefix(s, "{"); ok {
+		inner, ok = strings.CutSuffix(inner, "}")
+		return ok && isUUID(inner)
+	}
+	return rest.NameChars(s)
+}
+
+// isUUID reports whether s is a UUID in its 8-4-4-4-12 hexadecimal form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // authorize sends "email:api_token" with HTTP Basic and any other token as a Bearer token.

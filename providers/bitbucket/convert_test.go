@@ -44,8 +44,17 @@ func TestDefaultBaseURL(t *testing.T) {
 	if got := s.client.Base.String(); got != DefaultBaseURL {
 		t.Fatalf("base %q", got)
 	}
-	if u := s.client.URL(repositoriesPath("{470c176d-3574}"), nil); u.String() != "https://api.bitbucket.org/2.0/repositories/%7B470c176d-3574%7D" {
+	p, err := s.repositoriesPath("{470c176d-3574-4d3e-8f1a-0123456789ab}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := s.client.URL(p, nil); u.String() != "https://api.bitbucket.org/2.0/repositories/%7B470c176d-3574-4d3e-8f1a-0123456789ab%7D" {
 		t.Fatalf("workspace uuid path %s", u)
+	}
+	for _, bad := range []string{"{470c176d-3574}", "{x}", "{470c176d-3574-4d3e-8f1a-0123456789ab", "a b", ".."} {
+		if _, err := s.repositoriesPath(bad); providers.KindOf(err) != providers.KindBadInput {
+			t.Errorf("%q: %v", bad, err)
+		}
 	}
 }
 

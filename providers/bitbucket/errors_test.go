@@ -13,6 +13,7 @@ import (
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/bitbucket"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 func TestAuthHeaders(t *testing.T) {
@@ -31,7 +32,8 @@ func TestAuthHeaders(t *testing.T) {
 
 	t.Run("basic", func(t *testing.T) {
 		cred := "jane@example.com:ATATT3xFfGF0-api-token"
-		e := newEnv(t, cred, repos)
+		logs := &providertest.Logs{}
+		e := newEnv(t, cred, repos, func(c *bitbucket.Config) { c.Upstream.Logger = logs.Logger() })
 		walk(t, "basic", e.streams(t, cred, o), o, expectedOrder(repos, o))
 		req, _ := http.NewRequest(http.MethodGet, "http://x/", nil)
 		req.SetBasicAuth("jane@example.com", "ATATT3xFfGF0-api-token")
@@ -45,9 +47,11 @@ func TestAuthHeaders(t *testing.T) {
 		if k := kindOf(t, err); k != providers.KindUnauth {
 			t.Fatalf("wrong api token: kind %s", k)
 		}
-		if !strings.Contains(err.Error(), "Unauthorized") {
-			t.Fatalf("error does not carry Bitbucket's message: %v", err)
+		// The status is named; the forge's own words are logged, not sent to the client.
+		if !strings.Contains(err.Error(), "401") {
+			t.Fatalf("error does not name the status: %v", err)
 		}
+		providertest.ForgeTextLogged(t, err, "Invalid or missing credentials.", logs)
 	})
 
 	t.Run("no token", func(t *testing.T) {
@@ -84,26 +88,31 @@ func TestErrors(t *testing.T) {
 		kind    providers.Kind
 		msg     string
 		reset   time.Duration
+		logged  bool // msg is the forge's own text: logged, never in the error
 	}{
-		{"401", respond(401, bbErr("Access token expired"), nil), providers.KindUnauth, "Access token expired: more detail", 0},
-		{"403", respond(403, bbErr("Your credentials lack one or more required privilege scopes."), nil), providers.KindForbidden, "privilege scopes", 0},
-		{"404", respond(404, bbErr("No workspace with identifier 'jdoe'."), nil), providers.KindNotFound, "No workspace", 0},
-		{"429", respond(429, `Rate limit for this resource has been exceeded`, map[string]string{"Retry-After": "120", "X-RateLimit-Limit": "1000"}), providers.KindRateLimited, "429", 120 * time.Second},
-		{"500", respond(500, bbErr("Something went wrong"), nil), providers.KindUnavailable, "Something went wrong", 0},
-		{"invalid JSON", respond(200, `{"values": [`, nil), providers.KindBadResponse, "JSON", 0},
-		{"values not a list", respond(200, `{"values": {"a": 1}}`, nil), providers.KindBadResponse, "", 0},
+		{"401", respond(401, bbErr("Access token expired"), nil), providers.KindUnauth, "Access token expired: more detail", 0, true},
+		{"403", respond(403, bbErr("Your credentials lack one or more required privilege scopes."), nil), providers.KindForbidden, "privilege scopes", 0, true},
+		{"404", respond(404, bbErr("No workspace with identifier 'jdoe'."), nil), providers.KindNotFound, "No workspace", 0, true},
+		{"429", respond(429, `Rate limit for this resource has been exceeded`, map[string]string{"Retry-After": "120", "X-RateLimit-Limit": "1000"}), providers.KindRateLimited, "429", 120 * time.Second, false},
+		{"500", respond(500, bbErr("Something went wrong"), nil), providers.KindUnavailable, "Something went wrong", 0, true},
+		{"invalid JSON", respond(200, `{"values": [`, nil), providers.KindBadResponse, "JSON", 0, false},
+		{"values not a list", respond(200, `{"values": {"a": 1}}`, nil), providers.KindBadResponse, "", 0, false},
 		{"slow", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-r.Context().Done():
 			case <-time.After(3 * time.Second):
 			}
-		}), providers.KindTimeout, "in time", 0},
+		}), providers.KindTimeout, "in time", 0, false},
 	}
 	repos := genRepos(rand.New(rand.NewPCG(10, 10)), map[string]int{"jdoe": 3})
 	for _, c := range cases {
 		for _, stage := range []string{"workspaces", "page", "repository"} {
 			t.Run(c.name+" "+stage, func(t *testing.T) {
-				e := newEnv(t, token, repos, func(cfg *bitbucket.Config) { cfg.Timeout = 200 * time.Millisecond })
+				logs := &providertest.Logs{}
+				e := newEnv(t, token, repos, func(cfg *bitbucket.Config) {
+					cfg.Timeout = 200 * time.Millisecond
+					cfg.Upstream.Logger = logs.Logger()
+				})
 				o := providers.NewOrder(providers.SortPushed, "")
 				var err error
 				start := time.Now()
@@ -126,7 +135,9 @@ func TestErrors(t *testing.T) {
 				if k := kindOf(t, err); k != want {
 					t.Fatalf("kind %s, want %s (%v)", k, want, err)
 				}
-				if !strings.Contains(err.Error(), c.msg) {
+				if c.logged {
+					providertest.ForgeTextLogged(t, err, c.msg, logs)
+				} else if !strings.Contains(err.Error(), c.msg) {
 					t.Fatalf("error %q does not mention %q", err, c.msg)
 				}
 				if strings.Contains(err.Error(), token) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/forgegraph/forgegraph/providers"
 )
@@ -63,9 +62,12 @@ func nativeSort(o providers.Order) (string, bool) {
 	return field, true
 }
 
-// repositoriesPath is the path of a workspace's repository list. Segments go in unescaped:
-// rest.Client.URL escapes the path itself ("{uuid}" becomes "%7Buuid%7D"); slugs never hold "/".
-func repositoriesPath(ws string) string { return "/repositories/" + ws }
+// repositoriesPath is the path of a workspace's repository list, or of one repository when slug is
+// given: each name is checked (Bitbucket's slug characters or a {uuid}) and escapes with
+// url.PathEscape ("{uuid}" becomes "%7Buuid%7D"). A refused name is a KindBadInput error.
+func (s *Source) repositoriesPath(names ...string) (string, error) {
+	return s.client.Path("/repositories", names...)
+}
 
 // stream is one workspace's repositories in a native order.
 type stream struct {
@@ -99,7 +101,11 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 		"pagelen": {strconv.Itoa(providers.PageSize)},
 		"page":    {strconv.Itoa(i + 1)},
 	}
-	resp, err := st.s.client.Get(ctx, st.q.Token, repositoriesPath(st.ws), q, etag)
+	path, err := st.s.repositoriesPath(st.ws)
+	if err != nil {
+		return providers.Page{}, err
+	}
+	resp, err := st.s.client.Get(ctx, st.q.Token, path, q, etag)
 	if err != nil {
 		if i > 0 && providers.KindOf(err) == providers.KindNotFound {
 			return providers.Page{Total: -1, LastIndex: -1}, nil
@@ -110,7 +116,7 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 		return providers.Page{}, providers.ErrNotModified
 	}
 	var body paginated[repository]
-	if err := st.s.client.DecodeJSON(resp.Body, &body); err != nil {
+	if err := st.s.client.Decode(ctx, resp.Body, &body); err != nil {
 		return providers.Page{}, err
 	}
 	items, err := st.s.convertRepositories(body.Values)
@@ -135,6 +141,10 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 // Local then fails) and drops duplicates.
 func (s *Source) readAll(token, ws string) providers.ReadAll {
 	return func(ctx context.Context, max int) ([]providers.Repository, error) {
+		path, err := s.repositoriesPath(ws)
+		if err != nil {
+			return nil, err
+		}
 		var out []providers.Repository
 		seen := map[string]bool{}
 		for page := 1; ; page++ {
@@ -144,7 +154,7 @@ func (s *Source) readAll(token, ws string) providers.ReadAll {
 				"pagelen": {strconv.Itoa(providers.PageSize)},
 				"page":    {strconv.Itoa(page)},
 			}
-			resp, err := s.client.Get(ctx, token, repositoriesPath(ws), q, "")
+			resp, err := s.client.Get(ctx, token, path, q, "")
 			if err != nil {
 				if page > 1 && providers.KindOf(err) == providers.KindNotFound {
 					break
@@ -152,7 +162,7 @@ func (s *Source) readAll(token, ws string) providers.ReadAll {
 				return nil, err
 			}
 			var body paginated[repository]
-			if err := s.client.DecodeJSON(resp.Body, &body); err != nil {
+			if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
 				return nil, err
 			}
 			items, err := s.convertRepositories(body.Values)
@@ -174,15 +184,24 @@ func (s *Source) readAll(token, ws string) providers.ReadAll {
 }
 
 // Repository fetches one repository with GET /2.0/repositories/{workspace}/{repo_slug}, from the
-// path in id. An id of another provider, a path that is not "workspace/slug", a repository that
-// does not exist or that the credential may not see (Bitbucket's 403 for private repositories) is
-// KindNotFound; other errors are the *providers.Error kinds of rest.
+// path in id. An id whose path is not "workspace/slug" made of Bitbucket's slug characters
+// (letters, digits, "-", "_", "."; never "." or "..") or {uuid}s is a KindBadInput error, before any
+// request. An id of another provider, a repository that does not exist or that the credential may
+// not see (Bitbucket's 403 for private repositories) is KindNotFound; other errors are the
+// *providers.Error kinds of rest.
 func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
-	ws, slug, ok := strings.Cut(id.NameWithOwner, "/")
-	if id.Provider != providers.Bitbucket || !ok || ws == "" || slug == "" || strings.Contains(slug, "/") {
+	if id.Provider != providers.Bitbucket {
 		return nil, s.errorf(providers.KindNotFound, nil, "no Bitbucket repository %q", id.NameWithOwner)
 	}
-	resp, err := s.client.Get(ctx, token, repositoriesPath(ws)+"/"+slug, nil, "")
+	parts, err := s.client.IDPath(id.NameWithOwner, 2)
+	if err != nil {
+		return nil, err
+	}
+	path, err := s.repositoriesPath(parts...)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.client.Get(ctx, token, path, nil, "")
 	if err != nil {
 		var e *providers.Error
 		if errors.As(err, &e) && e.Kind == providers.KindForbidden {
@@ -193,7 +212,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 		return nil, err
 	}
 	var w repository
-	if err := s.client.DecodeJSON(resp.Body, &w); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &w); err != nil {
 		return nil, err
 	}
 	r, err := convertRepository(&w)

@@ -2,9 +2,11 @@ package bitbucket_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -206,16 +208,85 @@ func TestRepository(t *testing.T) {
 		{Provider: providers.Bitbucket, ForgeID: "{x}", NameWithOwner: "jdoe/missing"},
 		{Provider: providers.Bitbucket, ForgeID: "{x}", NameWithOwner: "nobody/repo-0000"},
 		{Provider: providers.GitHub, ForgeID: "1", NameWithOwner: want.NameWithOwner},
-		{Provider: providers.Bitbucket, ForgeID: "{x}", NameWithOwner: "no-slash"},
-		{Provider: providers.Bitbucket, ForgeID: "{x}", NameWithOwner: "a/b/c"},
 	} {
 		_, err := e.src.Repository(ctx, token, bad)
 		if k := kindOf(t, err); k != providers.KindNotFound {
 			t.Fatalf("%+v: kind %s (%v)", bad, k, err)
 		}
 	}
+	// A path that cannot be workspace/slug is a malformed id: BAD_USER_INPUT, as on every forge.
+	for _, bad := range []string{"no-slash", "a/b/c"} {
+		_, err := e.src.Repository(ctx, token, providers.GlobalID{Provider: providers.Bitbucket, ForgeID: "{x}", NameWithOwner: bad})
+		if k := kindOf(t, err); k != providers.KindBadInput {
+			t.Fatalf("%q: kind %s (%v)", bad, k, err)
+		}
+	}
 	_, err = e.src.Repository(ctx, "wrong", id)
 	if k := kindOf(t, err); k != providers.KindUnauth {
 		t.Fatalf("wrong token: kind %s", k)
+	}
+}
+
+// TestCraftedIDsStayInRepositories: a hand-made id whose path would steer the request elsewhere
+// (/2.0/repositories/../user) or smuggle characters into it never reaches the forge and is one
+// BAD_USER_INPUT error; a valid one asks for exactly /repositories/{workspace}/{slug}.
+func TestCraftedIDsStayInRepositories(t *testing.T) {
+	repos := genRepos(rand.New(rand.NewPCG(4, 4)), map[string]int{"jdoe": 2})
+	e := newEnv(t, token, repos)
+	ctx := context.Background()
+	for _, p := range []string{"..", "../user", "jdoe/..", "../..", "%2e%2e/user", "jdoe/%2e%2e", "jdoe/%2E%2E", "jdoe/.", "./x",
+		"a/b/c", "jdoe/../../user", "a%2Fb/c", `a\..\b/c`, "", "/", "a/", "/b", "a//b", "a/b\x00", "a/b\n", "a\r/b",
+		"a/\x7f", "jd oe/x", "jdoe/he?llo", "jdoe/b#x", "jdoe/\xff", "{x}/y", "jdoe/{../..}"} {
+		_, err := e.src.Repository(ctx, token, providers.GlobalID{Provider: providers.Bitbucket, ForgeID: "{x}", NameWithOwner: p})
+		if k := kindOf(t, err); k != providers.KindBadInput || !strings.Contains(err.Error(), "Repository's id") {
+			t.Errorf("%q: kind %s (%v)", p, k, err)
+		}
+	}
+	if r := e.requests(); len(r) != 0 {
+		t.Fatalf("crafted ids reached the forge: %+v", r)
+	}
+	_, err := e.src.Repository(ctx, token, providers.GlobalID{Provider: providers.Bitbucket, ForgeID: repos[0].ForgeID, NameWithOwner: repos[0].NameWithOwner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := e.requests(); len(r) != 1 || r[0].Path != "/repositories/"+repos[0].NameWithOwner {
+		t.Fatalf("requests %+v", r)
+	}
+}
+
+// TestUnusableWorkspaceSlugsAreSkipped: a workspace listing whose slugs could not be one path
+// segment ("..", "a/b", control characters) gives no stream for them and no request outside
+// /repositories/{workspace}.
+func TestUnusableWorkspaceSlugsAreSkipped(t *testing.T) {
+	e := newEnv(t, token, genRepos(rand.New(rand.NewPCG(6, 6)), map[string]int{"jdoe": 2}))
+	e.setWrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/user/workspaces" {
+			e.fake.ServeHTTP(w, r)
+			return
+		}
+		var values []string
+		for _, slug := range []string{"..", ".", "a/b", `a\b`, "a b", "a\u0001", "", "jdoe"} {
+			b, _ := json.Marshal(slug)
+			values = append(values, `{"type":"workspace_access","workspace":{"type":"workspace","slug":`+string(b)+`}}`)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"pagelen":100,"page":1,"size":8,"values":[` + strings.Join(values, ",") + `]}`))
+	}))
+	o := providers.NewOrder(providers.SortPushed, "")
+	streams := e.streams(t, token, o)
+	if len(streams) != 1 || streams[0].Key() != "jdoe" {
+		keys := []string{}
+		for _, s := range streams {
+			keys = append(keys, s.Key())
+		}
+		t.Fatalf("streams %q", keys)
+	}
+	if _, err := streams[0].FetchPage(context.Background(), 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.requests() {
+		if r.Path != "/user/workspaces" && r.Path != "/repositories/jdoe" {
+			t.Errorf("requested %s", r.Path)
+		}
 	}
 }

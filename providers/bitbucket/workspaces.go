@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
@@ -77,11 +76,13 @@ func (s *Source) readWorkspaces(ctx context.Context, token string) ([]string, er
 			return nil, err
 		}
 		var body paginated[workspaceAccess]
-		if err := s.client.DecodeJSON(resp.Body, &body); err != nil {
+		if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
 			return nil, err
 		}
 		for _, v := range body.Values {
-			if slug := v.slug(); slug != "" && !strings.Contains(slug, "/") && !seen[slug] {
+			// A slug that cannot be a path segment is skipped: it would never list anything.
+			slug := v.slug()
+			if _, err := s.repositoriesPath(slug); err == nil && !seen[slug] {
 				seen[slug] = true
 				out = append(out, slug)
 			}

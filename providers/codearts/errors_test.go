@@ -11,6 +11,7 @@ import (
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/codearts"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 // firstPage reads page 0 of the source's list: v4 natively (UPDATED), v2 through the local sort.
@@ -29,12 +30,14 @@ func errorBody(v, code, msg string) string {
 
 func TestWrongToken(t *testing.T) {
 	for _, v := range versions {
-		_, _, s := withFake(t, v, makeRepos(7, 5))
+		logs := &providertest.Logs{}
+		_, _, s := withFake(t, v, makeRepos(7, 5), func(cfg *codearts.Config) { cfg.Upstream.Logger = logs.Logger() })
 		_, err := firstPage(t, s, "expired-token")
-		wantKind(t, err, providers.KindUnauth, "HTTP 401", "Incorrect IAM authentication information", "APIGW.0301")
+		wantKind(t, err, providers.KindUnauth, "HTTP 401")
+		providertest.ForgeTextLogged(t, err, "Incorrect IAM authentication information", logs)
 		// PUSHED is local on both versions: the whole-list read fails the same way.
 		_, err = streamOf(t, s, "expired-token", providers.NewOrder("", "")).FetchPage(context.Background(), 0, "")
-		wantKind(t, err, providers.KindUnauth, "Incorrect IAM authentication information")
+		wantKind(t, err, providers.KindUnauth, "HTTP 401")
 	}
 }
 
@@ -49,57 +52,62 @@ func TestErrorAnswers(t *testing.T) {
 		ans   func(v string) answer
 		kind  providers.Kind
 		parts []string
+		forge string // the forge's own words: logged, never in the error
 	}{
 		{"403", func(v string) answer {
 			return answer{403, nil, errorBody(v, "CH.080403", "No permission to access the repositories")}
-		}, providers.KindForbidden, []string{"HTTP 403", "No permission to access the repositories (CH.080403)"}},
+		}, providers.KindForbidden, []string{"HTTP 403"}, "No permission to access the repositories (CH.080403)"},
 		{"404", func(v string) answer {
 			return answer{404, nil, errorBody(v, "APIGW.0101", "The API does not exist")}
-		}, providers.KindNotFound, []string{"HTTP 404", "The API does not exist"}},
+		}, providers.KindNotFound, []string{"HTTP 404"}, "The API does not exist"},
 		{"429", func(v string) answer {
 			return answer{429, map[string]string{"Retry-After": "120"}, errorBody(v, "APIGW.0308", "The throttling threshold has been reached")}
-		}, providers.KindRateLimited, []string{"HTTP 429", "throttling threshold"}},
+		}, providers.KindRateLimited, []string{"HTTP 429"}, "throttling threshold"},
 		{"500", func(v string) answer {
 			return answer{500, nil, errorBody(v, "CH.10000", "System busy")}
-		}, providers.KindUnavailable, []string{"HTTP 500", "System busy (CH.10000)"}},
+		}, providers.KindUnavailable, []string{"HTTP 500"}, "System busy (CH.10000)"},
 		{"502 html", func(v string) answer {
 			return answer{502, map[string]string{"Content-Type": "text/html"}, "<html>Bad Gateway</html>"}
-		}, providers.KindUnavailable, []string{"HTTP 502", "Bad Gateway"}},
+		}, providers.KindUnavailable, []string{"HTTP 502"}, "<html>Bad Gateway</html>"},
 		{"400 parameter", func(v string) answer {
 			return answer{400, nil, errorBody(v, "CH.010001", "Param invalid")}
-		}, providers.KindBadResponse, []string{"HTTP 400", "Param invalid (CH.010001)"}},
+		}, providers.KindBadResponse, []string{"HTTP 400"}, "Param invalid (CH.010001)"},
 		{"invalid JSON", func(v string) answer {
 			return answer{200, nil, `[{"id": 1, "name": `}
-		}, providers.KindBadResponse, []string{"not the JSON expected"}},
+		}, providers.KindBadResponse, []string{"not the JSON expected"}, `[{"id": 1, "name":`},
 		{"wrong JSON shape", func(v string) answer {
 			if v == codearts.APIv2 {
 				return answer{200, nil, `[{"repository_id":1}]`}
 			}
 			return answer{200, nil, `{"repositories":[]}`}
-		}, providers.KindBadResponse, nil},
+		}, providers.KindBadResponse, nil, ""},
 		{"200 with an error body", func(v string) answer {
 			return answer{200, nil, errorBody(v, "CH.00401999", "Internal failure")}
-		}, providers.KindBadResponse, []string{"HTTP 200", "Internal failure (CH.00401999)"}},
+		}, providers.KindBadResponse, []string{"HTTP 200"}, "Internal failure (CH.00401999)"},
 		{"repository without id", func(v string) answer {
 			if v == codearts.APIv2 {
 				return answer{200, nil, `{"result":{"repositories":[{"repository_name":"r","group_name":"g"}],"total":1},"status":"success"}`}
 			}
 			return answer{200, nil, `[{"name":"r","namespace":"g/r"}]`}
-		}, providers.KindBadResponse, []string{"g/r", "no"}},
+		}, providers.KindBadResponse, []string{"g/r", "no"}, ""},
 	}
 	for _, v := range versions {
 		for _, c := range cases {
 			t.Run(v+"/"+c.name, func(t *testing.T) {
 				a := c.ans(v)
+				logs := &providertest.Logs{}
 				s := newSource(t, v, serve(t, func(w http.ResponseWriter, r *http.Request) {
 					for k, val := range a.header {
 						w.Header().Set(k, val)
 					}
 					w.WriteHeader(a.status)
 					_, _ = w.Write([]byte(a.body))
-				}))
+				}), func(cfg *codearts.Config) { cfg.Upstream.Logger = logs.Logger() })
 				_, err := firstPage(t, s, token)
 				e := wantKind(t, err, c.kind, c.parts...)
+				if c.forge != "" {
+					providertest.ForgeTextLogged(t, err, c.forge, logs)
+				}
 				if c.kind == providers.KindRateLimited {
 					if d := time.Until(e.ResetAt); d < 110*time.Second || d > 121*time.Second {
 						t.Fatalf("ResetAt %v is not about 120s from now", e.ResetAt)
@@ -115,17 +123,21 @@ func TestErrorAnswers(t *testing.T) {
 
 // TestV2StatusFailed: v2 can say it failed in a 200 answer; that is an error, not an empty list.
 func TestV2StatusFailed(t *testing.T) {
-	for body, parts := range map[string][]string{
-		`{"error":{"code":"CH.080401","message":"No Permission"},"status":"failed"}`: {"HTTP 200", "No Permission (CH.080401)"},
-		`{"status":"failed"}`: {"HTTP 200", "status failed"},
-		`{"result":{"repositories":[],"total":0},"status":"failed"}`: {"status failed"},
-		`{"status":"success"}`: {"no result"},
+	for _, c := range []struct{ body, part, logged string }{
+		{`{"error":{"code":"CH.080401","message":"No Permission"},"status":"failed"}`, "HTTP 200", "No Permission (CH.080401)"},
+		{`{"status":"failed"}`, "HTTP 200", "status failed"},
+		{`{"result":{"repositories":[],"total":0},"status":"failed"}`, "HTTP 200", "status failed"},
+		{`{"status":"success"}`, "no result", ""},
 	} {
+		logs := &providertest.Logs{}
 		s := newSource(t, codearts.APIv2, serve(t, func(w http.ResponseWriter, r *http.Request) {
-			_, _ = w.Write([]byte(body))
-		}))
+			_, _ = w.Write([]byte(c.body))
+		}), func(cfg *codearts.Config) { cfg.Upstream.Logger = logs.Logger() })
 		_, err := firstPage(t, s, token)
-		wantKind(t, err, providers.KindBadResponse, parts...)
+		wantKind(t, err, providers.KindBadResponse, c.part)
+		if c.logged != "" {
+			providertest.ForgeTextLogged(t, err, c.logged, logs)
+		}
 	}
 }
 

@@ -15,7 +15,7 @@ const maxOffset = 2147483647
 // v4Page reads GET /v4/user/repositories with offset, limit, order_by and sort, and returns the
 // converted repositories and the answer's ETag. A 304 (etag given and unchanged) is
 // providers.ErrNotModified; other errors are *providers.Error values: the forge's 400 for a
-// parameter out of range is KindBadResponse carrying its error_msg.
+// parameter out of range is KindBadResponse naming the status (its error_msg is logged).
 func (s *Source) v4Page(ctx context.Context, token string, offset, limit int, orderBy, sort, etag string) ([]providers.Repository, string, error) {
 	q := url.Values{
 		"offset":   {strconv.Itoa(offset)},
@@ -31,11 +31,11 @@ func (s *Source) v4Page(ctx context.Context, token string, offset, limit int, or
 	if len(body) > 0 && body[0] == '{' {
 		// An error body with a success status.
 		if msg := errorMessage(body); msg != "" {
-			return nil, "", s.errorf(providers.KindBadResponse, "the forge reported a failure (HTTP %d: %s)", resp.Status, msg)
+			return nil, "", s.client.Reported(ctx, resp.Status, msg)
 		}
 	}
 	var wire []v4Repo
-	if err := s.client.DecodeJSON(body, &wire); err != nil {
+	if err := s.client.Decode(ctx, body, &wire); err != nil {
 		return nil, "", err
 	}
 	if len(wire) > limit {
@@ -53,8 +53,8 @@ func (s *Source) v4Page(ctx context.Context, token string, offset, limit int, or
 
 // v2Page reads GET /v2/projects/repositories with page_index (from 1) and page_size, and returns
 // the converted repositories and result.total (-1 when absent). An answer whose status is "failed"
-// or that carries an error is a KindBadResponse error with the forge's message, whatever its HTTP
-// status.
+// or that carries an error is a KindBadResponse error naming the HTTP status, whatever it is (the
+// forge's message is logged).
 func (s *Source) v2Page(ctx context.Context, token string, index, size int) ([]providers.Repository, int, error) {
 	q := url.Values{
 		"page_index": {strconv.Itoa(index)},
@@ -65,17 +65,17 @@ func (s *Source) v2Page(ctx context.Context, token string, index, size int) ([]p
 		return nil, 0, err
 	}
 	var a v2Answer
-	if err := s.client.DecodeJSON(resp.Body, &a); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &a); err != nil {
 		return nil, 0, err
 	}
 	if msg := v2ErrorMessage(a.Error); msg != "" || a.Status == "failed" {
 		if msg == "" {
 			msg = "status failed"
 		}
-		return nil, 0, s.errorf(providers.KindBadResponse, "the forge reported a failure (HTTP %d: %s)", resp.Status, msg)
+		return nil, 0, s.client.Reported(ctx, resp.Status, msg)
 	}
 	if a.Result == nil {
-		return nil, 0, s.errorf(providers.KindBadResponse, "answer has no result (status %q)", a.Status)
+		return nil, 0, s.errorf(providers.KindBadResponse, "the answer has no result object")
 	}
 	if len(a.Result.Repositories) > size {
 		return nil, 0, s.errorf(providers.KindBadResponse, "the forge answered %d repositories for page_size %d", len(a.Result.Repositories), size)

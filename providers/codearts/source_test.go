@@ -212,7 +212,7 @@ func TestRepository(t *testing.T) {
 		_, err = s.Repository(ctx, token, providers.GlobalID{Provider: providers.GitHub, ForgeID: target.ForgeID, NameWithOwner: target.NameWithOwner})
 		wantKind(t, err, providers.KindNotFound)
 		_, err = s.Repository(ctx, "wrong", providers.GlobalID{Provider: providers.CodeArts, ForgeID: target.ForgeID, NameWithOwner: target.NameWithOwner})
-		wantKind(t, err, providers.KindUnauth, "Incorrect IAM authentication information")
+		wantKind(t, err, providers.KindUnauth, "HTTP 401")
 		_, err = s.Repository(ctx, "", providers.GlobalID{Provider: providers.CodeArts, ForgeID: target.ForgeID, NameWithOwner: target.NameWithOwner})
 		wantKind(t, err, providers.KindUnauth)
 	}
@@ -258,5 +258,18 @@ func TestETag(t *testing.T) {
 	_, err = st.FetchPage(context.Background(), 0, p.ETag)
 	if err != providers.ErrNotModified || gotINM != `W/"v1"` {
 		t.Fatalf("conditional fetch: %v (If-None-Match %q)", err, gotINM)
+	}
+}
+
+// TestMalformedIDIsBadInput: CodeArts builds no path from an id, but a path that cannot be one is
+// the same BAD_USER_INPUT error as on every forge, and the forge is not asked.
+func TestMalformedIDIsBadInput(t *testing.T) {
+	_, rc, s := withFake(t, codearts.APIv4, makeRepos(3, 3))
+	for _, p := range []string{"", "noslash", "..", "a/..", "../b", "a//b", "a/.", "/", "a/b\x00", "a\n/b", `a\b/c`} {
+		_, err := s.Repository(context.Background(), token, providers.GlobalID{Provider: providers.CodeArts, ForgeID: "1", NameWithOwner: p})
+		wantKind(t, err, providers.KindBadInput, "Repository's id")
+	}
+	if paths, _ := rc.all(); len(paths) != 0 {
+		t.Fatalf("malformed ids asked the forge: %q", paths)
 	}
 }

@@ -10,16 +10,19 @@ import (
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/codearts/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 // TestParameterErrorsSurface sends parameters outside the documented ranges (the source never does)
-// and checks the forge's 400 comes back as a clear error carrying its message.
+// and checks the forge's 400 comes back as a clear error naming the status, its message logged.
 func TestParameterErrorsSurface(t *testing.T) {
 	f := fake.New("tok", nil)
 	srv := httptest.NewServer(http.StripPrefix("/ca", f))
 	defer srv.Close()
+	logs := &providertest.Logs{}
 	src := func(version string) *Source {
-		s, err := New(Config{BaseURL: srv.URL + "/ca", APIVersion: version})
+		s, err := New(Config{BaseURL: srv.URL + "/ca", APIVersion: version, Upstream: rest.Options{Logger: logs.Logger()}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,10 +34,11 @@ func TestParameterErrorsSurface(t *testing.T) {
 		if !errors.As(err, &e) || e.Kind != providers.KindBadResponse || e.Source != "codearts" {
 			t.Fatalf("error %v: want a codearts KindBadResponse", err)
 		}
-		for _, p := range append(parts, "HTTP 400", "CH.010001") {
-			if !strings.Contains(e.Error(), p) {
-				t.Fatalf("error %q does not mention %q", e, p)
-			}
+		if !strings.Contains(e.Error(), "HTTP 400") {
+			t.Fatalf("error %q does not name the status", e)
+		}
+		for _, p := range append(parts, "CH.010001") {
+			providertest.ForgeTextLogged(t, err, p, logs)
 		}
 	}
 	ctx := context.Background()

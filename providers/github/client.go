@@ -28,7 +28,8 @@ const APIVersion = "2022-11-28"
 const mediaType = "application/vnd.github+json"
 
 // newClient builds the one rest.Client of a Source: bearer token, GitHub's version and media type
-// headers, its x-ratelimit-* headers and its {"message", "documentation_url"} error bodies.
+// headers, its x-ratelimit-* headers, its {"message", "documentation_url"} error bodies (logged) and
+// its name rule for path segments.
 func newClient(hc *http.Client, timeout time.Duration, opts rest.Options) *rest.Client {
 	return &rest.Client{
 		Options: opts,
@@ -42,6 +43,9 @@ func newClient(hc *http.Client, timeout time.Duration, opts rest.Options) *rest.
 		},
 		RateLimit:    rateLimit,
 		ErrorMessage: errorMessage,
+		// GitHub owner and repository names are ASCII letters, digits, "-", "_" and ".".
+		Segment:     rest.NameChars,
+		SegmentRule: rest.NameCharsRule,
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/github"
 	"github.com/forgegraph/forgegraph/providers/github/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 // token is the credential the fakes accept.
@@ -71,6 +73,17 @@ func newSource(t *testing.T, base string, timeout time.Duration) *github.Source 
 		t.Fatal(err)
 	}
 	return s
+}
+
+// loggedSource is newSource whose upstream log lines go to the returned Logs.
+func loggedSource(t *testing.T, base string) (*github.Source, *providertest.Logs) {
+	t.Helper()
+	logs := &providertest.Logs{}
+	s, err := github.New(github.Config{BaseURL: base, Upstream: rest.Options{Logger: logs.Logger()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, logs
 }
 
 // fakeSource serves repos from a fake under apiPrefix and returns the source reading it.

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
@@ -74,25 +73,29 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	return []providers.Stream{&stream{client: s.client, q: q, id: providers.StreamID(SourceName, "", q)}}, nil
 }
 
-// Repository fetches the repository id names with GET /repos/{owner}/{repo}. It fails with
-// KindBadInput when id's path is not owner/name, with KindNotFound when the repository is not on
-// GitHub, the credential cannot see it, or the path now holds another repository than id's, and with
-// the rest errors otherwise.
+// Repository fetches the repository id names with GET /repos/{owner}/{repo}. It fails, before
+// any request, with KindBadInput when id's path is not owner/name made of the characters GitHub
+// allows in names (letters, digits, "-", "_", "."; never "." or ".."); with KindNotFound when the
+// repository is not on GitHub, the credential cannot see it, or the path now holds another
+// repository than id's; and with the rest errors otherwise.
 func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
 	if id.Provider != providers.GitHub {
 		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not on GitHub", id.Provider, id.NameWithOwner)
 	}
-	owner, name, ok := strings.Cut(id.NameWithOwner, "/")
-	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "repository path %q is not owner/name", id.NameWithOwner)
+	parts, err := s.client.IDPath(id.NameWithOwner, 2)
+	if err != nil {
+		return nil, err
 	}
-	path := "/repos/" + url.PathEscape(owner) + "/" + url.PathEscape(name)
+	path, err := s.client.Path("/repos", parts...)
+	if err != nil {
+		return nil, err
+	}
 	resp, err := s.client.Get(ctx, token, path, nil, "")
 	if err != nil {
 		return nil, err
 	}
 	var w repository
-	if err := s.client.DecodeJSON(resp.Body, &w); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &w); err != nil {
 		return nil, err
 	}
 	r, err := convertRepository(&w)
@@ -158,7 +161,7 @@ func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 		return providers.Page{}, providers.ErrNotModified
 	}
 	var wire []repository
-	if err := s.client.DecodeJSON(resp.Body, &wire); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &wire); err != nil {
 		return providers.Page{}, err
 	}
 	if len(wire) > providers.PageSize {

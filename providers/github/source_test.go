@@ -323,15 +323,32 @@ func TestRepository(t *testing.T) {
 	}
 }
 
-func TestRepositoryEscapesPathSegments(t *testing.T) {
+// craftedPaths are repository paths a client could put in a hand-made global id to steer the
+// request elsewhere (/repos/../notifications) or smuggle characters into it.
+var craftedPaths = []string{"..", "../notifications", "a/..", "../..", "%2e%2e/notifications", "a/%2e%2e", "a/%2E%2E",
+	"a/.", "./a", "a/b/c", "a/b/../../user", "a%2Fb/c", "a\\..\\b/c", "", "/", "a/", "/b", "a//b", "a/b\x00", "a/b\n",
+	"a\r/b", "a/\x7f", "oc to/x", "a/he?llo", "a/b#x", "a/\xff", "a/%00"}
+
+// TestCraftedIDsStayInRepos: no crafted id reaches a path outside /repos/{owner}/{repo} (none reaches
+// the forge at all) and each is one BAD_USER_INPUT error that says what is wrong.
+func TestCraftedIDsStayInRepos(t *testing.T) {
 	rc, base := serve(t, fixture(t, "repo.json"))
 	s := newSource(t, base, 0)
-	_, err := s.Repository(context.Background(), token, providers.GlobalID{Provider: providers.GitHub, NameWithOwner: "oc to/he?llo#x%2F"})
-	if err != nil {
+	for _, p := range craftedPaths {
+		_, err := s.Repository(context.Background(), token, providers.GlobalID{Provider: providers.GitHub, ForgeID: "1", NameWithOwner: p})
+		e := wantKind(t, err, providers.KindBadInput)
+		if !strings.Contains(e.Msg, "Repository's id") {
+			t.Errorf("%q: message %q does not say where ids come from", p, e.Msg)
+		}
+	}
+	for _, r := range rc.requests() {
+		t.Errorf("a crafted id reached the forge: %q", r.RawPath)
+	}
+	// A valid name with every allowed character goes to exactly its path.
+	if _, err := s.Repository(context.Background(), token, providers.GlobalID{Provider: providers.GitHub, NameWithOwner: "Oc-t_o.1/he.llo-_"}); err != nil {
 		t.Fatal(err)
 	}
-	r := rc.requests()[0]
-	if r.RawPath != "/repos/oc%20to/he%3Fllo%23x%252F" || r.Query != "" {
-		t.Fatalf("path %q query %q", r.RawPath, r.Query)
+	if got := rc.requests(); len(got) != 1 || got[0].RawPath != "/repos/Oc-t_o.1/he.llo-_" {
+		t.Fatalf("requests %+v", got)
 	}
 }

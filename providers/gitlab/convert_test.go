@@ -234,9 +234,13 @@ func TestProjectPath(t *testing.T) {
 		{Provider: providers.GitLab, ForgeID: "x", NameWithOwner: "group/sub/name"}:         "/projects/group%2Fsub%2Fname",
 		{Provider: providers.GitLab, ForgeID: "-3", NameWithOwner: "a/b.c_d-e"}:             "/projects/a%2Fb.c_d-e",
 	}
+	src, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for id, want := range cases {
-		if got := projectPath(id); got != want {
-			t.Errorf("%+v: got %s, want %s", id, got, want)
+		if got, err := src.projectPath(id); got != want || err != nil {
+			t.Errorf("%+v: got %s, %v, want %s", id, got, err, want)
 		}
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/gitlab"
 	"github.com/forgegraph/forgegraph/providers/gitlab/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 const token = "glpat-test-token"
@@ -75,15 +77,24 @@ func newEnv(t *testing.T, f *fake.Server, local *providers.Local, wrap func(http
 // handlerEnv points a source at a plain handler mounted under /api/v4.
 func handlerEnv(t *testing.T, h http.HandlerFunc, timeout time.Duration) *gitlab.Source {
 	t.Helper()
+	src, _ := loggedEnv(t, h, timeout)
+	return src
+}
+
+// loggedEnv is handlerEnv whose upstream log lines go to the returned Logs.
+func loggedEnv(t *testing.T, h http.HandlerFunc, timeout time.Duration) (*gitlab.Source, *providertest.Logs) {
+	t.Helper()
+	logs := &providertest.Logs{}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v4/", http.StripPrefix("/api/v4", h))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	src, err := gitlab.New(gitlab.Config{BaseURL: srv.URL + "/api/v4", HTTP: srv.Client(), Timeout: timeout})
+	src, err := gitlab.New(gitlab.Config{BaseURL: srv.URL + "/api/v4", HTTP: srv.Client(), Timeout: timeout,
+		Upstream: rest.Options{Logger: logs.Logger()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return src
+	return src, logs
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -2,7 +2,6 @@ package gitlab
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 
 	"github.com/forgegraph/forgegraph/providers"
@@ -61,19 +60,25 @@ func direction(d providers.Direction) string {
 }
 
 // Repository fetches one project with GET /projects/:id, by its numeric id, or by its URL-encoded
-// full path (group%2Fsub%2Fname) when the id's forge part is not numeric. A project the token cannot
-// see, or an id of another forge, is a KindNotFound error; other failures are *providers.Error
-// values as rest.Client.Get returns them.
+// full path (group%2Fsub%2Fname) when the id's forge part is not numeric. An id whose path is not
+// namespace/name made of the characters GitLab allows in paths (letters, digits, "-", "_", ".";
+// never "." or "..") is a KindBadInput error, before any request. A project the token cannot see,
+// or an id of another forge, is a KindNotFound error; other failures are *providers.Error values as
+// rest.Client.Get returns them.
 func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
 	if id.Provider != providers.GitLab {
-		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s is not a GitLab repository", id.NameWithOwner)
+		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%q is not a GitLab repository", id.NameWithOwner)
 	}
-	resp, err := s.client.Get(ctx, token, projectPath(id), nil, "")
+	path, err := s.projectPath(id)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.client.Get(ctx, token, path, nil, "")
 	if err != nil {
 		return nil, err
 	}
 	var p project
-	if err := s.client.DecodeJSON(resp.Body, &p); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &p); err != nil {
 		return nil, err
 	}
 	r, err := convertProject(&p)
@@ -83,11 +88,15 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	return &r, nil
 }
 
-// projectPath is the API path of one project: /projects/<numeric id>, else /projects/<encoded path>.
-func projectPath(id providers.GlobalID) string {
-	if n, err := strconv.ParseInt(id.ForgeID, 10, 64); err == nil && n > 0 {
-		return "/projects/" + strconv.FormatInt(n, 10)
+// projectPath is the API path of one project: /projects/<numeric id>, else /projects/<encoded
+// path>, the path's slashes sent as %2F (GitLab's documented form). The path is checked either way,
+// so a malformed id fails the same whichever form is used.
+func (s *Source) projectPath(id providers.GlobalID) (string, error) {
+	if _, err := s.client.IDPath(id.NameWithOwner, 0); err != nil {
+		return "", err
 	}
-	// PathEscape escapes a path segment, "/" included.
-	return "/projects/" + url.PathEscape(id.NameWithOwner)
+	if n, err := strconv.ParseInt(id.ForgeID, 10, 64); err == nil && n > 0 {
+		return "/projects/" + strconv.FormatInt(n, 10), nil
+	}
+	return s.client.NestedPath("/projects", id.NameWithOwner)
 }

@@ -145,7 +145,7 @@ func TestRepositoryNotFound(t *testing.T) {
 	} {
 		_, err := e.src.Repository(ctx, token, id)
 		pe := kindOf(t, err)
-		if pe.Kind != providers.KindNotFound || !strings.Contains(pe.Error(), "404 Project Not Found") || pe.Source != "gitlab" {
+		if pe.Kind != providers.KindNotFound || strings.Contains(pe.Error(), "Project Not Found") || pe.Source != "gitlab" {
 			t.Fatalf("%+v: %v (%s)", id, err, pe.Kind)
 		}
 	}
@@ -212,5 +212,37 @@ func TestNewDefaultsAndInvalidBase(t *testing.T) {
 	}
 	if !strings.HasPrefix(seen, "https://gitlab.com/api/v4/projects?") {
 		t.Fatalf("default base: requested %s", seen)
+	}
+}
+
+// TestCraftedIDsStayInProjects: a hand-made id whose path would steer the request elsewhere
+// (/projects/..%2F..%2Fuser, encoded dots, control characters) never reaches the forge, whether its
+// forge part is numeric or not, and is one BAD_USER_INPUT error; valid paths go to exactly one
+// /projects/<segment>.
+func TestCraftedIDsStayInProjects(t *testing.T) {
+	e := newEnv(t, fake.New(token, makeRepos(3)), nil, nil)
+	ctx := context.Background()
+	for _, p := range []string{"..", "../user", "a/..", "a/../../user", "%2e%2e/user", "a/%2e%2e", "a/%2E%2E", "a/.", "./a",
+		"a%2Fb", "a%2F..%2Fb", `a\..\b/c`, "", "/", "a/", "/b", "a//b", "a/b\x00", "a/b\n", "a\r/b", "a/\x7f",
+		"gr oup/x", "a/he?llo", "a/b#x", "a/\xff", "noslash"} {
+		for _, forgeID := range []string{"x", "5"} {
+			_, err := e.src.Repository(ctx, token, providers.GlobalID{Provider: providers.GitLab, ForgeID: forgeID, NameWithOwner: p})
+			if pe := kindOf(t, err); pe.Kind != providers.KindBadInput || !strings.Contains(pe.Msg, "Repository's id") {
+				t.Errorf("%q (forge id %s): %v", p, forgeID, err)
+			}
+		}
+	}
+	if n := len(e.rec.all()); n != 0 {
+		t.Fatalf("%d crafted ids reached the forge", n)
+	}
+	_, _ = e.src.Repository(ctx, token, providers.GlobalID{Provider: providers.GitLab, ForgeID: "x", NameWithOwner: "a.b/c_d/e-f"})
+	if n := len(e.rec.all()); n != 1 {
+		t.Fatalf("%d requests for a valid path, want 1", n)
+	}
+	for _, r := range e.rec.all() {
+		p := r.URL.EscapedPath()
+		if rest, ok := strings.CutPrefix(p, "/api/v4/projects/"); !ok || strings.Contains(rest, "/") || p != "/api/v4/projects/a.b%2Fc_d%2Fe-f" {
+			t.Fatalf("requested %s", p)
+		}
 	}
 }

@@ -63,7 +63,7 @@ func (s *Source) fetchPage(ctx context.Context, token string, query url.Values, 
 		return providers.Page{}, providers.ErrNotModified
 	}
 	var ps []project
-	if err := s.client.DecodeJSON(resp.Body, &ps); err != nil {
+	if err := s.client.Decode(ctx, resp.Body, &ps); err != nil {
 		return providers.Page{}, err
 	}
 	items, err := convertProjects(ps)

@@ -59,7 +59,7 @@ func (s *Source) list(ctx context.Context, token string, query url.Values, etag 
 		return resp, nil, nil
 	}
 	var items []repository
-	if err := s.c.DecodeJSON(resp.Body, &items); err != nil {
+	if err := s.c.Decode(ctx, resp.Body, &items); err != nil {
 		return nil, nil, err
 	}
 	return resp, items, nil

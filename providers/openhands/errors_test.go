@@ -11,6 +11,7 @@ import (
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/openhands/fake"
+	"github.com/forgegraph/forgegraph/providers/providertest"
 )
 
 func TestErrors(t *testing.T) {
@@ -31,15 +32,16 @@ func TestErrors(t *testing.T) {
 		msg     string
 		timeout time.Duration
 		reset   bool
+		forge   string // the forge's own words: logged, never in the error
 	}{
-		{name: "401 from the fake", h: fake.New("other-key", nil), kind: providers.KindUnauth, msg: "User is not authenticated"},
-		{name: "401 bare string", h: reply(401, `"Git provider token required. (such as GitHub)."`), kind: providers.KindUnauth, msg: "Git provider token required"},
-		{name: "403", h: reply(403, `{"detail":"Forbidden: key lacks scope"}`), kind: providers.KindForbidden, msg: "key lacks scope"},
+		{name: "401 from the fake", h: fake.New("other-key", nil), kind: providers.KindUnauth, msg: "HTTP 401", forge: "User is not authenticated"},
+		{name: "401 bare string", h: reply(401, `"Git provider token required. (such as GitHub)."`), kind: providers.KindUnauth, msg: "HTTP 401", forge: "Git provider token required"},
+		{name: "403", h: reply(403, `{"detail":"Forbidden: key lacks scope"}`), kind: providers.KindForbidden, msg: "HTTP 403", forge: "Forbidden: key lacks scope"},
 		{name: "404", h: reply(404, `{"detail":"Not Found"}`), kind: providers.KindNotFound, msg: "Not Found"},
-		{name: "429", h: reply(429, `{"detail":"Too many requests"}`, "Retry-After", "30"), kind: providers.KindRateLimited, msg: "Too many requests", reset: true},
-		{name: "500", h: reply(500, `"GitHub API error"`), kind: providers.KindUnavailable, msg: "GitHub API error"},
+		{name: "429", h: reply(429, `{"detail":"Too many requests"}`, "Retry-After", "30"), kind: providers.KindRateLimited, msg: "HTTP 429", forge: "Too many requests", reset: true},
+		{name: "500", h: reply(500, `"GitHub API error"`), kind: providers.KindUnavailable, msg: "HTTP 500", forge: "GitHub API error"},
 		{name: "502 html", h: reply(502, `<html>bad gateway</html>`), kind: providers.KindUnavailable, msg: "Bad Gateway"},
-		{name: "422", h: reply(422, `{"detail":[{"loc":["query","page"],"msg":"Input should be a valid integer","type":"int_parsing"}]}`), kind: providers.KindBadResponse, msg: "query.page: Input should be a valid integer"},
+		{name: "422", h: reply(422, `{"detail":[{"loc":["query","page"],"msg":"Input should be a valid integer","type":"int_parsing"}]}`), kind: providers.KindBadResponse, msg: "HTTP 422", forge: "query.page: Input should be a valid integer"},
 		{name: "invalid JSON", h: reply(200, `[{"id": "1", "full_na`), kind: providers.KindBadResponse, msg: "not the JSON expected"},
 		{name: "object instead of array", h: reply(200, `{"detail":"ok"}`), kind: providers.KindBadResponse, msg: "not the JSON expected"},
 		{name: "slow", timeout: 50 * time.Millisecond, kind: providers.KindTimeout, h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +55,7 @@ func TestErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.StripPrefix("/oh", c.h))
 			defer srv.Close()
-			src := newSource(t, srv.URL+"/oh", nil, c.timeout)
+			src, logs := loggedSource(t, srv.URL+"/oh", nil, c.timeout)
 			o := providers.NewOrder("", "")
 			// The native stream, a local single-forge read and the unpaged read all fail alike.
 			for _, ps := range [][]providers.Provider{{providers.GitHub}, {providers.GitLab}, nil} {
@@ -72,6 +74,9 @@ func TestErrors(t *testing.T) {
 				}
 				if !strings.Contains(err.Error(), c.msg) {
 					t.Errorf("%v: message %q lacks %q", ps, err.Error(), c.msg)
+				}
+				if c.forge != "" {
+					providertest.ForgeTextLogged(t, err, c.forge, logs)
 				}
 				if strings.Contains(err.Error(), key) {
 					t.Errorf("%v: error holds the key", ps)

@@ -16,6 +16,7 @@ import (
 	"github.com/forgegraph/forgegraph/providers/openhands"
 	"github.com/forgegraph/forgegraph/providers/openhands/fake"
 	"github.com/forgegraph/forgegraph/providers/providertest"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 const key = "sk-oh-test"
@@ -46,14 +47,23 @@ func newEnv(t *testing.T, repos []providers.Repository, local *providers.Local) 
 
 func newSource(t *testing.T, base string, local *providers.Local, timeout time.Duration) *openhands.Source {
 	t.Helper()
+	src, _ := loggedSource(t, base, local, timeout)
+	return src
+}
+
+// loggedSource is newSource whose upstream log lines go to the returned Logs.
+func loggedSource(t *testing.T, base string, local *providers.Local, timeout time.Duration) (*openhands.Source, *providertest.Logs) {
+	t.Helper()
 	if local == nil {
 		local = providers.NewLocal(nil, 0, 0)
 	}
-	src, err := openhands.New(openhands.Config{BaseURL: base, HTTP: &http.Client{}, Timeout: timeout, Local: local})
+	logs := &providertest.Logs{}
+	src, err := openhands.New(openhands.Config{BaseURL: base, HTTP: &http.Client{}, Timeout: timeout, Local: local,
+		Upstream: rest.Options{Logger: logs.Logger()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return src
+	return src, logs
 }
 
 // queries returns the logged queries and clears the log.

@@ -118,11 +118,16 @@ func (s *Source) localStream(q providers.Query, p providers.Provider, merged boo
 
 // Repository finds id among the repositories of id.Provider that OpenHands lists for token (there
 // is no single-repository route): by forge id, else by full path. The list read is the one the
-// list streams share, kept per credential. A repository that is not there, or a provider OpenHands
-// does not front, is a KindNotFound error; other errors are those of the read.
+// list streams share, kept per credential. An id whose path cannot be a repository path (fewer
+// than two parts, an empty, "." or ".." part, control characters) is a KindBadInput error, as on
+// every forge, before any request. A repository that is not there, or a provider OpenHands does not
+// front, is a KindNotFound error; other errors are those of the read.
 func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
 	if !slices.Contains(forges, id.Provider) {
 		return nil, providers.Errorf(providers.KindNotFound, SourceName, "OpenHands does not list %s repositories", id.Provider)
+	}
+	if _, err := s.c.IDPath(id.NameWithOwner, 0); err != nil {
+		return nil, err
 	}
 	q := providers.Query{Token: token, Order: providers.NewOrder(providers.SortFullName, ""), Providers: []providers.Provider{id.Provider}}
 	st := s.localStream(q, id.Provider, false)
@@ -148,5 +153,5 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if byPath != nil {
 		return byPath, nil
 	}
-	return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %s is not among the repositories OpenHands lists for this key", id.Provider, id.NameWithOwner)
+	return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not among the repositories OpenHands lists for this key", id.Provider, id.NameWithOwner)
 }

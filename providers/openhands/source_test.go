@@ -300,3 +300,19 @@ func TestWholeListsAreBounded(t *testing.T) {
 		t.Errorf("read %d pages past a bound of 50", n)
 	}
 }
+
+// TestMalformedIDIsBadInput: OpenHands builds no path from an id, but a path that cannot be one is
+// the same BAD_USER_INPUT error as on every forge, and OpenHands is not asked.
+func TestMalformedIDIsBadInput(t *testing.T) {
+	e := newEnv(t, makeRepos(providers.GitHub, 3, 5), nil)
+	for _, p := range []string{"", "noslash", "..", "a/..", "../b", "a//b", "a/.", "/", "a/b\x00", "a\n/b", `a\b/c`} {
+		_, err := e.src.Repository(context.Background(), key, providers.GlobalID{Provider: providers.GitHub, ForgeID: "1", NameWithOwner: p})
+		var pe *providers.Error
+		if !errors.As(err, &pe) || pe.Kind != providers.KindBadInput || pe.Source != "openhands" || !strings.Contains(pe.Msg, "Repository's id") {
+			t.Errorf("%q: %v", p, err)
+		}
+	}
+	if q := e.queries(); len(q) != 0 {
+		t.Fatalf("malformed ids asked OpenHands %d times", len(q))
+	}
+}

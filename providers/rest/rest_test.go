@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -107,8 +108,11 @@ func TestStatusMapping(t *testing.T) {
 		if e.Source != "test" || (tc.reset && e.ResetAt.IsZero()) {
 			t.Fatalf("status %d: %+v", tc.status, e)
 		}
-		if tc.status != 0 && !strings.Contains(e.Error(), "forge says no") {
-			t.Fatalf("status %d: message %q lacks the forge's words", tc.status, e.Error())
+		if strings.Contains(e.Error(), "forge says no") {
+			t.Fatalf("status %d: message %q quotes the forge's body", tc.status, e.Error())
+		}
+		if want := strconv.Itoa(tc.status); tc.status != 0 && !strings.Contains(e.Error(), "HTTP "+want) {
+			t.Fatalf("status %d: message %q does not name the status", tc.status, e.Error())
 		}
 		if strings.Contains(e.Error(), "s3cr3t") {
 			t.Fatalf("error leaks the token: %q", e.Error())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -18,19 +19,29 @@ import (
 // through each forge package's Config. The zero value retries nothing, tracks no rate limit and
 // observes nothing.
 type Options struct {
-	// Retries is how many times a GET is retried after a 502, 503 or 504 answer or a broken
-	// connection (never after a timeout or another status); at most MaxRetries.
+	// Retries is how many times a GET or HEAD (never another method) is retried after a 502, 503
+	// or 504 answer or a broken connection (never after a timeout or another status); at most
+	// MaxRetries.
 	Retries int
 	// Backoff is the base delay before the first retry (doubled each time, with ±50 % jitter);
 	// zero means DefaultBackoff.
 	Backoff time.Duration
 	// Limits keeps each credential's rate-limit state per source; when the forge said a quota is
-	// spent, requests fail with KindRateLimited at once until its reset. Nil tracks nothing.
+	// spent, requests fail with KindRateLimited at once until its reset. It also remembers a
+	// credential the forge rejected (401) for RejectedFor, failing requests with it with KindUnauth
+	// at once. Nil tracks nothing.
 	Limits cache.Cache[Rate]
 	// Observe, when set, is called after every upstream attempt with the source, the HTTP status
 	// (0 for a transport failure) and its duration; it feeds metrics.
 	Observe func(source string, status int, d time.Duration)
+	// Logger receives the forge's error texts, unreadable bodies and refused redirects, logged with
+	// the request's context (so a handler can add its request id); nil means slog.Default().
+	Logger *slog.Logger
 }
+
+// RejectedFor is how long a credential the forge answered 401 to is refused without asking the
+// forge again (per source, kept in Options.Limits).
+const RejectedFor = 30 * time.Second
 
 // MaxRetries bounds Options.Retries.
 const MaxRetries = 2
@@ -46,10 +57,20 @@ func LimitKey(source, token string) string {
 	return "rate|" + source + "|" + providers.HashToken(token)
 }
 
-// spent returns the error to answer at once when the credential's quota is known to be spent.
+// rejectedKey is the key under which a credential the forge rejected is remembered for a source.
+// It holds a hash of the token; the value is a Rate whose Reset is when the memory ends.
+func rejectedKey(source, token string) string {
+	return "rejected|" + source + "|" + providers.HashToken(token)
+}
+
+// spent returns the error to answer at once, without asking the forge: the credential was rejected
+// (401) within RejectedFor, or its quota is known to be spent.
 func (c *Client) spent(ctx context.Context, token string) *providers.Error {
 	if c.Options.Limits == nil {
 		return nil
+	}
+	if r, ok := c.Options.Limits.Get(ctx, rejectedKey(c.Source, token)); ok && time.Now().Before(r.Reset) {
+		return c.errorf(providers.KindUnauth, nil, "token rejected (HTTP 401) in the last %s: check that the token is valid and not expired", RejectedFor)
 	}
 	r, ok := c.Options.Limits.Get(ctx, LimitKey(c.Source, token))
 	if !ok || !r.Known || r.Remaining != 0 || !time.Now().Before(r.Reset) {
@@ -60,10 +81,14 @@ func (c *Client) spent(ctx context.Context, token string) *providers.Error {
 	return e
 }
 
-// remember stores what an answer said about the credential's quota.
+// remember stores what an answer said about the credential: its quota, and whether the forge
+// rejected it.
 func (c *Client) remember(ctx context.Context, token string, r Rate, err *providers.Error) {
 	if c.Options.Limits == nil {
 		return
+	}
+	if err != nil && err.Kind == providers.KindUnauth {
+		c.Options.Limits.Set(ctx, rejectedKey(c.Source, token), Rate{Reset: time.Now().Add(RejectedFor)}, RejectedFor)
 	}
 	if err != nil && err.Kind == providers.KindRateLimited && !err.ResetAt.IsZero() {
 		r = Rate{Known: true, Limit: r.Limit, Remaining: 0, Reset: err.ResetAt}

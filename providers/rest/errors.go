@@ -1,0 +1,134 @@
+package rest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// maxLogged bounds how much of a forge's answer goes into a log line.
+const maxLogged = 300
+
+func (c *Client) errorf(kind providers.Kind, cause error, format string, args ...any) *providers.Error {
+	e := providers.Errorf(kind, c.Source, format, args...)
+	e.Err = cause
+	return e
+}
+
+// logger is Options.Logger, else slog.Default().
+func (c *Client) logger() *slog.Logger {
+	if c.Options.Logger != nil {
+		return c.Options.Logger
+	}
+	return slog.Default()
+}
+
+// snippet returns at most maxLogged bytes of s, cut at a rune boundary, with token (when not "")
+// replaced, so that a forge echoing the credential does not put it in the logs.
+func snippet(s, token string) string {
+	if token != "" {
+		s = strings.ReplaceAll(s, token, "[token]")
+	}
+	if len(s) > maxLogged {
+		cut := maxLogged
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+func (c *Client) transportError(ctx context.Context, err error) *providers.Error {
+	var ne net.Error
+	var re *redirectError
+	switch {
+	case errors.As(err, &re):
+		return c.errorf(providers.KindBadResponse, nil,
+			"the forge answered with a redirect that was not followed (%s): check the configured API URL", re.reason)
+	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded || (errors.As(err, &ne) && ne.Timeout()):
+		return c.errorf(providers.KindTimeout, nil, "no answer in time")
+	case errors.Is(err, context.Canceled):
+		return c.errorf(providers.KindUnavailable, nil, "request canceled")
+	}
+	// The cause of a url.Error names the URL, never a header, so it carries no token.
+	return c.errorf(providers.KindUnavailable, err, "cannot reach the forge")
+}
+
+// statusError maps a failed answer to its error. The message holds the status and a fixed
+// description only: the forge's own words (ErrorMessage, else the start of the body) go to the log,
+// with the request's context so the line carries its request id.
+func (c *Client) statusError(ctx context.Context, req *Request, r *Response, token string) *providers.Error {
+	msg := ""
+	if c.ErrorMessage != nil {
+		msg = c.ErrorMessage(r.Body)
+	}
+	if msg == "" {
+		msg = string(r.Body)
+	}
+	// A 404 is an ordinary answer (a repository not visible, Bitbucket's end of a list): not a warning.
+	level := slog.LevelWarn
+	if r.Status == http.StatusNotFound {
+		level = slog.LevelInfo
+	}
+	c.logger().LogAttrs(ctx, level, "upstream request failed", slog.String("source", c.Source),
+		slog.String("method", req.Method), slog.String("path", req.Path), slog.Int("status", r.Status),
+		slog.String("forge_message", snippet(msg, token)))
+	retryAt := RetryAfter(r.Header, time.Now())
+	var e *providers.Error
+	switch {
+	case r.Status == http.StatusUnauthorized:
+		e = c.errorf(providers.KindUnauth, nil, "token rejected (HTTP 401 Unauthorized): check that the token is valid and not expired")
+	case r.Status == http.StatusTooManyRequests,
+		r.Status == http.StatusForbidden && ((r.Rate.Known && r.Rate.Remaining == 0) || !retryAt.IsZero()):
+		e = c.errorf(providers.KindRateLimited, nil, "rate limit exceeded (HTTP %d %s)", r.Status, http.StatusText(r.Status))
+		e.ResetAt = retryAt
+		if e.ResetAt.IsZero() && r.Rate.Known {
+			e.ResetAt = r.Rate.Reset
+		}
+	case r.Status == http.StatusForbidden:
+		e = c.errorf(providers.KindForbidden, nil, "access denied (HTTP 403 Forbidden): the token lacks a permission or scope this needs")
+	case r.Status == http.StatusNotFound:
+		e = c.errorf(providers.KindNotFound, nil, "not found (HTTP 404 Not Found), or not visible to this token")
+	case r.Status >= 500:
+		e = c.errorf(providers.KindUnavailable, nil, "forge error (HTTP %d %s)", r.Status, http.StatusText(r.Status))
+	default:
+		e = c.errorf(providers.KindBadResponse, nil, "unexpected answer (HTTP %d %s)", r.Status, http.StatusText(r.Status))
+	}
+	return e
+}
+
+// Decode decodes a body into v. When it is not the JSON expected it fails with KindBadResponse
+// naming the source; the start of the body is logged with ctx (so with its request id), never put
+// in the error.
+func (c *Client) Decode(ctx context.Context, body []byte, v any) error {
+	if err := json.Unmarshal(body, v); err != nil {
+		c.logger().LogAttrs(ctx, slog.LevelWarn, "upstream answer is not the JSON expected", slog.String("source", c.Source),
+			slog.String("error", err.Error()), slog.String("body", snippet(string(body), "")))
+		return c.errorf(providers.KindBadResponse, nil, "answer is not the JSON expected")
+	}
+	return nil
+}
+
+// DecodeJSON is Decode without a request context (its log line carries no request id); prefer
+// Decode.
+func (c *Client) DecodeJSON(body []byte, v any) error {
+	return c.Decode(context.Background(), body, v)
+}
+
+// Reported is the error for a failure the forge reported in the body of an answer whose status
+// said success (CodeArts' error bodies with HTTP 200): KindBadResponse naming the status. msg, the
+// forge's words, is logged with ctx, never put in the error.
+func (c *Client) Reported(ctx context.Context, status int, msg string) *providers.Error {
+	c.logger().LogAttrs(ctx, slog.LevelWarn, "upstream reported a failure", slog.String("source", c.Source),
+		slog.Int("status", status), slog.String("forge_message", snippet(msg, "")))
+	return c.errorf(providers.KindBadResponse, nil, "the forge reported a failure in its answer (HTTP %d)", status)
+}
