@@ -1,0 +1,23 @@
+package github
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// repoPath is the API path of repository nameWithOwner (owner/name), each segment escaped, with the
+// sub-resource segments after it: repoPath("o/r", "branches") is /repos/o/r/branches. It fails
+// with KindBadInput when the path is not owner/name.
+func repoPath(nameWithOwner string, sub ...string) (string, error) {
+	owner, name, ok := strings.Cut(nameWithOwner, "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return "", providers.Errorf(providers.KindBadInput, SourceName, "repository path %q is not owner/name", nameWithOwner)
+	}
+	p := "/repos/" + url.PathEscape(owner) + "/" + url.PathEscape(name)
+	for _, s := range sub {
+		p += "/" + url.PathEscape(s)
+	}
+	return p, nil
+}
