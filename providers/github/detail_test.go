@@ -181,4 +181,3 @@ func TestDetailErrors(t *testing.T) {
 	_, err = s.Refs(ctx, "", repo, providers.Branches, 0)
 	wantKind(t, err, providers.KindUnauth)
 }
-
