@@ -74,6 +74,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 		n = max(0, min(n, providers.MaxPageSize))
 		return ConnectionCost + n*child
 	}
+	graph.SetDetailComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(gqlhttp.GET{})
@@ -101,6 +102,7 @@ func New(d Deps) http.Handler {
 		credentialHeaders = append(credentialHeaders, h)
 	}
 	gql = loaders.Middleware(d.Pages, gql)
+	gql = loaders.DetailMiddleware(loaders.NewDetailCache(), d.Config.CacheTTL, gql)
 	gql = credentials(d.Tokens, gql)
 	if ttl := d.Config.ResponseCacheTTL; ttl > 0 {
 		// Answers take an eighth of the cache budget (at most 32 MiB): they live two seconds, and a
