@@ -175,6 +175,7 @@ func (s *Server) withDetails(w *repository, d RepoDetails, repos []providers.Rep
 	for i := range repos {
 		if strings.EqualFold(repos[i].NameWithOwner, d.Parent) {
 			p := toWire(&repos[i], api)
+			s.withDetails(&p, s.detailsOf(&repos[i]), nil, api, false)
 			w.Parent = &p
 			return
 		}
