@@ -73,7 +73,7 @@ func convertProject(p *project) (providers.Repository, error) {
 		CreatedAt:      parseTime(p.CreatedAt),
 		UpdatedAt:      parseTime(p.UpdatedAt),
 		PushedAt:       parseTime(p.LastActivityAt),
-		Details:        convertDetails(p, false),
+		Details:        convertDetails(p, false, false),
 	}
 	if r.Name == "" {
 		r.Name = p.Path

@@ -51,8 +51,9 @@ const listFields = providers.FieldHomepageURL | providers.FieldVisibility | prov
 	providers.FieldTopics | providers.FieldParent
 
 // convertDetails turns a project's detail fields into Details answering for listFields, plus the
-// permission and the size when the answer carried them or is GET /projects/:id's (full).
-func convertDetails(p *project, full bool) *providers.Details {
+// permission when the answer carried it or is GET /projects/:id's (single), and the size when it
+// carried it or was asked with statistics=true (stats).
+func convertDetails(p *project, single, stats bool) *providers.Details {
 	f := &p.detailFields
 	d := &providers.Details{Known: listFields, OpenIssuesCount: f.OpenIssuesCount, HasIssuesEnabled: f.IssuesEnabled,
 		HasWikiEnabled: f.WikiEnabled, Topics: f.Topics}
@@ -76,11 +77,11 @@ func convertDetails(p *project, full bool) *providers.Details {
 			}
 		}
 	}
-	if f.Permissions != nil || full {
+	if f.Permissions != nil || single {
 		d.Known |= providers.FieldViewerPermission
 		d.ViewerPermission = convertAccess(f.Permissions)
 	}
-	if f.Statistics != nil || full {
+	if f.Statistics != nil || stats {
 		d.Known |= providers.FieldDiskUsage
 		if f.Statistics != nil && f.Statistics.RepositorySize != nil {
 			kb := int((*f.Statistics.RepositorySize + 1023) / 1024)
@@ -143,7 +144,7 @@ func (s *Source) Details(ctx context.Context, token string, repo *providers.Repo
 	if err := s.client.DecodeJSON(resp.Body, &p); err != nil {
 		return nil, err
 	}
-	return convertDetails(&p, true), nil
+	return convertDetails(&p, true, true), nil
 }
 
 // pageQuery is the query of upstream page i (from 0), 100 per page, with extra parameters.
