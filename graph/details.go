@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"unicode/utf8"
 
@@ -40,9 +41,15 @@ func detailPlan[I any](ctx context.Context, r *Resolver, repo *providers.Reposit
 	return c, "", "", false
 }
 
-// load reads key through the request's detail loader, fetch on a miss. Errors carry the source.
-func load[T any](ctx context.Context, key loaders.DetailKey, fetch func(context.Context) (T, error)) (T, error) {
-	v, err := loaders.DetailsFor(ctx).Load(ctx, key, func(ctx context.Context) (any, error) { return fetch(ctx) })
+// load reads key (read with token) through the request's detail loader, fetch on a miss. Errors
+// carry the source.
+func load[T any](ctx context.Context, key loaders.DetailKey, token string, fetch func(context.Context) (T, error)) (T, error) {
+	decode := func(raw json.RawMessage) (any, error) {
+		var v T
+		err := json.Unmarshal(raw, &v)
+		return v, err
+	}
+	v, err := loaders.DetailsFor(ctx).Load(ctx, key, token, func(ctx context.Context) (any, error) { return fetch(ctx) }, decode)
 	if err != nil {
 		var zero T
 		return zero, providers.AsError(err, key.Source)
@@ -67,7 +74,7 @@ func Detail[T any](ctx context.Context, r *Resolver, repo *providers.Repository,
 	if !ok {
 		return zero, nil
 	}
-	d, err := load(ctx, detailKey(source, token, repo, "details", 0), func(ctx context.Context) (*providers.Details, error) {
+	d, err := load(ctx, detailKey(source, token, repo, "details", 0), token, func(ctx context.Context) (*providers.Details, error) {
 		return df.Details(ctx, token, repo)
 	})
 	if err != nil || !d.Has(f) {
@@ -146,7 +153,7 @@ func readNested[T any](ctx context.Context, r *Resolver, repo *providers.Reposit
 // pagedFetcher reads field's upstream pages of repo through the loader with list.
 func pagedFetcher[T any](source, token string, repo *providers.Repository, field string, list func(ctx context.Context, page int) (providers.ListPage[T], error)) providers.NestedFetcher[T] {
 	return func(ctx context.Context, i int) (providers.ListPage[T], error) {
-		return load(ctx, detailKey(source, token, repo, field, i), func(ctx context.Context) (providers.ListPage[T], error) {
+		return load(ctx, detailKey(source, token, repo, field, i), token, func(ctx context.Context) (providers.ListPage[T], error) {
 			return list(ctx, i)
 		})
 	}

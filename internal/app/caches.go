@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/forgegraph/forgegraph/graph/loaders"
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
 	"github.com/forgegraph/forgegraph/internal/metrics"
@@ -21,8 +23,9 @@ type sharedCaches struct {
 	pages                cache.Cache[pages.Entry]
 	lists                cache.Cache[[]providers.Repository]
 	limits               cache.Cache[rest.Rate]
-	apq                  graphql.Cache[string] // nil: the server's in-memory default
-	workspaces           cache.Cache[[]string] // nil: each Bitbucket source's own memory
+	apq                  graphql.Cache[string]        // nil: the server's in-memory default
+	workspaces           cache.Cache[[]string]        // nil: each Bitbucket source's own memory
+	details              cache.Cache[json.RawMessage] // nil: the server's in-memory default
 	pageStats, listStats func() (hits, misses int64)
 }
 
@@ -33,6 +36,7 @@ const (
 	redisLimits = "forgegraph:v1:rate:"
 	redisAPQ    = "forgegraph:v1:apq:"
 	redisWS     = "forgegraph:v1:workspaces:"
+	redisDetail = "forgegraph:v1:detail:"
 )
 
 // caches returns the caches cfg asks for, and a function releasing them. With REDIS_URL, pages,
@@ -66,8 +70,11 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 		Local: cache.NewAPQMemory()}, 0, 0)
 	workspaces := &cache.Fallback[[]string]{Shared: cache.NewRedis[[]string](client, redisWS, observe),
 		Local: cache.NewMemory[[]string](10000)}
+	// Repository details (branches, languages, ...) are a user's data: sealed like pages.
+	details := &cache.Fallback[json.RawMessage]{Shared: cache.NewRedis[json.RawMessage](client, redisDetail, observe),
+		Local: loaders.NewDetailCache()}
 	c := sharedCaches{pages: pageCache, lists: lists, limits: limits, apq: apq, workspaces: workspaces,
-		pageStats: pageCache.Stats, listStats: lists.Stats}
+		details: details, pageStats: pageCache.Stats, listStats: lists.Stats}
 	opt := client.Options() // logged without the password
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
