@@ -205,3 +205,26 @@ func TestNestedCursorBinding(t *testing.T) {
 		t.Errorf("nested cursor as a list cursor: %v", err)
 	}
 }
+
+// FuzzNestedCursorDecode: any text either decodes to a position that encodes back to the same
+// text, or is INVALID_CURSOR; nothing panics.
+func FuzzNestedCursorDecode(f *testing.F) {
+	k := providers.NewCodec([]byte("secret"))
+	binding := providers.NestedBinding(&providers.Repository{Provider: providers.GitHub, NameWithOwner: "o/r"}, "branches")
+	f.Add(k.EncodeNested(binding, 0))
+	f.Add(k.EncodeNested(binding, 12345))
+	f.Add("")
+	f.Add("AAAA")
+	f.Fuzz(func(t *testing.T, s string) {
+		pos, err := k.DecodeNested(binding, s)
+		if err != nil {
+			if providers.KindOf(err) != providers.KindInvalidCursor {
+				t.Fatalf("error of kind %s", providers.KindOf(err))
+			}
+			return
+		}
+		if pos < 0 || k.EncodeNested(binding, pos) != s {
+			t.Fatalf("decode/encode not stable for %q (position %d)", s, pos)
+		}
+	})
+}
