@@ -58,6 +58,9 @@ type RepoDetails struct {
 	Teams        []Team
 	// Personal makes GET .../teams answer 404, as GitHub does for a repository a user owns.
 	Personal bool
+	// TooManyContributors makes GET .../contributors answer GitHub's 403 for a history too large to
+	// list contributors through the API.
+	TooManyContributors bool
 }
 
 // refCounts are the branch counts of the demo repositories, picked by a hash of the name: the
@@ -232,6 +235,9 @@ func (s *Server) sub(r *http.Request, repos []providers.Repository, ownerSeg, re
 	case "languages":
 		return jsonAnswer(http.StatusOK, d.Languages)
 	case "contributors":
+		if d.TooManyContributors {
+			return errorAnswer(http.StatusForbidden, "The history or contributor list is too large to list contributors for this repository via the API.", docsContributors)
+		}
 		if len(d.Branches) == 0 {
 			// An empty repository: 204 No Content.
 			return &answer{status: http.StatusNoContent, header: http.Header{}}
