@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/forgegraph/forgegraph/providers"
-	"github.com/forgegraph/forgegraph/providers/demo"
 	"github.com/forgegraph/forgegraph/providers/bitbucket/fake"
+	"github.com/forgegraph/forgegraph/providers/demo"
 )
 
 // TestDemoBranchCounts: the demo's Bitbucket repositories have the paging edges among their branch
