@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -17,9 +18,10 @@ const maxPathLen = 1024
 // RepositoryByPath answers Query.repository through the same lookup as Query.node: nil when no
 // enabled source can see the repository. A malformed path is a KindBadInput error.
 func (r *Resolver) RepositoryByPath(ctx context.Context, p providers.Provider, nameWithOwner string) (*providers.Repository, error) {
-	if nameWithOwner == "" || len(nameWithOwner) > maxPathLen || !utf8.ValidString(nameWithOwner) ||
+	segments := strings.Split(nameWithOwner, "/")
+	if len(nameWithOwner) > maxPathLen || !utf8.ValidString(nameWithOwner) || len(segments) < 2 ||
 		strings.ContainsFunc(nameWithOwner, func(c rune) bool { return c < ' ' || c == 0x7f }) ||
-		strings.HasPrefix(nameWithOwner, "/") || strings.HasSuffix(nameWithOwner, "/") || !strings.Contains(nameWithOwner, "/") {
+		slices.ContainsFunc(segments, func(s string) bool { return s == "" || s == "." || s == ".." }) {
 		return nil, providers.Errorf(providers.KindBadInput, "", "nameWithOwner %q is not a repository path: give the forge's full path, e.g. owner/name, group/sub/name or workspace/slug", nameWithOwner)
 	}
 	n, err := r.lookup(ctx, providers.GlobalID{Provider: p, NameWithOwner: nameWithOwner})

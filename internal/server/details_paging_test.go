@@ -117,6 +117,8 @@ func TestNestedCursorsAndSizes(t *testing.T) {
 		{"-1", branchesQuery, map[string]any{"o": "me/r004", "last": -1}, "BAD_USER_INPUT", "repository.branches"},
 		{"both", branchesQuery, map[string]any{"o": "me/r004", "first": 1, "last": 1}, "BAD_USER_INPUT", "repository.branches"},
 		{"bad path", branchesQuery, map[string]any{"o": "no-owner"}, "BAD_USER_INPUT", "repository"},
+		{"dot dot", branchesQuery, map[string]any{"o": "me/.."}, "BAD_USER_INPUT", "repository"},
+		{"empty segment", branchesQuery, map[string]any{"o": "me//r004"}, "BAD_USER_INPUT", "repository"},
 	}
 	for _, c := range cases {
 		r := post(t, ts, c.query, c.vars)

@@ -77,7 +77,7 @@ type ref struct {
 // segments after it, each escaped. It fails with KindBadInput when the path is not workspace/slug.
 func (s *Source) repoPath(nameWithOwner string, sub ...string) (string, error) {
 	ws, slug, ok := strings.Cut(nameWithOwner, "/")
-	if !ok || ws == "" || slug == "" || strings.Contains(slug, "/") {
+	if !ok || ws == "" || slug == "" || strings.Contains(slug, "/") || ws == "." || ws == ".." || slug == "." || slug == ".." {
 		return "", s.errorf(providers.KindBadInput, nil, "repository path %q is not workspace/slug", nameWithOwner)
 	}
 	p := "/repositories/" + url.PathEscape(ws) + "/" + url.PathEscape(slug)

@@ -178,6 +178,8 @@ func TestDetailErrors(t *testing.T) {
 	wantKind(t, err, providers.KindNotFound)
 	_, err = s.Details(ctx, token, &providers.Repository{NameWithOwner: "no-slash"})
 	wantKind(t, err, providers.KindBadInput)
+	_, err = s.Refs(ctx, token, &providers.Repository{NameWithOwner: "../user"}, providers.Branches, 0)
+	wantKind(t, err, providers.KindBadInput)
 	_, err = s.Refs(ctx, "", repo, providers.Branches, 0)
 	wantKind(t, err, providers.KindUnauth)
 }
