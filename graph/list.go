@@ -224,6 +224,12 @@ func (r *Resolver) Node(ctx context.Context, id string) (model.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.lookup(ctx, gid)
+}
+
+// lookup resolves a decoded global ID (Node) or a path without a forge id (Query.repository, in
+// details.go): nil when no source can see it.
+func (r *Resolver) lookup(ctx context.Context, gid providers.GlobalID) (model.Node, error) {
 	creds := providers.CredentialsFrom(ctx)
 	l := loaders.For(ctx, r.Pages)
 	var lastErr error

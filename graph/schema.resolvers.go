@@ -22,6 +22,86 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return r.Resolver.Node(ctx, id)
 }
 
+// Repository is the resolver for the repository field.
+func (r *queryResolver) Repository(ctx context.Context, provider providers.Provider, nameWithOwner string) (*providers.Repository, error) {
+	return r.Resolver.RepositoryByPath(ctx, provider, nameWithOwner)
+}
+
+// HomepageURL is the resolver for the homepageUrl field.
+func (r *repositoryResolver) HomepageURL(ctx context.Context, obj *providers.Repository) (*string, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldHomepageURL, func(d *providers.Details) *string { return d.HomepageURL })
+}
+
+// Visibility is the resolver for the visibility field.
+func (r *repositoryResolver) Visibility(ctx context.Context, obj *providers.Repository) (*providers.Visibility, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldVisibility, func(d *providers.Details) *providers.Visibility { return d.Visibility })
+}
+
+// OpenIssuesCount is the resolver for the openIssuesCount field.
+func (r *repositoryResolver) OpenIssuesCount(ctx context.Context, obj *providers.Repository) (*int, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldOpenIssuesCount, func(d *providers.Details) *int { return d.OpenIssuesCount })
+}
+
+// WatcherCount is the resolver for the watcherCount field.
+func (r *repositoryResolver) WatcherCount(ctx context.Context, obj *providers.Repository) (*int, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldWatcherCount, func(d *providers.Details) *int { return d.WatcherCount })
+}
+
+// DiskUsage is the resolver for the diskUsage field.
+func (r *repositoryResolver) DiskUsage(ctx context.Context, obj *providers.Repository) (*int, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldDiskUsage, func(d *providers.Details) *int { return d.DiskUsage })
+}
+
+// HasIssuesEnabled is the resolver for the hasIssuesEnabled field.
+func (r *repositoryResolver) HasIssuesEnabled(ctx context.Context, obj *providers.Repository) (*bool, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldHasIssuesEnabled, func(d *providers.Details) *bool { return d.HasIssuesEnabled })
+}
+
+// HasWikiEnabled is the resolver for the hasWikiEnabled field.
+func (r *repositoryResolver) HasWikiEnabled(ctx context.Context, obj *providers.Repository) (*bool, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldHasWikiEnabled, func(d *providers.Details) *bool { return d.HasWikiEnabled })
+}
+
+// Topics is the resolver for the topics field.
+func (r *repositoryResolver) Topics(ctx context.Context, obj *providers.Repository) ([]string, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldTopics, func(d *providers.Details) []string { return d.Topics })
+}
+
+// Parent is the resolver for the parent field.
+func (r *repositoryResolver) Parent(ctx context.Context, obj *providers.Repository) (*providers.Repository, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldParent, func(d *providers.Details) *providers.Repository { return d.Parent })
+}
+
+// ViewerPermission is the resolver for the viewerPermission field.
+func (r *repositoryResolver) ViewerPermission(ctx context.Context, obj *providers.Repository) (*providers.Permission, error) {
+	return Detail(ctx, r.Resolver, obj, providers.FieldViewerPermission, func(d *providers.Details) *providers.Permission { return d.ViewerPermission })
+}
+
+// Languages is the resolver for the languages field.
+func (r *repositoryResolver) Languages(ctx context.Context, obj *providers.Repository, first *int, after *string) (*model.LanguageConnection, error) {
+	return r.Resolver.Languages(ctx, obj, NestedArgs{First: first, After: after})
+}
+
+// Branches is the resolver for the branches field.
+func (r *repositoryResolver) Branches(ctx context.Context, obj *providers.Repository, first *int, after *string, last *int, before *string) (*model.RefConnection, error) {
+	return r.Resolver.Refs(ctx, obj, providers.Branches, NestedArgs{First: first, After: after, Last: last, Before: before})
+}
+
+// Tags is the resolver for the tags field.
+func (r *repositoryResolver) Tags(ctx context.Context, obj *providers.Repository, first *int, after *string, last *int, before *string) (*model.RefConnection, error) {
+	return r.Resolver.Refs(ctx, obj, providers.Tags, NestedArgs{First: first, After: after, Last: last, Before: before})
+}
+
+// Contributors is the resolver for the contributors field.
+func (r *repositoryResolver) Contributors(ctx context.Context, obj *providers.Repository, first *int, after *string, last *int, before *string) (*model.ContributorConnection, error) {
+	return r.Resolver.Contributors(ctx, obj, NestedArgs{First: first, After: after, Last: last, Before: before})
+}
+
+// Teams is the resolver for the teams field.
+func (r *repositoryResolver) Teams(ctx context.Context, obj *providers.Repository, first *int, after *string) (*model.TeamConnection, error) {
+	return r.Resolver.Teams(ctx, obj, NestedArgs{First: first, After: after})
+}
+
 // Repositories is the resolver for the repositories field.
 func (r *viewerResolver) Repositories(ctx context.Context, obj *model.Viewer, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string) (*model.RepositoryConnection, error) {
 	return r.Resolver.Repositories(ctx, ListArgs{Provider: provider, Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before})
@@ -35,10 +115,14 @@ func (r *viewerResolver) RateLimit(ctx context.Context, obj *model.Viewer) ([]*m
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Repository returns RepositoryResolver implementation.
+func (r *Resolver) Repository() RepositoryResolver { return &repositoryResolver{r} }
+
 // Viewer returns ViewerResolver implementation.
 func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
 
 type (
-	queryResolver  struct{ *Resolver }
-	viewerResolver struct{ *Resolver }
+	queryResolver      struct{ *Resolver }
+	repositoryResolver struct{ *Resolver }
+	viewerResolver     struct{ *Resolver }
 )

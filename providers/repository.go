@@ -55,6 +55,9 @@ type Repository struct {
 	CreatedAt       *time.Time `json:"createdAt,omitempty"`
 	UpdatedAt       *time.Time `json:"updatedAt,omitempty"`
 	PushedAt        *time.Time `json:"pushedAt,omitempty"`
+	// Details are the scalar details the list item carried (Details.Known says which); nil when it
+	// carried none. The rest come from the source's DetailFinder.
+	Details *Details `json:"details,omitempty"`
 }
 
 // ID is the repository's GraphQL global ID: opaque, stable while the repository keeps its path, and
@@ -116,7 +119,7 @@ func (r *Repository) Size() int64 {
 			n += 16 + int64(len(*p))
 		}
 	}
-	return n + 5*8 + 3*24 // optional numbers, flags and times
+	return n + 5*8 + 3*24 + r.Details.size() // optional numbers, flags and times
 }
 
 // SizeOf estimates the memory of a list of repositories, in bytes.

@@ -48,16 +48,22 @@ type RepositoryEdge struct {
 func (e *RepositoryEdge) Cursor() string { return e.Encode(e.Mark) }
 
 // PageInfo follows the Relay Cursor Connections spec. First and Last are the page's first and last
-// edges, nil when the page is empty.
+// edges, nil when the page is empty. Start and End do the same for nested connections (details.go):
+// the cursors of their first and last edges, nil for an empty page.
 type PageInfo struct {
 	HasNextPage     bool
 	HasPreviousPage bool
 	First, Last     *RepositoryEdge
+	Start, End      func() string
 }
 
 // StartCursor returns the first edge's cursor, nil for an empty page.
 func (p *PageInfo) StartCursor() *string {
 	if p.First == nil {
+		if p.Start != nil {
+			s := p.Start()
+			return &s
+		}
 		return nil
 	}
 	s := p.First.Cursor()
@@ -67,6 +73,10 @@ func (p *PageInfo) StartCursor() *string {
 // EndCursor returns the last edge's cursor, nil for an empty page.
 func (p *PageInfo) EndCursor() *string {
 	if p.Last == nil {
+		if p.End != nil {
+			s := p.End()
+			return &s
+		}
 		return nil
 	}
 	s := p.Last.Cursor()

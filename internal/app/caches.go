@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/forgegraph/forgegraph/graph/loaders"
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
 	"github.com/forgegraph/forgegraph/internal/metrics"
@@ -22,8 +24,9 @@ type sharedCaches struct {
 	lists                cache.Cache[[]providers.Repository]
 	lookups              cache.Cache[pages.Found] // single repositories (Query.node)
 	limits               cache.Cache[rest.Rate]
-	apq                  graphql.Cache[string] // nil: the server's in-memory default
-	workspaces           cache.Cache[[]string] // nil: each Bitbucket source's own memory
+	apq                  graphql.Cache[string]        // nil: the server's in-memory default
+	workspaces           cache.Cache[[]string]        // nil: each Bitbucket source's own memory
+	details              cache.Cache[json.RawMessage] // nil: the server's in-memory default
 	pageStats, listStats func() (hits, misses int64)
 }
 
@@ -35,6 +38,7 @@ const (
 	redisAPQ    = "forgegraph:v1:apq:"
 	redisWS     = "forgegraph:v1:workspaces:"
 	redisRepos  = "forgegraph:v1:repo:"
+	redisDetail = "forgegraph:v1:detail:"
 )
 
 // lookupBytes is the memory for single-repository lookups: a sixteenth of the cache budget, at most
@@ -77,8 +81,11 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 	// Repository lookups are a user's data, sealed per credential in Redis like pages.
 	lookups := &cache.Fallback[pages.Found]{Shared: cache.NewRedis[pages.Found](client, redisRepos, observe),
 		Local: cache.NewMemoryBytes(lookupBytes(cfg), pages.FoundSize)}
+	// Repository details (branches, languages, ...) are a user's data: sealed like pages.
+	details := &cache.Fallback[json.RawMessage]{Shared: cache.NewRedis[json.RawMessage](client, redisDetail, observe),
+		Local: loaders.NewDetailCache()}
 	c := sharedCaches{pages: pageCache, lists: lists, limits: limits, apq: apq, workspaces: workspaces,
-		lookups: lookups, pageStats: pageCache.Stats, listStats: lists.Stats}
+		lookups: lookups, details: details, pageStats: pageCache.Stats, listStats: lists.Stats}
 	opt := client.Options() // logged without the password
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()

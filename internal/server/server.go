@@ -5,6 +5,7 @@
 package server
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -51,6 +52,9 @@ type Deps struct {
 	Limits cache.Cache[rest.Rate]
 	// APQ stores automatic persisted queries (shared by replicas through Redis); nil: in memory.
 	APQ graphql.Cache[string]
+	// Details keeps repository detail pages for CACHE_TTL (shared by replicas through Redis); nil:
+	// in memory (loaders.NewDetailCache).
+	Details cache.Cache[json.RawMessage]
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
@@ -63,6 +67,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 		apq = cache.NewAPQ(cache.NewAPQMemory(), 0, 0)
 	}
 	cfg := graph.Config{Resolvers: r, Complexity: graph.Complexity()}
+	graph.SetDetailComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(gqlhttp.GET{})
@@ -87,6 +92,10 @@ func New(d Deps) http.Handler {
 	var gql http.Handler = graphQL(r, d.Metrics, d.APQ)
 	credentialHeaders := CredentialHeaders()
 	gql = loaders.Middleware(d.Pages, gql)
+	if d.Details == nil {
+		d.Details = loaders.NewDetailCache()
+	}
+	gql = loaders.DetailMiddleware(d.Details, d.Config.CacheTTL, gql)
 	gql = credentials(d.Tokens, gql)
 	if ttl := d.Config.ResponseCacheTTL; ttl > 0 {
 		// Answers take an eighth of the cache budget (at most 32 MiB): they live two seconds, and a

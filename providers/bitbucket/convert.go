@@ -33,6 +33,8 @@ type repository struct {
 	// Parent is present (non-null) only for forks.
 	Parent *struct {
 		FullName string `json:"full_name"`
+		UUID     string `json:"uuid"`
+		Name     string `json:"name"`
 	} `json:"parent"`
 	Workspace *struct {
 		Slug string `json:"slug"`
@@ -41,6 +43,7 @@ type repository struct {
 		HTML  link   `json:"html"`
 		Clone []link `json:"clone"`
 	} `json:"links"`
+	detailFields // detail.go
 }
 
 // workspaceAccess is one value of GET /2.0/user/workspaces: the workspace and whether the caller
@@ -120,6 +123,7 @@ func convertRepository(w *repository) (providers.Repository, error) {
 		CreatedAt:       parseTime(w.CreatedOn),
 		UpdatedAt:       parseTime(w.UpdatedOn),
 		PushedAt:        parseTime(w.UpdatedOn),
+		Details:         convertDetails(w),
 	}
 	if w.MainBranch != nil {
 		r.DefaultBranch = providers.NonEmpty(w.MainBranch.Name)

@@ -28,6 +28,7 @@ type repository struct {
 	CreatedAt       *string `json:"created_at"`
 	UpdatedAt       *string `json:"updated_at"`
 	PushedAt        *string `json:"pushed_at"`
+	detailFields            // detail.go
 }
 
 // user is a repository's owner.
@@ -75,6 +76,7 @@ func convertRepository(r *repository) (providers.Repository, error) {
 		CreatedAt:       parseTime(r.CreatedAt),
 		UpdatedAt:       parseTime(r.UpdatedAt),
 		PushedAt:        parseTime(r.PushedAt),
+		Details:         convertDetails(&r.detailFields, r.Private, listFields),
 	}, nil
 }
 

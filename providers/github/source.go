@@ -102,6 +102,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if err != nil {
 		return nil, err
 	}
+	r.Details = convertDetails(&w.detailFields, w.Private, allFields) // the detail endpoint's answer
 	if id.ForgeID != "" && r.ForgeID != id.ForgeID {
 		return nil, providers.Errorf(providers.KindNotFound, SourceName,
 			"repository %q is now another repository (id %s, not %s)", id.NameWithOwner, r.ForgeID, id.ForgeID)

@@ -31,6 +31,7 @@ type project struct {
 	CreatedAt         *string         `json:"created_at"`
 	UpdatedAt         *string         `json:"updated_at"`
 	LastActivityAt    *string         `json:"last_activity_at"`
+	detailFields                      // detail.go
 }
 
 // namespace is a project's namespace: a user or a (possibly nested) group.
@@ -72,6 +73,7 @@ func convertProject(p *project) (providers.Repository, error) {
 		CreatedAt:      parseTime(p.CreatedAt),
 		UpdatedAt:      parseTime(p.UpdatedAt),
 		PushedAt:       parseTime(p.LastActivityAt),
+		Details:        convertDetails(p, false, false),
 	}
 	if r.Name == "" {
 		r.Name = p.Path

@@ -85,6 +85,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if err != nil {
 		return nil, err
 	}
+	r.Details = convertDetails(&p, true, false) // GET /projects/:id carries the permissions
 	return &r, nil
 }
 

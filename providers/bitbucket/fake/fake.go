@@ -48,6 +48,7 @@ type Server struct {
 	token    string
 	mu       sync.RWMutex
 	repos    []providers.Repository // View of the repositories, sorted by full name
+	details  map[string]RepoDetails // by lower-cased full name; see SetDetails
 	requests atomic.Int64
 }
 
@@ -95,6 +96,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.listRepositories(w, r, parts[1])
 	case len(parts) == 3 && parts[0] == "repositories" && parts[1] != "" && parts[2] != "":
 		s.getRepository(w, r, parts[1], parts[2])
+	case len(parts) == 5 && parts[0] == "repositories" && parts[3] == "refs":
+		s.listRefs(w, r, parts[1], parts[2], parts[4])
 	default:
 		writeError(w, http.StatusNotFound, "Resource not found", "There is no API hosted at this URL.", nil)
 	}
@@ -215,7 +218,7 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, ws str
 	}
 	values := make([]wireRepository, 0, hi-lo)
 	for i := lo; i < hi; i++ {
-		values = append(values, toWire(&items[i], api))
+		values = append(values, s.withDetails(&items[i], api))
 	}
 	writeJSON(w, r, newEnvelope(r, values, len(items), page, pagelen, hi))
 }
@@ -224,7 +227,7 @@ func (s *Server) getRepository(w http.ResponseWriter, r *http.Request, ws, slug 
 	full := ws + "/" + slug
 	for _, repo := range s.snapshot() {
 		if strings.EqualFold(repo.NameWithOwner, full) {
-			writeJSON(w, r, toWire(&repo, apiRoot(r)))
+			writeJSON(w, r, s.withDetails(&repo, apiRoot(r)))
 			return
 		}
 	}

@@ -44,6 +44,7 @@ type Server struct {
 
 	mu          sync.Mutex
 	repos       []providers.Repository
+	details     map[string]RepoDetails // by lower-cased full name; see SetDetails
 	limit       int
 	used        int
 	windowStart time.Time
@@ -103,7 +104,8 @@ func errorAnswer(status int, msg, docs string) *answer {
 	return jsonAnswer(status, errorBody{Message: msg, DocumentationURL: docs})
 }
 
-// ServeHTTP answers GET /user/repos and GET /repos/{owner}/{repo}, paths relative to the API root.
+// ServeHTTP answers GET /user/repos, GET /repos/{owner}/{repo} and its branches, tags, languages,
+// contributors and teams (details.go), paths relative to the API root.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
 	a := s.serve(r)
@@ -141,9 +143,11 @@ func (s *Server) serve(r *http.Request) *answer {
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
 		a = errorAnswer(http.StatusNotFound, "Not Found", docsRoot)
 	case len(segs) == 2 && segs[0] == "user" && segs[1] == "repos":
-		a = list(r, repos)
+		a = list(r, repos, s.listItem)
 	case len(segs) == 3 && segs[0] == "repos":
-		a = get(r, repos, segs[1], segs[2])
+		a = s.get(r, repos, segs[1], segs[2])
+	case len(segs) == 4 && segs[0] == "repos":
+		a = s.sub(r, repos, segs[1], segs[2], segs[3])
 	default:
 		a = errorAnswer(http.StatusNotFound, "Not Found", docsRoot)
 	}
@@ -214,7 +218,7 @@ func (s *Server) rateHeaders() http.Header {
 }
 
 // list answers GET /user/repos over repos.
-func list(r *http.Request, repos []providers.Repository) *answer {
+func list(r *http.Request, repos []providers.Repository, item func(*providers.Repository, string) repository) *answer {
 	q := r.URL.Query()
 	sort := q.Get("sort")
 	if sort == "" {
@@ -264,7 +268,7 @@ func list(r *http.Request, repos []providers.Repository) *answer {
 	root, api := origin(r)
 	items := make([]repository, 0, hi-lo)
 	for i := lo; i < hi; i++ {
-		items = append(items, toWire(&sorted[i], api))
+		items = append(items, item(&sorted[i], api))
 	}
 	a := jsonAnswer(http.StatusOK, items)
 	if link := linkHeader(root, q, page, lastPage); link != "" {
@@ -307,22 +311,6 @@ func linkHeader(self string, q url.Values, page, lastPage int) string {
 		parts = append(parts, link(1, "first"))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// get answers GET /repos/{owner}/{repo} from repos; GitHub matches the path without regard to case.
-func get(r *http.Request, repos []providers.Repository, ownerSeg, repoSeg string) *answer {
-	owner, err1 := url.PathUnescape(ownerSeg)
-	name, err2 := url.PathUnescape(repoSeg)
-	if err1 == nil && err2 == nil {
-		full := owner + "/" + name
-		for i := range repos {
-			if strings.EqualFold(repos[i].NameWithOwner, full) {
-				_, api := origin(r)
-				return jsonAnswer(http.StatusOK, toWire(&repos[i], api))
-			}
-		}
-	}
-	return errorAnswer(http.StatusNotFound, "Not Found", docsGet)
 }
 
 // segments splits a request's escaped path, relative to the API root, into its segments.

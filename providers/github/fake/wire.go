@@ -37,6 +37,17 @@ type repository struct {
 	Archived        *bool   `json:"archived,omitempty"`
 	Visibility      string  `json:"visibility"`
 	DefaultBranch   *string `json:"default_branch,omitempty"`
+	// The fields below come from RepoDetails (details.go).
+	Homepage         *string      `json:"homepage,omitempty"`
+	OpenIssuesCount  *int         `json:"open_issues_count,omitempty"`
+	OpenIssues       *int         `json:"open_issues,omitempty"`
+	Size             *int         `json:"size,omitempty"`
+	HasIssues        *bool        `json:"has_issues,omitempty"`
+	HasWiki          *bool        `json:"has_wiki,omitempty"`
+	Topics           []string     `json:"topics,omitempty"`
+	Permissions      *permissions `json:"permissions,omitempty"`
+	SubscribersCount *int         `json:"subscribers_count,omitempty"`
+	Parent           *repository  `json:"parent,omitempty"`
 }
 
 // owner is a repository's owner object.
@@ -140,4 +151,53 @@ func timeText(t *time.Time) *string {
 	}
 	s := t.UTC().Format(time.RFC3339)
 	return &s
+}
+
+// permissions is the token holder's access in a repository's JSON.
+type permissions struct {
+	Admin    bool `json:"admin"`
+	Maintain bool `json:"maintain"`
+	Push     bool `json:"push"`
+	Triage   bool `json:"triage"`
+	Pull     bool `json:"pull"`
+}
+
+// commit is a ref's commit.
+type commit struct {
+	SHA string `json:"sha"`
+	URL string `json:"url"`
+}
+
+// branch is one item of GET /repos/{owner}/{repo}/branches.
+type branch struct {
+	Name      string `json:"name"`
+	Commit    commit `json:"commit"`
+	Protected bool   `json:"protected"`
+}
+
+// tag is one item of GET /repos/{owner}/{repo}/tags.
+type tag struct {
+	Name       string `json:"name"`
+	Commit     commit `json:"commit"`
+	ZipballURL string `json:"zipball_url"`
+	TarballURL string `json:"tarball_url"`
+}
+
+// contributor is one item of GET /repos/{owner}/{repo}/contributors.
+type contributor struct {
+	Login         string `json:"login"`
+	ID            int64  `json:"id"`
+	AvatarURL     string `json:"avatar_url"`
+	Type          string `json:"type"`
+	Contributions int    `json:"contributions"`
+}
+
+// team is one item of GET /repos/{owner}/{repo}/teams.
+type team struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Slug        string `json:"slug"`
+	Description string `json:"description"`
+	Privacy     string `json:"privacy"`
+	Permission  string `json:"permission"`
 }

@@ -74,7 +74,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	hi := min(lo+perPage, total)
 	out := make([]project, 0, hi-lo)
 	for i := lo; i < hi; i++ {
-		out = append(out, toWire(&all[i]))
+		p := toWire(&all[i])
+		s.withDetails(&p, &all[i], false, false)
+		out = append(out, p)
 	}
 	totalPages := max(1, (total+perPage-1)/perPage)
 	next, prev := "", ""

@@ -35,6 +35,7 @@ type Server struct {
 	token    string
 	mu       sync.RWMutex
 	repos    []providers.Repository
+	details  map[string]RepoDetails // by lower-cased full path; see SetDetails
 	requests atomic.Int64
 }
 
@@ -76,7 +77,8 @@ func (s *Server) SetOmitTotals(omit bool) {
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
 // ServeHTTP answers GET /projects and GET /projects/:id (a numeric id or a URL-encoded full path
-// such as group%2Fsub%2Fname). A missing or wrong token is 401 {"message":"401 Unauthorized"}; an
+// such as group%2Fsub%2Fname), and the project's languages, branches, tags and contributors
+// (details.go). A missing or wrong token is 401 {"message":"401 Unauthorized"}; an
 // unknown project 404 {"message":"404 Project Not Found"}; an invalid parameter 400
 // {"error":"<param> does not have a valid value"}.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -95,6 +97,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.list(w, r)
 	case strings.HasPrefix(path, "/projects/") && !strings.Contains(strings.TrimPrefix(path, "/projects/"), "/"):
 		s.one(w, r, strings.TrimPrefix(path, "/projects/"))
+	case strings.HasPrefix(path, "/projects/"):
+		parts := strings.Split(strings.TrimPrefix(path, "/projects/"), "/")
+		s.sub(w, r, parts[0], parts[1:])
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "404 Not Found"})
 	}
@@ -138,7 +143,9 @@ func (s *Server) one(w http.ResponseWriter, r *http.Request, rawID string) {
 	n, numErr := strconv.ParseInt(id, 10, 64)
 	for i := range all {
 		if (numErr == nil && projectID(&all[i]) == n) || (numErr != nil && strings.EqualFold(all[i].NameWithOwner, id)) {
-			writeCacheable(w, r, http.StatusOK, toWire(&all[i]))
+			p := toWire(&all[i])
+			s.withDetails(&p, &all[i], true, r.URL.Query().Get("statistics") == "true")
+			writeCacheable(w, r, http.StatusOK, p)
 			return
 		}
 	}

@@ -43,6 +43,12 @@ type project struct {
 	EmptyRepo         bool           `json:"empty_repo"`
 	Archived          bool           `json:"archived"`
 	Visibility        string         `json:"visibility"`
+	// Details (details.go).
+	OpenIssuesCount *int         `json:"open_issues_count,omitempty"`
+	IssuesEnabled   *bool        `json:"issues_enabled,omitempty"`
+	WikiEnabled     *bool        `json:"wiki_enabled,omitempty"`
+	Permissions     *permissions `json:"permissions,omitempty"`
+	Statistics      *statistics  `json:"statistics,omitempty"`
 }
 
 type namespace struct {
@@ -197,4 +203,57 @@ func formatTime(t *time.Time) *string {
 	}
 	s := t.UTC().Format(timeLayout)
 	return &s
+}
+
+// permissions is the token holder's access in GET /projects/:id.
+type permissions struct {
+	ProjectAccess *access `json:"project_access"`
+	GroupAccess   *access `json:"group_access"`
+}
+
+// access is one access level.
+type access struct {
+	AccessLevel       int `json:"access_level"`
+	NotificationLevel int `json:"notification_level"`
+}
+
+// statistics is GET /projects/:id?statistics=true's statistics (bytes).
+type statistics struct {
+	RepositorySize int64 `json:"repository_size"`
+	StorageSize    int64 `json:"storage_size"`
+}
+
+// commit is a ref's commit.
+type commit struct {
+	ID      string `json:"id"`
+	ShortID string `json:"short_id"`
+	Title   string `json:"title"`
+}
+
+// branch is one item of GET /projects/:id/repository/branches.
+type branch struct {
+	Name      string `json:"name"`
+	Commit    commit `json:"commit"`
+	Merged    bool   `json:"merged"`
+	Protected bool   `json:"protected"`
+	Default   bool   `json:"default"`
+}
+
+// tag is one item of GET /projects/:id/repository/tags.
+type tag struct {
+	Name      string  `json:"name"`
+	Message   string  `json:"message"`
+	Target    string  `json:"target"`
+	Commit    commit  `json:"commit"`
+	Protected bool    `json:"protected"`
+	Release   *string `json:"release"`
+}
+
+// contributor is one item of GET /projects/:id/repository/contributors.
+type contributor struct {
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	Commits   int    `json:"commits"`
+	Additions int    `json:"additions"`
+	Deletions int    `json:"deletions"`
 }

@@ -1,0 +1,162 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/forgegraph/forgegraph/graph/loaders"
+	"github.com/forgegraph/forgegraph/graph/model"
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// maxPathLen bounds Query.repository's nameWithOwner (GitLab allows the longest full paths).
+const maxPathLen = 1024
+
+// RepositoryByPath answers Query.repository through the same lookup as Query.node: nil when no
+// enabled source can see the repository. A malformed path is a KindBadInput error.
+func (r *Resolver) RepositoryByPath(ctx context.Context, p providers.Provider, nameWithOwner string) (*providers.Repository, error) {
+	segments := strings.Split(nameWithOwner, "/")
+	if len(nameWithOwner) > maxPathLen || !utf8.ValidString(nameWithOwner) || len(segments) < 2 ||
+		strings.ContainsFunc(nameWithOwner, func(c rune) bool { return c < ' ' || c == 0x7f }) ||
+		slices.ContainsFunc(segments, func(s string) bool { return s == "" || s == "." || s == ".." }) {
+		return nil, providers.Errorf(providers.KindBadInput, "", "nameWithOwner %q is not a repository path: give the forge's full path, e.g. owner/name, group/sub/name or workspace/slug", nameWithOwner)
+	}
+	n, err := r.lookup(ctx, providers.GlobalID{Provider: p, NameWithOwner: nameWithOwner})
+	if repo, ok := n.(*providers.Repository); ok && repo != nil {
+		return repo, err
+	}
+	return nil, err
+}
+
+// detailPlan returns the first source, direct ones first, that serves repo's forge and has
+// capability I, with the request's token for it; ok is false when none has it (the field is null).
+func detailPlan[I any](ctx context.Context, r *Resolver, repo *providers.Repository) (c I, token, source string, ok bool) {
+	creds := providers.CredentialsFrom(ctx)
+	for _, p := range r.plans(ctx, &repo.Provider, providers.NewOrder("", "")) {
+		if c, ok := any(p.source).(I); ok {
+			return c, creds.Token(p.source.Name()), p.source.Name(), true
+		}
+	}
+	return c, "", "", false
+}
+
+// load reads key (read with token) through the request's detail loader, fetch on a miss. Errors
+// carry the source.
+func load[T any](ctx context.Context, key loaders.DetailKey, token string, fetch func(context.Context) (T, error)) (T, error) {
+	decode := func(raw json.RawMessage) (any, error) {
+		var v T
+		err := json.Unmarshal(raw, &v)
+		return v, err
+	}
+	v, err := loaders.DetailsFor(ctx).Load(ctx, key, token, func(ctx context.Context) (any, error) { return fetch(ctx) }, decode)
+	if err != nil {
+		var zero T
+		return zero, providers.AsError(err, key.Source)
+	}
+	return v.(T), nil
+}
+
+// detailKey is the loader key of field's page of repo on source for token.
+func detailKey(source, token string, repo *providers.Repository, field string, page int) loaders.DetailKey {
+	return loaders.DetailKey{Source: source, Cred: providers.HashToken(token), Repo: repo.Identity(), Field: field, Page: page}
+}
+
+// Detail resolves one scalar detail f of repo with get: from the list item when it carried f, else
+// from the source's detail endpoint (once per repository per request, through the cache). It is the
+// zero T when the forge has no such detail, and the source's error when its detail read failed.
+func Detail[T any](ctx context.Context, r *Resolver, repo *providers.Repository, f providers.DetailField, get func(*providers.Details) T) (T, error) {
+	var zero T
+	if repo.Details.Has(f) {
+		return get(repo.Details), nil
+	}
+	df, token, source, ok := detailPlan[providers.DetailFinder](ctx, r, repo)
+	if !ok {
+		return zero, nil
+	}
+	d, err := load(ctx, detailKey(source, token, repo, "details", 0), token, func(ctx context.Context) (*providers.Details, error) {
+		return df.Details(ctx, token, repo)
+	})
+	if err != nil || !d.Has(f) {
+		return zero, err
+	}
+	return get(d), nil
+}
+
+// NestedArgs are a nested connection's paging arguments; nil means not given.
+type NestedArgs struct {
+	First, Last   *int
+	After, Before *string
+}
+
+// nestedWindow validates a's sizes (as the top connection does) and decodes its cursors for binding.
+func (r *Resolver) nestedWindow(a NestedArgs, binding string) (providers.NestedWindow, error) {
+	w := providers.NestedWindow{First: a.First, Last: a.Last}
+	if err := checkSize("first", a.First); err != nil {
+		return w, err
+	}
+	if err := checkSize("last", a.Last); err != nil {
+		return w, err
+	}
+	if a.First != nil && a.Last != nil {
+		return w, providers.Errorf(providers.KindBadInput, "", "give first or last, not both: first/after pages forward, last/before pages backward")
+	}
+	for _, c := range []struct {
+		text *string
+		dst  **int
+	}{{a.After, &w.After}, {a.Before, &w.Before}} {
+		if c.text == nil {
+			continue
+		}
+		pos, err := r.Codec.DecodeNested(binding, *c.text)
+		if err != nil {
+			return w, err
+		}
+		*c.dst = &pos
+	}
+	return w, nil
+}
+
+// nestedPage is one page of a nested list with its page info and lazy count.
+type nestedPage[T any] struct {
+	edges    []providers.NestedEdge[T]
+	pageInfo *model.PageInfo
+	count    func(context.Context) (int, error)
+	encode   func(pos int) func() string
+}
+
+// readNested validates a, reads the page it asks of field's list of repo through fetch, and builds
+// the page info whose cursors are bound to repo and field.
+func readNested[T any](ctx context.Context, r *Resolver, repo *providers.Repository, field string, a NestedArgs, fetch providers.NestedFetcher[T]) (*nestedPage[T], error) {
+	binding := providers.NestedBinding(repo, field)
+	w, err := r.nestedWindow(a, binding)
+	if err != nil {
+		return nil, err
+	}
+	res, err := providers.Nested(ctx, fetch, w)
+	if err != nil {
+		return nil, err
+	}
+	p := &nestedPage[T]{edges: res.Edges,
+		pageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage},
+		count:    func(ctx context.Context) (int, error) { return providers.NestedCount(ctx, fetch) },
+		encode: func(pos int) func() string {
+			return func() string { return r.Codec.EncodeNested(binding, pos) }
+		},
+	}
+	if n := len(res.Edges); n > 0 {
+		p.pageInfo.Start, p.pageInfo.End = p.encode(res.Edges[0].Pos), p.encode(res.Edges[n-1].Pos)
+	}
+	return p, nil
+}
+
+// pagedFetcher reads field's upstream pages of repo through the loader with list.
+func pagedFetcher[T any](source, token string, repo *providers.Repository, field string, list func(ctx context.Context, page int) (providers.ListPage[T], error)) providers.NestedFetcher[T] {
+	return func(ctx context.Context, i int) (providers.ListPage[T], error) {
+		return load(ctx, detailKey(source, token, repo, field, i), token, func(ctx context.Context) (providers.ListPage[T], error) {
+			return list(ctx, i)
+		})
+	}
+}

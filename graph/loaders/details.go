@@ -1,0 +1,147 @@
+package loaders
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/forgegraph/forgegraph/internal/cache"
+)
+
+// MaxDetailsInFlight bounds the upstream detail reads one request has in flight per source.
+const MaxDetailsInFlight = 8
+
+// DetailCacheBytes bounds the memory of the in-memory detail cache NewDetailCache returns.
+const DetailCacheBytes = 32 << 20
+
+// DetailKey names one upstream read of a repository's details: the source, a hash of the
+// credential (providers.HashToken; never a token), the repository (providers.Repository.Identity),
+// the field (details, branches, tags, languages, contributors, teams) and the upstream page.
+type DetailKey struct {
+	Source, Cred, Repo, Field string
+	Page                      int
+}
+
+// String is the key's cache key.
+func (k DetailKey) String() string {
+	return "detail|" + k.Source + "|" + k.Cred + "|" + k.Repo + "|" + k.Field + "|" + strconv.Itoa(k.Page)
+}
+
+// Details is one request's loader of repository details: each DetailKey is read once per request
+// (whatever fields, aliases and repositories ask for it), from the shared cache when it holds it,
+// else from the forge, at most MaxDetailsInFlight at a time per source. Values are kept in the
+// cache as JSON, sealed under the credential that read them where the cache is shared (Redis).
+// The zero value is not usable: build it with NewDetails.
+type Details struct {
+	cache  cache.Cache[json.RawMessage] // nil: nothing shared between requests
+	ttl    time.Duration
+	loader *dataloader.Loader[DetailKey, any]
+	reads  sync.Map // DetailKey -> read
+	sems   sync.Map // source -> chan struct{}
+}
+
+// read is how one key is fetched and what its cached JSON decodes to.
+type read struct {
+	token  string
+	fetch  func(context.Context) (any, error)
+	decode func(json.RawMessage) (any, error)
+}
+
+// NewDetails returns one request's detail loader over c (nil: no cache), whose entries live ttl.
+func NewDetails(c cache.Cache[json.RawMessage], ttl time.Duration) *Details {
+	d := &Details{cache: c, ttl: ttl}
+	d.loader = dataloader.NewBatchedLoader(d.batch, dataloader.WithWait[DetailKey, any](Wait))
+	return d
+}
+
+// NewDetailCache returns an in-memory cache for detail pages, bounded by DetailCacheBytes.
+func NewDetailCache() *cache.Memory[json.RawMessage] {
+	return cache.NewMemoryBytes(DetailCacheBytes, func(v json.RawMessage) int64 { return int64(len(v)) + 64 })
+}
+
+// Load returns the value of key, read with token: from this request's earlier loads, the cache
+// (decode turns the cached JSON back into the value; a value that does not decode is a miss), or
+// fetch (called at most once per key per request; its successful results are cached as JSON).
+// Errors are fetch's.
+func (d *Details) Load(ctx context.Context, key DetailKey, token string, fetch func(context.Context) (any, error), decode func(json.RawMessage) (any, error)) (any, error) {
+	d.reads.LoadOrStore(key, read{token: token, fetch: fetch, decode: decode})
+	return d.loader.Load(ctx, key)()
+}
+
+// cached returns the cache's value of key, false on a miss.
+func (d *Details) cached(ctx context.Context, k DetailKey, rd read) (any, bool) {
+	if d.cache == nil {
+		return nil, false
+	}
+	raw, ok := d.cache.Get(cache.WithSecret(ctx, rd.token), k.String())
+	if !ok {
+		return nil, false
+	}
+	v, err := rd.decode(raw)
+	return v, err == nil
+}
+
+// batch fetches keys in parallel, at most MaxDetailsInFlight per source.
+func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Result[any] {
+	out := make([]*dataloader.Result[any], len(keys))
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		x, _ := d.reads.Load(k)
+		rd := x.(read)
+		if v, ok := d.cached(ctx, k, rd); ok {
+			out[i] = &dataloader.Result[any]{Data: v}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, _ := d.sems.LoadOrStore(k.Source, make(chan struct{}, MaxDetailsInFlight))
+			sem := s.(chan struct{})
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				out[i] = &dataloader.Result[any]{Error: ctx.Err()}
+				return
+			}
+			defer func() { <-sem }()
+			v, err := rd.fetch(ctx)
+			if err == nil && d.cache != nil {
+				if raw, jerr := json.Marshal(v); jerr == nil {
+					d.cache.Set(cache.WithSecret(ctx, rd.token), k.String(), raw, d.ttl)
+				}
+			}
+			out[i] = &dataloader.Result[any]{Data: v, Error: err}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+type detailsKey struct{}
+
+// DetailMiddleware puts a fresh Details over the shared cache c (entries live ttl) into each
+// request's context.
+func DetailMiddleware(c cache.Cache[json.RawMessage], ttl time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(WithDetails(r.Context(), NewDetails(c, ttl))))
+	})
+}
+
+// WithDetails returns ctx carrying d.
+func WithDetails(ctx context.Context, d *Details) context.Context {
+	return context.WithValue(ctx, detailsKey{}, d)
+}
+
+// DetailsFor returns the request's detail loader; outside a request (tests, tools) a new one
+// without a cache.
+func DetailsFor(ctx context.Context) *Details {
+	if d, ok := ctx.Value(detailsKey{}).(*Details); ok {
+		return d
+	}
+	return NewDetails(nil, 0)
+}
