@@ -143,7 +143,7 @@ func walk(t *testing.T, base string, vars map[string]any, n int, backward bool) 
 
 func TestDemoWalksEverySortBothWays(t *testing.T) {
 	base := startDemo(t, nil)
-	for _, provider := range []any{nil, "GITHUB", "GITLAB", "BITBUCKET", "CODEARTS"} {
+	for _, provider := range []any{nil, "GITHUB", "GITLAB", "BITBUCKET", "CODEARTS", "GITEA"} {
 		for _, sort := range []string{"PUSHED", "UPDATED", "CREATED", "FULL_NAME"} {
 			for _, dir := range []string{"ASC", "DESC"} {
 				name := fmt.Sprintf("%v/%s/%s", provider, sort, dir)

@@ -505,6 +505,7 @@ enum Provider {
   GITLAB
   BITBUCKET
   CODEARTS
+  GITEA
 }
 
 enum RepositorySort {

@@ -14,7 +14,7 @@ const OUT = process.env.OUT_DIR || path.join(path.dirname(fileURLToPath(import.m
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const PAGE_SIZE = 30; // the dashboard's page size
-const PROVIDER_NAMES = { GITHUB: 'GitHub', GITLAB: 'GitLab', BITBUCKET: 'Bitbucket', CODEARTS: 'CodeArts' };
+const PROVIDER_NAMES = { GITHUB: 'GitHub', GITLAB: 'GitLab', BITBUCKET: 'Bitbucket', CODEARTS: 'CodeArts', GITEA: 'Gitea' };
 
 let browser;
 
