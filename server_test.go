@@ -171,8 +171,8 @@ func TestDemoWalksEverySortBothWays(t *testing.T) {
 					}
 					seen[r] = true
 				}
-				if provider == nil && total != 260 {
-					t.Fatalf("%s: merged demo has %d repositories, want 260", name, total)
+				if provider == nil && total != 300 {
+					t.Fatalf("%s: merged demo has %d repositories, want 300", name, total)
 				}
 			}
 		}
