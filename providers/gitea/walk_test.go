@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/forgegraph/forgegraph/providers"
@@ -146,4 +147,59 @@ func TestFullNameAboveMax(t *testing.T) {
 	if n := len(e.requests("/repos/search")); n != 2 {
 		t.Fatalf("%d list requests, want 2 (one page of 100)", n)
 	}
+}
+
+// TestWalkUpstreamRequests logs the upstream requests of whole walks through a page cache (as the
+// server's is) and checks they are the fewest possible: GET /user once, then each page of 50 once.
+func TestWalkUpstreamRequests(t *testing.T) {
+	repos := makeRepos(120)
+	e := newEnv(t, fake.New(token, repos), nil, nil)
+	var mu sync.Mutex
+	cached := map[string]providers.Page{}
+	fetch := func(ctx context.Context, s providers.Stream, i int) (providers.Page, error) {
+		key := fmt.Sprint(s.ID(), "#", i)
+		mu.Lock()
+		p, ok := cached[key]
+		mu.Unlock()
+		if ok {
+			return p, nil
+		}
+		p, err := s.FetchPage(ctx, i, "")
+		if err == nil {
+			mu.Lock()
+			cached[key] = p
+			mu.Unlock()
+		}
+		return p, err
+	}
+	for _, o := range []providers.Order{providers.NewOrder(providers.SortPushed, providers.Desc), providers.NewOrder(providers.SortFullName, providers.Asc)} {
+		before := len(e.paths())
+		rs, err := providertest.Walk(context.Background(), streamsFor(t, e, o), o, fetch, []int{25}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, o.String(), providertest.Identities(rs), giteaOrder(repos, o))
+		e.mu.Lock()
+		reqs := e.reqs[before:]
+		e.mu.Unlock()
+		t.Logf("%s walk, 25 per page, %d repositories: %d upstream requests", o, len(rs), len(reqs))
+		seen := map[string]bool{}
+		for _, u := range reqs {
+			t.Logf("  GET %s", u.RequestURI())
+			if seen[u.RequestURI()] {
+				t.Errorf("%s asked twice", u.RequestURI())
+			}
+			seen[u.RequestURI()] = true
+		}
+		if want := 3 + btoi(before == 0); len(reqs) != want {
+			t.Errorf("%s: %d upstream requests, want %d", o, len(reqs), want)
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
