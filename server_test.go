@@ -190,7 +190,7 @@ func TestLogsHoldNoToken(t *testing.T) {
 	go func() { done <- run(ctx, func(k string) string { return env[k] }, &logs, ready) }()
 	base := "http://" + strings.Replace(<-ready, "[::]", "127.0.0.1", 1)
 	secrets := map[string]string{"Authorization": "Bearer gw-secret-1", "X-GitHub-Token": "ghp-secret-2",
-		"X-GitLab-Token": "glpat-secret-3", "X-Bitbucket-Token": "me@x.org:bb-secret-4", "X-CodeArts-Token": "ca-secret-5"}
+		"X-GitLab-Token": "glpat-secret-3", "X-Bitbucket-Token": "me@x.org:bb-secret-4", "X-CodeArts-Token": "ca-secret-5", "X-Gitea-Token": "gitea-secret-6"}
 	for _, q := range []string{`{ viewer { repositories(first: 3) { totalCount nodes { id } } } }`, `{ viewer { repositories(first: 3, after: "forged") { totalCount } } }`, `{ nope }`} {
 		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(fmt.Sprintf(`{"query":%q}`, q)))
 		req.Header.Set("Content-Type", "application/json")
@@ -206,7 +206,7 @@ func TestLogsHoldNoToken(t *testing.T) {
 	cancel()
 	<-done
 	out := logs.String()
-	for _, s := range []string{"gw-secret-1", "ghp-secret-2", "glpat-secret-3", "bb-secret-4", "ca-secret-5"} {
+	for _, s := range []string{"gw-secret-1", "ghp-secret-2", "glpat-secret-3", "bb-secret-4", "ca-secret-5", "gitea-secret-6"} {
 		if strings.Contains(out, s) {
 			t.Fatalf("log holds %q:\n%s", s, out)
 		}
