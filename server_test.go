@@ -143,7 +143,7 @@ func walk(t *testing.T, base string, vars map[string]any, n int, backward bool) 
 
 func TestDemoWalksEverySortBothWays(t *testing.T) {
 	base := startDemo(t, nil)
-	for _, provider := range []any{nil, "GITHUB", "GITLAB", "BITBUCKET", "CODEARTS"} {
+	for _, provider := range []any{nil, "GITHUB", "GITLAB", "BITBUCKET", "CODEARTS", "GITEA"} {
 		for _, sort := range []string{"PUSHED", "UPDATED", "CREATED", "FULL_NAME"} {
 			for _, dir := range []string{"ASC", "DESC"} {
 				name := fmt.Sprintf("%v/%s/%s", provider, sort, dir)
@@ -171,8 +171,8 @@ func TestDemoWalksEverySortBothWays(t *testing.T) {
 					}
 					seen[r] = true
 				}
-				if provider == nil && total != 260 {
-					t.Fatalf("%s: merged demo has %d repositories, want 260", name, total)
+				if provider == nil && total != 300 {
+					t.Fatalf("%s: merged demo has %d repositories, want 300", name, total)
 				}
 			}
 		}
@@ -190,7 +190,7 @@ func TestLogsHoldNoToken(t *testing.T) {
 	go func() { done <- run(ctx, func(k string) string { return env[k] }, &logs, ready) }()
 	base := "http://" + strings.Replace(<-ready, "[::]", "127.0.0.1", 1)
 	secrets := map[string]string{"Authorization": "Bearer gw-secret-1", "X-GitHub-Token": "ghp-secret-2",
-		"X-GitLab-Token": "glpat-secret-3", "X-Bitbucket-Token": "me@x.org:bb-secret-4", "X-CodeArts-Token": "ca-secret-5"}
+		"X-GitLab-Token": "glpat-secret-3", "X-Bitbucket-Token": "me@x.org:bb-secret-4", "X-CodeArts-Token": "ca-secret-5", "X-Gitea-Token": "gitea-secret-6"}
 	for _, q := range []string{`{ viewer { repositories(first: 3) { totalCount nodes { id } } } }`, `{ viewer { repositories(first: 3, after: "forged") { totalCount } } }`, `{ nope }`} {
 		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(fmt.Sprintf(`{"query":%q}`, q)))
 		req.Header.Set("Content-Type", "application/json")
@@ -206,7 +206,7 @@ func TestLogsHoldNoToken(t *testing.T) {
 	cancel()
 	<-done
 	out := logs.String()
-	for _, s := range []string{"gw-secret-1", "ghp-secret-2", "glpat-secret-3", "bb-secret-4", "ca-secret-5"} {
+	for _, s := range []string{"gw-secret-1", "ghp-secret-2", "glpat-secret-3", "bb-secret-4", "ca-secret-5", "gitea-secret-6"} {
 		if strings.Contains(out, s) {
 			t.Fatalf("log holds %q:\n%s", s, out)
 		}

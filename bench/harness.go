@@ -193,6 +193,11 @@ func (f *Fakes) MinRequests() map[string]int64 {
 	out := map[string]int64{}
 	for _, s := range Sources {
 		repos := f.Repos[s]
+		if s == "gitea" {
+			// GET /user once, then pages of 50 (Gitea's default MAX_RESPONSE_ITEMS), one for none.
+			out[s] = 1 + max(1, int64((len(repos)+49)/50))
+			continue
+		}
 		if s != "bitbucket" {
 			out[s] = pagesOf(len(repos))
 			continue

@@ -11,7 +11,7 @@ import (
 // small fakes answers the benchmarked first page and a walk returns every repository once, with
 // as many upstream requests as MinRequests counts.
 func TestHarness(t *testing.T) {
-	f := NewFakes(map[string]int{"github": 130, "gitlab": 70, "bitbucket": 250, "codearts": 40})
+	f := NewFakes(map[string]int{"github": 130, "gitlab": 70, "bitbucket": 250, "codearts": 40, "gitea": 60})
 	urls, client := f.InProcess(0)
 	srv, err := NewServer(Environ(urls), client, 0, nil)
 	if err != nil {
@@ -33,8 +33,8 @@ func TestHarness(t *testing.T) {
 	if err := CheckWalk(f, res.Keys); err != nil {
 		t.Fatal(err)
 	}
-	if res.TotalCount != 490 {
-		t.Fatalf("totalCount %d, want 490", res.TotalCount)
+	if res.TotalCount != 550 {
+		t.Fatalf("totalCount %d, want 550", res.TotalCount)
 	}
 	got, want := f.Requests(), f.MinRequests()
 	for _, s := range Sources {

@@ -1000,6 +1000,7 @@ enum Provider {
   GITLAB
   BITBUCKET
   CODEARTS
+  GITEA
 }
 
 enum RepositorySort {

@@ -15,7 +15,7 @@ func (p Provider) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(stri
 func (p *Provider) UnmarshalGQL(v any) error {
 	s, _ := v.(string)
 	if !Provider(s).Valid() {
-		return Errorf(KindBadInput, "", "%v is not a Provider: use GITHUB, GITLAB, BITBUCKET or CODEARTS", v)
+		return Errorf(KindBadInput, "", "%v is not a Provider: use GITHUB, GITLAB, BITBUCKET, CODEARTS or GITEA", v)
 	}
 	*p = Provider(s)
 	return nil

@@ -23,10 +23,12 @@ const (
 	GitLab    Provider = "GITLAB"
 	Bitbucket Provider = "BITBUCKET"
 	CodeArts  Provider = "CODEARTS"
+	// Gitea is Gitea and its fork Forgejo (Codeberg), which share the API v1.
+	Gitea Provider = "GITEA"
 )
 
 // AllProviders lists every provider in the order used to break ties between forges.
-var AllProviders = []Provider{Bitbucket, CodeArts, GitHub, GitLab}
+var AllProviders = []Provider{Bitbucket, CodeArts, Gitea, GitHub, GitLab}
 
 // Valid reports whether p is one of the contract's providers (one of AllProviders).
 func (p Provider) Valid() bool { return slices.Contains(AllProviders, p) }

@@ -14,7 +14,7 @@ const OUT = process.env.OUT_DIR || path.join(path.dirname(fileURLToPath(import.m
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const PAGE_SIZE = 30; // the dashboard's page size
-const PROVIDER_NAMES = { GITHUB: 'GitHub', GITLAB: 'GitLab', BITBUCKET: 'Bitbucket', CODEARTS: 'CodeArts' };
+const PROVIDER_NAMES = { GITHUB: 'GitHub', GITLAB: 'GitLab', BITBUCKET: 'Bitbucket', CODEARTS: 'CodeArts', GITEA: 'Gitea' };
 
 let browser;
 
@@ -298,6 +298,36 @@ test('dashboard filters by forge', async (t) => {
   await page.reload();
   await page.waitForSelector('#total[data-total]');
   assert.equal(await page.getAttribute('#total', 'data-total'), String(expected.total));
+  done();
+});
+
+test('dashboard has a filter and a badge for every forge of the API, Gitea included', async (t) => {
+  const enumValues = (await gql('{ __type(name: "Provider") { enumValues { name } } }')).__type.enumValues.map((v) => v.name);
+  assert.ok(enumValues.includes('GITEA'), 'the API has no GITEA provider');
+  const expected = await walk({ provider: 'GITEA' });
+  assert.ok(expected.total > 0, 'the demo has no Gitea repositories');
+  const { page, done } = await open(t);
+  await gotoDashboard(page);
+  await page.waitForSelector('#total[data-total]');
+  const buttons = await page.$$eval('#providers button[data-provider]', (els) => els.map((e) => e.dataset.provider).filter(Boolean));
+  assert.deepEqual([...buttons].sort(), [...enumValues].sort(), 'one forge button per Provider value');
+  for (const p of enumValues) assert.ok(PROVIDER_NAMES[p], `no display name for ${p}`);
+  const log = recordQueries(page);
+  await page.click('#providers button[data-provider="GITEA"]');
+  await page.waitForFunction(
+    (n) => document.getElementById('total').dataset.total === String(n) &&
+      document.querySelector('#list li.repo')?.dataset.provider === 'GITEA',
+    expected.total,
+  );
+  assert.match(page.url(), /[?&]provider=GITEA\b/);
+  log.forEach((q) => assert.equal(q.variables.provider, 'GITEA'));
+  await scrollToEnd(page);
+  await checkList(page, expected, 'GITEA list');
+  checkPaging(log, expected.total, 'GITEA list');
+  const badge = page.locator('#list li.repo .badge.GITEA').first();
+  assert.equal((await badge.textContent()).trim(), 'Gitea', 'the Gitea badge');
+  const color = await badge.evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(color, 'rgba(0, 0, 0, 0)', 'the Gitea badge has no colour');
   done();
 });
 

@@ -42,7 +42,8 @@ func TestEveryForgeIsConfigurable(t *testing.T) {
 // the registry now supplies: they are part of the contract and must read as they always did.
 func TestSourceMessagesAndVariables(t *testing.T) {
 	for env, want := range map[string]string{
-		"PROVIDERS=github,sourceforge": `PROVIDERS names "sourceforge": use a comma list of github,gitlab,bitbucket,codearts,openhands`,
+		"PROVIDERS=github,sourceforge": `PROVIDERS names "sourceforge": use a comma list of github,gitlab,bitbucket,codearts,gitea,openhands`,
+		"PROVIDERS=gitea":              "gitea is enabled but GITEA_API_URL is not set: set it to the instance's API root, e.g. https://codeberg.org/api/v1 or https://git.example.com/api/v1",
 		"PROVIDERS=codearts":           "codearts is enabled but CODEARTS_API_URL is not set: set it to your region's CodeArts Repo endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com",
 		"CODEARTS_API_VERSION= V3 ":    `CODEARTS_API_VERSION="v3": use v4 or v2`,
 	} {
@@ -52,17 +53,17 @@ func TestSourceMessagesAndVariables(t *testing.T) {
 		}
 	}
 	c, err := load(map[string]string{
-		"GITHUB_TOKEN": "a", "GITLAB_TOKEN": "b", "BITBUCKET_TOKEN": "c", "CODEARTS_TOKEN": "d", "OPENHANDS_API_KEY": "e",
-		"GITHUB_API_URL": "u1", "GITLAB_API_URL": "u2", "BITBUCKET_API_URL": "u3", "CODEARTS_API_URL": "u4", "OPENHANDS_API_URL": "u5",
+		"GITHUB_TOKEN": "a", "GITLAB_TOKEN": "b", "BITBUCKET_TOKEN": "c", "CODEARTS_TOKEN": "d", "GITEA_TOKEN": "e", "OPENHANDS_API_KEY": "f",
+		"GITHUB_API_URL": "u1", "GITLAB_API_URL": "u2", "BITBUCKET_API_URL": "u3", "CODEARTS_API_URL": "u4", "GITEA_API_URL": "u5", "OPENHANDS_API_URL": "u6",
 		"CODEARTS_API_VERSION": "V2",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(c.Sources, ","); got != "github,gitlab,bitbucket,codearts,openhands" {
+	if got := strings.Join(c.Sources, ","); got != "github,gitlab,bitbucket,codearts,gitea,openhands" {
 		t.Errorf("default sources %q", got)
 	}
-	for i, s := range []string{"github", "gitlab", "bitbucket", "codearts", "openhands"} {
+	for i, s := range []string{"github", "gitlab", "bitbucket", "codearts", "gitea", "openhands"} {
 		if c.Tokens[s] != string(rune('a'+i)) || c.URLs[s] != "u"+string(rune('1'+i)) {
 			t.Errorf("%s: token %q, URL %q", s, c.Tokens[s], c.URLs[s])
 		}

@@ -7,6 +7,8 @@ import (
 	"github.com/forgegraph/forgegraph/providers/codearts"
 	codeartsfake "github.com/forgegraph/forgegraph/providers/codearts/fake"
 	"github.com/forgegraph/forgegraph/providers/demo"
+	"github.com/forgegraph/forgegraph/providers/gitea"
+	giteafake "github.com/forgegraph/forgegraph/providers/gitea/fake"
 	"github.com/forgegraph/forgegraph/providers/github"
 	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
 	"github.com/forgegraph/forgegraph/providers/gitlab"
@@ -18,7 +20,7 @@ import (
 // codeArtsVersion is CODEARTS_API_VERSION: which CodeArts Repo API lists repositories.
 var codeArtsVersion = Setting{Var: "CODEARTS_API_VERSION", Default: "v4", Allowed: []string{"v4", "v2"}}
 
-// forges are the descriptors, in build order. The demo's sizes (120+60+45+35 = 260 repositories)
+// forges are the descriptors, in build order. The demo's sizes (120+60+45+35+40 = 300 repositories)
 // and owners are part of the product's demo: keep them when editing.
 var forges = []Forge{
 	{
@@ -63,6 +65,17 @@ var forges = []Forge{
 		Demo: &Demo{Path: "", Data: demo.Data{
 			Owners: []string{"a1b2c3d4e5f60718293a4b5c6d7e8f90/octo-dev", "a1b2c3d4e5f60718293a4b5c6d7e8f90/acme-cn"},
 			Count:  35, Host: "codehub.devcloud.example.com"}},
+	},
+	{
+		Name: gitea.SourceName, Provider: providers.Gitea,
+		TokenVar: "GITEA_TOKEN", URLVar: "GITEA_API_URL", Header: "X-Gitea-Token",
+		URLRequired: "set it to the instance's API root, e.g. https://codeberg.org/api/v1 or https://git.example.com/api/v1",
+		New: func(s Settings) (providers.Source, error) {
+			return source(gitea.New(gitea.Config{BaseURL: s.BaseURL, HTTP: s.HTTP, Timeout: s.Timeout, Local: s.Local, Upstream: s.Upstream}))
+		},
+		Fake: func(token string, repos []providers.Repository) Fake { return giteafake.New(token, repos) },
+		Demo: &Demo{Path: "/api/v1", Data: demo.Data{
+			Owners: []string{"octo-dev", "acme-tools", "forgejo-contrib"}, Count: 40, Host: "codeberg.org"}},
 	},
 	{
 		Name:     openhands.SourceName,

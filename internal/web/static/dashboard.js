@@ -10,7 +10,7 @@
   var ENDPOINT = '/graphql';
   var PAGE_SIZE = 30;
   var KEY_STORAGE = 'forgegraph.gatewayKey';
-  var PROVIDERS = { GITHUB: 'GitHub', GITLAB: 'GitLab', BITBUCKET: 'Bitbucket', CODEARTS: 'CodeArts' };
+  var PROVIDERS = { GITHUB: 'GitHub', GITLAB: 'GitLab', BITBUCKET: 'Bitbucket', CODEARTS: 'CodeArts', GITEA: 'Gitea' };
   var SORTS = { PUSHED: 'Last push', UPDATED: 'Last update', CREATED: 'Created', FULL_NAME: 'Name' };
   var CODES = {
     UNAUTHENTICATED: 'not signed in (the token is missing, invalid or expired)',
