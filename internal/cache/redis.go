@@ -20,7 +20,8 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Observer is told about every Redis operation that failed ("get", "set", "lock", "unlock"), every
+// Observer is told about every Redis operation that failed ("get", "set", "delete", "lock",
+// "unlock", "generation"), every
 // value that could not be stored ("encode") and every stored value that could not be read back
 // ("decode", e.g. sealed for another credential or altered); it feeds metrics. Operations skipped
 // while Redis is paused after a failure are not reported.
@@ -50,8 +51,9 @@ const defaultLockTTL = 10 * time.Second
 // ErrRedisPaused is Lock's error while Redis is skipped after a failure.
 var ErrRedisPaused = errors.New("cache: redis failed a moment ago; not asking it for now")
 
-// errNoSecret is a sealed value read without a secret: a miss, not a failure.
-var errNoSecret = errors.New("cache: sealed value read without a secret")
+// errNoSecret is a sealed value read without a secret (a miss, not a failure), or a user's value
+// given no secret to seal it with (not stored).
+var errNoSecret = errors.New("cache: no secret to seal or open a user's value with")
 
 // NewRedisClient returns a client for url (redis://[user:password@]host:port/db, rediss:// for TLS)
 // with timeouts short enough that a dead Redis does not slow answers: dial, read and write
@@ -107,7 +109,7 @@ func (slogLogger) Printf(ctx context.Context, format string, v ...any) {
 }
 
 // Redis is a Cache (and a Locker) in Redis, shared by every replica using the same Redis and prefix.
-// Values are JSON with a time to live; a value set under a secret (WithSecret) is sealed with
+// Values are JSON with a time to live; a value set with SetSealed is sealed with
 // AES-256-GCM under a key derived from the secret and the Redis key (HKDF-SHA256), so Redis alone
 // reveals nothing and a value sealed for one credential does not open for another (a miss).
 //
@@ -137,15 +139,26 @@ func NewRedis[V any](client *redis.Client, prefix string, m Observer) *Redis[V] 
 	return &Redis[V]{client: client, prefix: prefix, observe: m, token: hex.EncodeToString(b), brk: brk.(*breaker)}
 }
 
-// Get implements Cache.
+// Get implements Cache: an unsealed value (a sealed one is a miss).
 func (r *Redis[V]) Get(ctx context.Context, key string) (V, bool) {
-	v, ok, _ := r.lookup(ctx, key)
+	v, ok, _ := r.lookup(ctx, "", key)
 	return v, ok
 }
 
-// lookup is Get that also returns ErrRedisPaused or Redis's error when Redis did not answer (a
-// value that does not decode is a miss, not an error).
-func (r *Redis[V]) lookup(ctx context.Context, key string) (V, bool, error) {
+// GetSealed implements Backend: a value sealed with secret (an unsealed one, or one sealed with
+// another secret, is a miss).
+func (r *Redis[V]) GetSealed(ctx context.Context, secret, key string) (V, bool) {
+	if secret == "" {
+		var zero V
+		return zero, false
+	}
+	v, ok, _ := r.lookup(ctx, secret, key)
+	return v, ok
+}
+
+// lookup is Get (secret "") or GetSealed that also returns ErrRedisPaused or Redis's error when
+// Redis did not answer (a value that does not decode is a miss, not an error).
+func (r *Redis[V]) lookup(ctx context.Context, secret, key string) (V, bool, error) {
 	var zero V
 	if !r.brk.allow() {
 		r.misses.Add(1)
@@ -163,7 +176,7 @@ func (r *Redis[V]) lookup(ctx context.Context, key string) (V, bool, error) {
 		return zero, false, err
 	}
 	r.succeeded()
-	v, err := decode[V](SecretFrom(ctx), k, b)
+	v, err := decode[V](secret, k, b)
 	if err != nil {
 		if !errors.Is(err, errNoSecret) && r.observe != nil {
 			r.observe("decode", err)
@@ -175,14 +188,30 @@ func (r *Redis[V]) lookup(ctx context.Context, key string) (V, bool, error) {
 	return v, true, nil
 }
 
-// Set implements Cache; a ttl of zero or less stores nothing. The write is not canceled with ctx
-// (the value is worth keeping when the request that fetched it has gone).
+// Set implements Cache: v is stored unsealed. A ttl of zero or less stores nothing. The write is not
+// canceled with ctx (the value is worth keeping when the request that fetched it has gone).
 func (r *Redis[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) {
+	r.set(ctx, "", key, v, ttl)
+}
+
+// SetSealed implements Backend: v is sealed with secret. An empty secret stores nothing (observed
+// as "encode": a user's value is never written unsealed).
+func (r *Redis[V]) SetSealed(ctx context.Context, secret, key string, v V, ttl time.Duration) {
+	if secret == "" {
+		if r.observe != nil {
+			r.observe("encode", errNoSecret)
+		}
+		return
+	}
+	r.set(ctx, secret, key, v, ttl)
+}
+
+func (r *Redis[V]) set(ctx context.Context, secret, key string, v V, ttl time.Duration) {
 	if ttl <= 0 || !r.brk.allow() {
 		return
 	}
 	k := r.prefix + key
-	b, err := encode(SecretFrom(ctx), k, v)
+	b, err := encode(secret, k, v)
 	if err != nil {
 		if r.observe != nil {
 			r.observe("encode", err)
@@ -192,6 +221,19 @@ func (r *Redis[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) 
 	ctx = context.WithoutCancel(ctx)
 	if err := r.client.Set(ctx, k, b, ttl).Err(); err != nil {
 		r.failed(ctx, "set", err)
+		return
+	}
+	r.succeeded()
+}
+
+// Delete implements Cache: DEL prefix+key (not canceled with ctx). Skipped while Redis is paused.
+func (r *Redis[V]) Delete(ctx context.Context, key string) {
+	if !r.brk.allow() {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	if err := r.client.Del(ctx, r.prefix+key).Err(); err != nil {
+		r.failed(ctx, "delete", err)
 		return
 	}
 	r.succeeded()

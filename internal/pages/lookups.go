@@ -39,15 +39,16 @@ func FoundSize(f Found) int64 {
 // in this process and, over a shared cache, between replicas. The zero value is not usable: build
 // it with NewLookups.
 type Lookups struct {
-	cache        cache.Cache[Found]
+	cache        *cache.Sealed[Found]
 	ttl          time.Duration
 	flight       flight[Found]
 	hits, misses atomic.Int64
 }
 
 // NewLookups returns lookups kept in c for ttl (found) and min(ttl, MissTTL) (not found); a ttl of
-// zero or less keeps nothing.
-func NewLookups(c cache.Cache[Found], ttl time.Duration) *Lookups {
+// zero or less keeps nothing. c should share the page store's generations (Store.Scopes), so that
+// Store.Invalidate reaches lookups too.
+func NewLookups(c *cache.Sealed[Found], ttl time.Duration) *Lookups {
 	return &Lookups{cache: c, ttl: ttl}
 }
 
@@ -63,13 +64,12 @@ func LookupKey(source, token string, id providers.GlobalID) string {
 // is sealed with token in caches that leave the process.
 func (l *Lookups) Get(ctx context.Context, source, token string, id providers.GlobalID, fetch func(context.Context) (*providers.Repository, error)) (*providers.Repository, error) {
 	k := LookupKey(source, token, id)
-	ctx = cache.WithSecret(ctx, token)
-	if f, ok := l.cache.Get(ctx, k); ok {
+	if f, ok := l.cache.Get(ctx, source, token, k); ok {
 		l.hits.Add(1)
 		return f.answer(source)
 	}
 	f, err := l.flight.do(ctx, k, func(ctx context.Context) (Found, error) {
-		fill := cache.AwaitFill(ctx, l.cache, k, peerWait, Found{}, false, nil)
+		fill := l.cache.AwaitFill(ctx, source, token, k, peerWait, Found{}, false, nil)
 		if fill.Peer {
 			return fill.Value, nil
 		}
@@ -79,14 +79,14 @@ func (l *Lookups) Get(ctx context.Context, source, token string, id providers.Gl
 		switch {
 		case err == nil && repo != nil:
 			f := Found{Repo: repo}
-			l.cache.Set(ctx, k, f, l.ttl)
+			l.cache.Set(ctx, source, token, k, f, l.ttl)
 			return f, nil
 		case err == nil || providers.KindOf(err) == providers.KindNotFound:
 			f := Found{Missing: "no such repository"}
 			if e := providers.AsError(err, source); e != nil {
 				f.Missing = e.Msg
 			}
-			l.cache.Set(ctx, k, f, min(l.ttl, MissTTL))
+			l.cache.Set(ctx, source, token, k, f, min(l.ttl, MissTTL))
 			return f, nil
 		default:
 			return Found{}, err

@@ -95,6 +95,9 @@ func New(d Deps) http.Handler {
 		d.Metrics.CacheStats("responses", responses.Stats)
 		gql = microcache(responses, ttl, credentialHeaders, gql)
 	}
+	if d.Pages != nil {
+		gql = scopes(d.Pages.Scopes(), d.Tokens, gql)
+	}
 	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
 	gql = gateway(d.Config.GatewayKeys, gql)
 	c := newCORS(d.Config.CORSOrigins, credentialHeaders)
