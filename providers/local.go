@@ -94,8 +94,10 @@ func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 	if v, ok := s.l.cache.Get(ctx, src, tok, sortedKey); ok {
 		return v, nil
 	}
-	v, err := s.l.group.do(sortedKey, func() (any, error) {
-		v, err := s.l.group.do(rawKey, func() (any, error) {
+	// A read that began before the credential was invalidated is not joined after it.
+	gen := s.l.cache.Generation(ctx, src, tok)
+	v, err := s.l.group.do(sortedKey+"|g"+gen, func() (any, error) {
+		v, err := s.l.group.do(rawKey+"|g"+gen, func() (any, error) {
 			// One read serves every waiter (and replicas sharing the cache wait for one another's),
 			// so it must not end when the first caller leaves.
 			return s.l.cache.GetOrMake(context.WithoutCancel(ctx), src, tok, rawKey, listWait, s.l.TTL,
@@ -119,7 +121,11 @@ func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 		}
 		o := s.q.Order
 		slices.SortStableFunc(out, func(a, b Repository) int { return o.Compare(&a, &b) })
-		s.l.cache.Set(ctx, src, tok, sortedKey, out, s.l.TTL)
+		// A list read before an invalidation that came meanwhile is this request's answer, but is
+		// not kept under the new generation.
+		if s.l.cache.Generation(ctx, src, tok) == gen {
+			s.l.cache.Set(ctx, src, tok, sortedKey, out, s.l.TTL)
+		}
 		return out, nil
 	})
 	if err != nil {

@@ -21,6 +21,11 @@ type UserCache[V any] interface {
 	// processes sharing the cache make it once between them (waiting at most wait for another's).
 	// build's errors are returned and nothing is kept.
 	GetOrMake(ctx context.Context, source, token, key string, wait, ttl time.Duration, build func(context.Context) (V, error)) (V, error)
+	// Generation returns a string that changes whenever the credential's values for source are
+	// invalidated ("" while never). Callers fold it into the keys of work they share between
+	// concurrent requests, so a request that begins after an invalidation never joins work that
+	// began before it.
+	Generation(ctx context.Context, source, token string) string
 }
 
 // memoryCache is an in-process UserCache of at most n values; the oldest written goes first.
@@ -97,6 +102,9 @@ func (c *memoryCache[V]) GetOrMake(ctx context.Context, source, token, key strin
 	}
 	return v, err
 }
+
+// Generation implements UserCache: values in this process's memory are never invalidated.
+func (c *memoryCache[V]) Generation(context.Context, string, string) string { return "" }
 
 // flight runs one call per key for every caller that wants it at the same time (what
 // golang.org/x/sync/singleflight does, kept here so the domain needs only the standard library).

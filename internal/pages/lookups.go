@@ -63,13 +63,15 @@ func LookupKey(source, token string, id providers.GlobalID) string {
 // (fetch's own, or a copy of it while kept); other errors are fetch's and are not kept. The value
 // is sealed with token in caches that leave the process.
 func (l *Lookups) Get(ctx context.Context, source, token string, id providers.GlobalID, fetch func(context.Context) (*providers.Repository, error)) (*providers.Repository, error) {
-	k := LookupKey(source, token, id)
-	if f, ok := l.cache.Get(ctx, source, token, k); ok {
+	// The credential's scope is pinned for the whole lookup (see Store.Fetch).
+	k, sc := LookupKey(source, token, id), l.cache.At(ctx, source, token)
+	if f, ok := sc.Get(ctx, k); ok {
 		l.hits.Add(1)
 		return f.answer(source)
 	}
-	f, err := l.flight.do(ctx, k, func(ctx context.Context) (Found, error) {
-		fill := l.cache.AwaitFill(ctx, source, token, k, peerWait, Found{}, false, nil)
+	// A lookup that began before the credential was invalidated is not joined after it.
+	f, err := l.flight.do(ctx, k+"|g"+sc.Generation(), func(ctx context.Context) (Found, error) {
+		fill := sc.AwaitFill(ctx, k, peerWait, Found{}, false, nil)
 		if fill.Peer {
 			return fill.Value, nil
 		}
@@ -79,14 +81,14 @@ func (l *Lookups) Get(ctx context.Context, source, token string, id providers.Gl
 		switch {
 		case err == nil && repo != nil:
 			f := Found{Repo: repo}
-			l.cache.Set(ctx, source, token, k, f, l.ttl)
+			sc.Set(ctx, k, f, l.ttl)
 			return f, nil
 		case err == nil || providers.KindOf(err) == providers.KindNotFound:
 			f := Found{Missing: "no such repository"}
 			if e := providers.AsError(err, source); e != nil {
 				f.Missing = e.Msg
 			}
-			l.cache.Set(ctx, source, token, k, f, min(l.ttl, MissTTL))
+			sc.Set(ctx, k, f, min(l.ttl, MissTTL))
 			return f, nil
 		default:
 			return Found{}, err

@@ -116,14 +116,17 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 	if _, ok := s.(Uncached); ok {
 		return s.FetchPage(ctx, i, "")
 	}
-	k, src, tok := key(s, i), s.Source(), tokenFor(ctx, s)
-	old, had := st.cache.Get(ctx, src, tok, k)
+	// The credential's scope is pinned for the whole fetch: a page read before an invalidation is
+	// never kept under the generation after it.
+	k, sc := key(s, i), st.cache.At(ctx, s.Source(), tokenFor(ctx, s))
+	old, had := sc.Get(ctx, k)
 	if had && st.fresh(old) {
 		st.hits.Add(1)
 		return old.Page, nil
 	}
-	return st.flight.do(ctx, k, func(ctx context.Context) (providers.Page, error) {
-		fill := st.cache.AwaitFill(ctx, src, tok, k, peerWait, old, had, st.fresh)
+	// A fetch that began before the credential was invalidated is not joined after it.
+	return st.flight.do(ctx, k+"|g"+sc.Generation(), func(ctx context.Context) (providers.Page, error) {
+		fill := sc.AwaitFill(ctx, k, peerWait, old, had, st.fresh)
 		if fill.Peer {
 			st.peers.Add(1)
 			return fill.Value.Page, nil
@@ -155,7 +158,7 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		if p.ETag != "" {
 			ttl = st.keep
 		}
-		st.cache.Set(ctx, src, tok, k, Entry{Page: p, FreshUntil: st.now().Add(st.freshFor)}, ttl)
+		sc.Set(ctx, k, Entry{Page: p, FreshUntil: st.now().Add(st.freshFor)}, ttl)
 		return p, nil
 	})
 }

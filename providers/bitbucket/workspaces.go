@@ -37,7 +37,8 @@ func (s *Source) listWorkspaces(ctx context.Context, token string) ([]string, er
 	if v, ok := s.workspaces.Get(ctx, SourceName, token, key); ok {
 		return v, nil
 	}
-	ch := s.group.DoChan(key, func() (any, error) {
+	// A listing that began before the credential was invalidated is not joined after it.
+	ch := s.group.DoChan(key+"|g"+s.workspaces.Generation(ctx, SourceName, token), func() (any, error) {
 		// One listing serves every waiter (and replicas sharing the cache wait for one another's),
 		// so it must not end when the first caller leaves. A flight that starts just after another
 		// one ended finds its answer in the cache.
