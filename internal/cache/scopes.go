@@ -13,6 +13,7 @@ import (
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/redis/go-redis/v9"
 )
 
 // DefaultScopeRetain is how long a scope's generation is remembered after its last invalidation
@@ -85,16 +86,16 @@ func (s *Scopes) scope(source, token string) string { return source + ":" + s.ha
 // Generation returns the generation of the scope of source and token ("" while never invalidated):
 // from the request's memo when ctx went through Begin, else from where generations are kept.
 func (s *Scopes) Generation(ctx context.Context, source, token string) string {
-	sc := s.scope(source, token)
+	c := cred{source, token}
 	m := memoFrom(ctx)
 	if m != nil {
-		if g, ok := m.get(sc); ok {
+		if g, ok := m.get(c); ok {
 			return g
 		}
 	}
-	g := s.load(ctx, []string{sc})[0]
+	g := s.load(ctx, []cred{c})[0]
 	if m != nil {
-		m.put(sc, g)
+		m.put(c, g)
 	}
 	return g
 }
@@ -104,28 +105,28 @@ func (s *Scopes) Generation(ctx context.Context, source, token string) string {
 // changes whenever one of those scopes is invalidated ("" while none ever was). Every Sealed use
 // under the returned context reads generations from the memo.
 func (s *Scopes) Begin(ctx context.Context, creds map[string]string) (context.Context, string) {
-	names := make([]string, 0, len(creds))
+	list := make([]cred, 0, len(creds))
 	for src, tok := range creds {
 		if tok != "" {
-			names = append(names, src)
+			list = append(list, cred{src, tok})
 		}
 	}
-	sort.Strings(names)
-	scopes := make([]string, len(names))
-	for i, src := range names {
-		scopes[i] = s.scope(src, creds[src])
-	}
-	gens := s.load(ctx, scopes)
-	m := &memo{m: make(map[string]string, len(scopes))}
+	sort.Slice(list, func(i, j int) bool { return list[i].source < list[j].source })
+	gens := s.load(ctx, list)
+	m := &memo{m: make(map[cred]string, len(list))}
 	var fp strings.Builder
-	for i, sc := range scopes {
-		m.m[sc] = gens[i]
+	for i, c := range list {
+		m.m[c] = gens[i]
 		if gens[i] != "" {
-			fp.WriteString(names[i] + "=" + gens[i] + ";")
+			fp.WriteString(c.source + "=" + gens[i] + ";")
 		}
 	}
 	return context.WithValue(ctx, memoKey{}, m), fp.String()
 }
+
+// cred is a source and a token: a request's memo is keyed by them (it never leaves the process),
+// so a memo hit costs no hashing.
+type cred struct{ source, token string }
 
 // Invalidate makes every value that Sealed caches over s keep for the scope of source and token
 // unreachable, in every process sharing s's Redis (or this process without Redis), and updates the
@@ -138,16 +139,23 @@ func (s *Scopes) Invalidate(ctx context.Context, source, token string) error {
 	if token == "" {
 		return ErrNoCredential
 	}
-	sc := s.scope(source, token)
+	sc, c := s.scope(source, token), cred{source, token}
 	if s.shared != nil {
 		if g, err := s.shared.bump(ctx, sc, s.retain); err == nil {
 			s.known.Add(sc, g)
-			s.refresh(ctx, sc)
+			s.remember(ctx, c, g+s.localPart(sc))
 			return nil
 		}
 	}
 	s.bumpLocal(sc)
-	s.refresh(ctx, sc)
+	shared := ""
+	if s.shared != nil {
+		shared = s.down
+		if g, ok := s.known.Get(sc); ok {
+			shared = g
+		}
+	}
+	s.remember(ctx, c, shared+s.localPart(sc))
 	return nil
 }
 
@@ -155,21 +163,46 @@ func (s *Scopes) Invalidate(ctx context.Context, source, token string) error {
 // with Redis): at most one per request that went through Begin.
 func (s *Scopes) Reads() int64 { return s.reads.Load() }
 
-// refresh puts scope sc's current generation in ctx's memo, if any.
-func (s *Scopes) refresh(ctx context.Context, sc string) {
+// remember puts generation g of c's scope in ctx's memo, if any.
+func (s *Scopes) remember(ctx context.Context, c cred, g string) {
 	if m := memoFrom(ctx); m != nil {
-		m.put(sc, s.load(context.WithoutCancel(ctx), []string{sc})[0])
+		m.put(c, g)
 	}
 }
 
-// load returns the generations of scopes: the shared part (Redis; the last known one while it does
+// localPart is the part of scope sc's generation that invalidations made in this process's memory
+// give it ("" when none is remembered).
+func (s *Scopes) localPart(sc string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.localPartLocked(sc, s.now())
+}
+
+func (s *Scopes) localPartLocked(sc string, now time.Time) string {
+	if l, ok := s.local[sc]; ok && now.Sub(l.at) < s.retain {
+		return "l" + strconv.FormatInt(l.gen, 36)
+	}
+	return ""
+}
+
+// load returns the generations of the scopes of creds: the shared part (Redis; the last known one while it does
 // not answer) and the local part (invalidations made in this process's memory), joined.
-func (s *Scopes) load(ctx context.Context, scopes []string) []string {
-	out := make([]string, len(scopes))
-	if len(scopes) == 0 {
+func (s *Scopes) load(ctx context.Context, creds []cred) []string {
+	out := make([]string, len(creds))
+	if len(creds) == 0 {
 		return out
 	}
 	s.reads.Add(1)
+	s.mu.Lock()
+	none := len(s.local) == 0
+	s.mu.Unlock()
+	if s.shared == nil && none {
+		return out // in memory, nothing was ever invalidated: no need to hash the tokens
+	}
+	scopes := make([]string, len(creds))
+	for i, c := range creds {
+		scopes[i] = s.scope(c.source, c.token)
+	}
 	if s.shared != nil {
 		gens, err := s.shared.get(ctx, scopes)
 		for i, sc := range scopes {
@@ -187,9 +220,7 @@ func (s *Scopes) load(ctx context.Context, scopes []string) []string {
 	defer s.mu.Unlock()
 	now := s.now()
 	for i, sc := range scopes {
-		if l, ok := s.local[sc]; ok && now.Sub(l.at) < s.retain {
-			out[i] += "l" + strconv.FormatInt(l.gen, 36)
-		}
+		out[i] += s.localPartLocked(sc, now)
 	}
 	return out
 }
@@ -216,10 +247,10 @@ func (s *Scopes) bumpLocal(sc string) {
 	}
 }
 
-// memo holds a request's generations by scope.
+// memo holds a request's generations by source and token.
 type memo struct {
 	mu sync.Mutex
-	m  map[string]string
+	m  map[cred]string
 }
 
 type memoKey struct{}
@@ -229,15 +260,85 @@ func memoFrom(ctx context.Context) *memo {
 	return m
 }
 
-func (m *memo) get(sc string) (string, bool) {
+func (m *memo) get(c cred) (string, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	g, ok := m.m[sc]
+	g, ok := m.m[c]
 	return g, ok
 }
 
-func (m *memo) put(sc, g string) {
+func (m *memo) put(c cred, g string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.m[sc] = g
+	m.m[c] = g
+}
+
+// NewRedisScopes returns generations kept in Redis under prefix + source + ":" + credential hash,
+// shared by every replica using the same Redis and prefix (see NewScopes for hash and retain). While
+// Redis does not answer (or during the pause after a failure, shared with every cache over client),
+// a scope's last generation read is used, and invalidations reach this process only. m may be nil.
+func NewRedisScopes(client *redis.Client, prefix string, hash func(token string) string, retain time.Duration, m Observer) *Scopes {
+	s := NewScopes(hash, retain)
+	// A Redis cache's client, pause and failure reporting (one log line per 10 s in all).
+	s.shared = &redisGens{r: NewRedis[struct{}](client, prefix, m)}
+	return s
+}
+
+// redisGens reads and bumps generations in Redis.
+type redisGens struct{ r *Redis[struct{}] }
+
+// bumpScript sets KEYS[1] to a generation larger than its previous one and than Redis's clock in
+// microseconds (so a generation is never reused, even after the key expired), for ARGV[1]
+// milliseconds, and returns it.
+var bumpScript = redis.NewScript(`
+local t = redis.call("TIME")
+local g = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local old = tonumber(redis.call("GET", KEYS[1]) or "0") or 0
+if old >= g then g = old + 1 end
+local s = string.format("%.0f", g)
+redis.call("SET", KEYS[1], s, "PX", ARGV[1])
+return s`)
+
+// get returns the generations of scopes ("" for one never invalidated) with one MGET.
+func (g *redisGens) get(ctx context.Context, scopes []string) ([]string, error) {
+	r := g.r
+	if !r.brk.allow() {
+		return nil, ErrRedisPaused
+	}
+	keys := make([]string, len(scopes))
+	for i, sc := range scopes {
+		keys[i] = r.prefix + sc
+	}
+	vals, err := r.client.MGet(ctx, keys...).Result()
+	if err != nil {
+		r.failed(ctx, "generation", err)
+		return nil, err
+	}
+	r.succeeded()
+	out := make([]string, len(scopes))
+	for i, v := range vals {
+		if s, ok := v.(string); ok {
+			out[i] = s
+		}
+	}
+	return out, nil
+}
+
+// bump gives scope sc a new generation, kept for retain, and returns it.
+func (g *redisGens) bump(ctx context.Context, sc string, retain time.Duration) (string, error) {
+	r := g.r
+	if !r.brk.allow() {
+		return "", ErrRedisPaused
+	}
+	ctx = context.WithoutCancel(ctx)
+	v, err := bumpScript.Run(ctx, r.client, []string{r.prefix + sc}, strconv.FormatInt(retain.Milliseconds(), 10)).Text()
+	if err == nil && v == "" {
+		err = errors.New("cache: redis returned no generation")
+	}
+	if err != nil {
+		r.failed(ctx, "generation", err)
+		return "", err
+	}
+	r.succeeded()
+	return v, nil
 }
