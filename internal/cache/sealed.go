@@ -159,7 +159,7 @@ var lastRefusalLog atomic.Int64
 func (c *Sealed[V]) refuse(ctx context.Context, source string) {
 	c.refused.Add(1)
 	if logLimit(&lastRefusalLog) {
-		slog.Default().ErrorContext(ctx, "a user's value was not cached: no credential was given to seal it with (a bug in the caller)",
+		slog.Default().ErrorContext(ctx, "a value was not cached: it was offered without the credential it was fetched with, so there is nothing to seal it with (the caller must pass that token)",
 			"source", source)
 	}
 }
