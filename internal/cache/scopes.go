@@ -289,8 +289,10 @@ type redisGens struct{ r *Redis[struct{}] }
 
 // bumpScript sets KEYS[1] to a generation larger than its previous one and than Redis's clock in
 // microseconds (so a generation is never reused, even after the key expired), for ARGV[1]
-// milliseconds, and returns it.
+// milliseconds, and returns it. (Before Redis 5 a script that reads TIME may write only after
+// asking for effects replication; later versions always replicate effects.)
 var bumpScript = redis.NewScript(`
+if redis.replicate_commands then pcall(redis.replicate_commands) end
 local t = redis.call("TIME")
 local g = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local old = tonumber(redis.call("GET", KEYS[1]) or "0") or 0
