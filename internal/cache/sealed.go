@@ -11,7 +11,8 @@ import (
 // takes the source and the credential (token) the value belongs to, explicitly. The token seals the
 // value in a backend that leaves the process, and the scope's generation (see Scopes) is folded into
 // the key, so Scopes.Invalidate makes all of a scope's values unreachable at once. A value given no
-// credential is refused: Set stores nothing and logs an error (it is a caller's bug), Get is a miss.
+// credential is refused: Set stores nothing, counts it (Refused) and logs an error, Get is a miss.
+// Sealed offers no way to reach its backend, so code holding one cannot write a value unsealed.
 // Keys never hold the token (callers put a credential hash in them). Build it with NewSealed; it is
 // safe for concurrent use.
 type Sealed[V any] struct {
@@ -31,9 +32,6 @@ func NewSealed[V any](b Backend[V], s *Scopes) *Sealed[V] {
 
 // Scopes returns the generations the cache's keys carry.
 func (c *Sealed[V]) Scopes() *Scopes { return c.scopes }
-
-// Backend returns the cache the values are kept in.
-func (c *Sealed[V]) Backend() Backend[V] { return c.b }
 
 // Refused returns how many values were not kept because no credential was given.
 func (c *Sealed[V]) Refused() int64 { return c.refused.Load() }
