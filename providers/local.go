@@ -4,10 +4,6 @@ import (
 	"context"
 	"slices"
 	"time"
-
-	"golang.org/x/sync/singleflight"
-
-	"github.com/forgegraph/forgegraph/internal/cache"
 )
 
 // DefaultMaxRepositories bounds a source's whole list when it must be read whole
@@ -34,14 +30,15 @@ type Local struct {
 	Max int
 	// TTL is how long a list is kept.
 	TTL   time.Duration
-	cache cache.Cache[[]Repository]
-	group singleflight.Group
+	cache UserCache[[]Repository]
+	group flight
 }
 
-// NewLocal returns a Local keeping lists in c (nil: an in-memory cache of 256 lists).
-func NewLocal(c cache.Cache[[]Repository], max int, ttl time.Duration) *Local {
+// NewLocal returns a Local keeping lists in c, per source and credential (nil: NewMemoryCache of 256
+// lists); max and ttl of zero or less take DefaultMaxRepositories and DefaultListTTL.
+func NewLocal(c UserCache[[]Repository], max int, ttl time.Duration) *Local {
 	if c == nil {
-		c = cache.NewMemory[[]Repository](256)
+		c = NewMemoryCache[[]Repository](256)
 	}
 	if max <= 0 {
 		max = DefaultMaxRepositories
@@ -90,17 +87,20 @@ func (s *localStream) NoPageCache() {}
 
 // sorted returns the whole list in the stream's order.
 func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
-	// The list is a user's data: a cache that leaves the process seals it with the credential.
-	ctx = cache.WithSecret(ctx, s.q.Token)
+	// The list is a user's data: the cache keeps it for the credential (sealed with it when the
+	// cache leaves the process), in the credential's current generation.
+	src, tok := s.src, s.q.Token
 	rawKey, sortedKey := s.rawKey, s.sortedKey
-	if v, ok := s.l.cache.Get(ctx, sortedKey); ok {
+	if v, ok := s.l.cache.Get(ctx, src, tok, sortedKey); ok {
 		return v, nil
 	}
-	v, err, _ := s.l.group.Do(sortedKey, func() (any, error) {
-		v, err, _ := s.l.group.Do(rawKey, func() (any, error) {
+	// A read that began before the credential was invalidated is not joined after it.
+	gen := s.l.cache.Generation(ctx, src, tok)
+	v, err := s.l.group.do(sortedKey+"|g"+gen, func() (any, error) {
+		v, err := s.l.group.do(rawKey+"|g"+gen, func() (any, error) {
 			// One read serves every waiter (and replicas sharing the cache wait for one another's),
 			// so it must not end when the first caller leaves.
-			return cache.GetOrMake(context.WithoutCancel(ctx), s.l.cache, rawKey, listWait, s.l.TTL,
+			return s.l.cache.GetOrMake(context.WithoutCancel(ctx), src, tok, rawKey, listWait, s.l.TTL,
 				func(ctx context.Context) ([]Repository, error) {
 					raw, err := s.read(ctx, s.l.Max)
 					if err == nil && len(raw) > s.l.Max {
@@ -121,7 +121,11 @@ func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 		}
 		o := s.q.Order
 		slices.SortStableFunc(out, func(a, b Repository) int { return o.Compare(&a, &b) })
-		s.l.cache.Set(ctx, sortedKey, out, s.l.TTL)
+		// A list read before an invalidation that came meanwhile is this request's answer, but is
+		// not kept under the new generation.
+		if s.l.cache.Generation(ctx, src, tok) == gen {
+			s.l.cache.Set(ctx, src, tok, sortedKey, out, s.l.TTL)
+		}
 		return out, nil
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/cache/cachetest"
 	"github.com/forgegraph/forgegraph/providers"
 )
@@ -15,7 +16,7 @@ import (
 // TestLocalReplicasReadOnce: two replicas (two Locals) sharing a locking cache read a whole list
 // once between them when both miss it at the same time, and serve the same sorted pages.
 func TestLocalReplicasReadOnce(t *testing.T) {
-	shared := cachetest.NewShared[[]providers.Repository](16)
+	shared := cache.NewSealed[[]providers.Repository](cachetest.NewShared[[]providers.Repository](16), nil)
 	a := providers.NewLocal(shared, 0, time.Minute)
 	b := providers.NewLocal(shared, 0, time.Minute)
 	var reads atomic.Int64

@@ -38,7 +38,7 @@ func (k DetailKey) String() string {
 // cache as JSON, sealed under the credential that read them where the cache is shared (Redis).
 // The zero value is not usable: build it with NewDetails.
 type Details struct {
-	cache  cache.Cache[json.RawMessage] // nil: nothing shared between requests
+	cache  *cache.Sealed[json.RawMessage] // nil: nothing shared between requests
 	ttl    time.Duration
 	loader *dataloader.Loader[DetailKey, any]
 	reads  sync.Map // DetailKey -> read
@@ -53,7 +53,7 @@ type read struct {
 }
 
 // NewDetails returns one request's detail loader over c (nil: no cache), whose entries live ttl.
-func NewDetails(c cache.Cache[json.RawMessage], ttl time.Duration) *Details {
+func NewDetails(c *cache.Sealed[json.RawMessage], ttl time.Duration) *Details {
 	d := &Details{cache: c, ttl: ttl}
 	d.loader = dataloader.NewBatchedLoader(d.batch, dataloader.WithWait[DetailKey, any](Wait))
 	return d
@@ -78,7 +78,7 @@ func (d *Details) cached(ctx context.Context, k DetailKey, rd read) (any, bool) 
 	if d.cache == nil {
 		return nil, false
 	}
-	raw, ok := d.cache.Get(cache.WithSecret(ctx, rd.token), k.String())
+	raw, ok := d.cache.Get(ctx, k.Source, rd.token, k.String())
 	if !ok {
 		return nil, false
 	}
@@ -112,7 +112,7 @@ func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Res
 			v, err := rd.fetch(ctx)
 			if err == nil && d.cache != nil {
 				if raw, jerr := json.Marshal(v); jerr == nil {
-					d.cache.Set(cache.WithSecret(ctx, rd.token), k.String(), raw, d.ttl)
+					d.cache.Set(ctx, k.Source, rd.token, k.String(), raw, d.ttl)
 				}
 			}
 			out[i] = &dataloader.Result[any]{Data: v, Error: err}
@@ -126,7 +126,7 @@ type detailsKey struct{}
 
 // DetailMiddleware puts a fresh Details over the shared cache c (entries live ttl) into each
 // request's context.
-func DetailMiddleware(c cache.Cache[json.RawMessage], ttl time.Duration, next http.Handler) http.Handler {
+func DetailMiddleware(c *cache.Sealed[json.RawMessage], ttl time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(WithDetails(r.Context(), NewDetails(c, ttl))))
 	})

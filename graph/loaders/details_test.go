@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/graph/loaders"
+	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 )
 
@@ -22,7 +23,7 @@ func decodeRefs(raw json.RawMessage) (any, error) {
 // TestDetailsOncePerRequestAndCached: concurrent loads of one key in a request fetch once; the
 // next request is answered from the cache; another credential's key is fetched again.
 func TestDetailsOncePerRequestAndCached(t *testing.T) {
-	c := loaders.NewDetailCache()
+	c := cache.NewSealed[json.RawMessage](loaders.NewDetailCache(), cache.NewScopes(nil, 0))
 	var fetches atomic.Int64
 	fetch := func(context.Context) (any, error) {
 		fetches.Add(1)

@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 		_ = out.Close()
 		return nil, err
 	}
-	store := pages.New(c.pages, cfg.CacheTTL, 0)
+	store := pages.NewStore(c.pages, cfg.CacheTTL, 0)
 	store.Lookups = pages.NewLookups(c.lookups, cfg.CacheTTL)
 	m.CacheStats("pages", c.pageStats)
 	m.CacheStats("lookups", store.Lookups.Stats)

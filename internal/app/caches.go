@@ -19,14 +19,18 @@ import (
 )
 
 // sharedCaches are the caches a replica keeps: in memory, or shared with other replicas in Redis.
+// A user's data (pages, whole lists, lookups, workspace listings) is kept Sealed, per credential,
+// under the generations of scopes, which Invalidate changes; rate-limit state and persisted queries
+// are no user's data and are kept Plain.
 type sharedCaches struct {
-	pages                cache.Cache[pages.Entry]
-	lists                cache.Cache[[]providers.Repository]
-	lookups              cache.Cache[pages.Found] // single repositories (Query.node)
+	scopes               *cache.Scopes
+	pages                *cache.Sealed[pages.Entry]
+	lists                *cache.Sealed[[]providers.Repository]
+	lookups              *cache.Sealed[pages.Found] // single repositories (Query.node)
+	workspaces           *cache.Sealed[[]string]
 	limits               cache.Cache[rest.Rate]
-	apq                  graphql.Cache[string]        // nil: the server's in-memory default
-	workspaces           cache.Cache[[]string]        // nil: each Bitbucket source's own memory
-	details              cache.Cache[json.RawMessage] // nil: the server's in-memory default
+	apq                  graphql.Cache[string]          // nil: the server's in-memory default
+	details              *cache.Sealed[json.RawMessage] // repository detail pages (nested connections)
 	pageStats, listStats func() (hits, misses int64)
 }
 
@@ -39,7 +43,15 @@ const (
 	redisWS     = "forgegraph:v1:workspaces:"
 	redisRepos  = "forgegraph:v1:repo:"
 	redisDetail = "forgegraph:v1:detail:"
+	redisGens   = "forgegraph:v1:gen:"
 )
+
+// scopeRetain is how long an invalidation is remembered: longer than anything kept under a
+// generation (pages kept for revalidation, lists, lookups, workspaces, replayed answers) lives, plus
+// the longest request.
+func scopeRetain(cfg config.Config) time.Duration {
+	return max(cache.DefaultScopeRetain, 2*(cfg.CacheTTL+pages.DefaultKeep))
+}
 
 // lookupBytes is the memory for single-repository lookups: a sixteenth of the cache budget, at most
 // 16 MiB (some ten thousand repositories).
@@ -51,12 +63,16 @@ func lookupBytes(cfg config.Config) int64 { return min(cfg.CacheMaxBytes/16, 16<
 // answering from the forges.
 func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slog.Logger) (sharedCaches, func(), error) {
 	if cfg.RedisURL == "" {
+		scopes := cache.NewScopes(providers.HashToken, scopeRetain(cfg))
 		pageCache := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, pages.EntrySize)
 		lists := cache.NewMemoryBytes(cfg.CacheMaxBytes/2, providers.SizeOf)
 		log.Info("caches are in memory (REDIS_URL is not set): replicas do not share pages, lists, repository lookups, rate-limit state or persisted queries")
-		return sharedCaches{pages: pageCache, lists: lists, limits: cache.NewMemory[rest.Rate](10000),
-			lookups:   cache.NewMemoryBytes(lookupBytes(cfg), pages.FoundSize),
-			pageStats: pageCache.Stats, listStats: lists.Stats}, func() {}, nil
+		return sharedCaches{scopes: scopes, pages: cache.NewSealed(pageCache, scopes), lists: cache.NewSealed(lists, scopes),
+			limits:     cache.NewMemory[rest.Rate](10000),
+			lookups:    cache.NewSealed(cache.NewMemoryBytes(lookupBytes(cfg), pages.FoundSize), scopes),
+			workspaces: cache.NewSealed(cache.NewMemory[[]string](10000), scopes),
+			details:    cache.NewSealed[json.RawMessage](loaders.NewDetailCache(), scopes),
+			pageStats:  pageCache.Stats, listStats: lists.Stats}, func() {}, nil
 	}
 	client, err := cache.NewRedisClient(cfg.RedisURL)
 	if err != nil {
@@ -84,8 +100,12 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 	// Repository details (branches, languages, ...) are a user's data: sealed like pages.
 	details := &cache.Fallback[json.RawMessage]{Shared: cache.NewRedis[json.RawMessage](client, redisDetail, observe),
 		Local: loaders.NewDetailCache()}
-	c := sharedCaches{pages: pageCache, lists: lists, limits: limits, apq: apq, workspaces: workspaces,
-		lookups: lookups, details: details, pageStats: pageCache.Stats, listStats: lists.Stats}
+	// Generations of scopes: one Redis round trip per request reads all of its credentials' (see
+	// server's scope middleware), one INCR-like write invalidates a credential on every replica.
+	scopes := cache.NewRedisScopes(client, redisGens, providers.HashToken, scopeRetain(cfg), observe)
+	c := sharedCaches{scopes: scopes, pages: cache.NewSealed(pageCache, scopes), lists: cache.NewSealed(lists, scopes),
+		limits: limits, apq: apq, workspaces: cache.NewSealed(workspaces, scopes),
+		lookups: cache.NewSealed(lookups, scopes), details: cache.NewSealed[json.RawMessage](details, scopes), pageStats: pageCache.Stats, listStats: lists.Stats}
 	opt := client.Options() // logged without the password
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()

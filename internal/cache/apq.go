@@ -67,7 +67,7 @@ func NewAPQ(c Cache[string], ttl time.Duration, budget int64) *APQ {
 
 // Get implements graphql.Cache[string]: the query stored under key, if its SHA-256 is key.
 func (a *APQ) Get(ctx context.Context, key string) (string, bool) {
-	q, ok := a.c.Get(WithSecret(ctx, ""), key)
+	q, ok := a.c.Get(ctx, key)
 	if !ok || !validPersisted(key, q) {
 		return "", false
 	}
@@ -80,7 +80,7 @@ func (a *APQ) Add(ctx context.Context, key, query string) {
 	if !validPersisted(key, query) || !a.spend(int64(len(key)+len(query))+apqEntryOverhead) {
 		return
 	}
-	a.c.Set(WithSecret(ctx, ""), key, query, a.ttl)
+	a.c.Set(ctx, key, query, a.ttl)
 }
 
 // spend takes n bytes from the current window's budget; false when they are not left.

@@ -10,12 +10,30 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 )
 
-// Cache maps string keys to values of type V for a limited time. Keys never hold a token (callers put
-// a credential hash in them). Get reports false for a missing or expired entry; neither method fails:
-// a cache that cannot answer behaves as empty.
+// Cache maps string keys to values of type V for a limited time. Its values are no user's data: a
+// cache that leaves the process (Redis) keeps them unsealed, readable by whoever reads the key. A
+// user's data goes through Sealed, which needs the credential. Keys never hold a token (callers put
+// a credential hash in them). Get reports false for a missing or expired entry; no method fails: a
+// cache that cannot answer behaves as empty, and a Delete it cannot make is dropped.
 type Cache[V any] interface {
 	Get(ctx context.Context, key string) (V, bool)
 	Set(ctx context.Context, key string, v V, ttl time.Duration)
+	// Delete removes key's value, if any.
+	Delete(ctx context.Context, key string)
+}
+
+// Backend is a cache that can also keep a user's values: GetSealed and SetSealed take the secret
+// (the credential) the value belongs to. A backend that leaves the process (Redis) seals such a
+// value with a key derived from the secret and the key, so it opens only with the same secret; an
+// in-process one keeps it as it is. Callers never use it directly for a user's data: they go
+// through Sealed, which refuses an empty secret and keys the value by its credential's scope.
+type Backend[V any] interface {
+	Cache[V]
+	// GetSealed returns the value set with SetSealed under key and secret; a value set with another
+	// secret, or unsealed, is a miss.
+	GetSealed(ctx context.Context, secret, key string) (V, bool)
+	// SetSealed keeps v under key, sealed with secret (which must not be empty), for ttl.
+	SetSealed(ctx context.Context, secret, key string, v V, ttl time.Duration)
 }
 
 type entry[V any] struct {
@@ -59,6 +77,18 @@ func (m *Memory[V]) Get(_ context.Context, key string) (V, bool) {
 	m.hits.Add(1)
 	return e.v, true
 }
+
+// GetSealed implements Backend: the value stays in this process, so the secret is not needed to
+// open it (keys hold the credential's hash, so another credential never asks for it).
+func (m *Memory[V]) GetSealed(ctx context.Context, _, key string) (V, bool) { return m.Get(ctx, key) }
+
+// SetSealed implements Backend (see GetSealed).
+func (m *Memory[V]) SetSealed(ctx context.Context, _, key string, v V, ttl time.Duration) {
+	m.Set(ctx, key, v, ttl)
+}
+
+// Delete implements Cache.
+func (m *Memory[V]) Delete(_ context.Context, key string) { m.lru.Remove(key) }
 
 // NewMemoryBytes returns a cache whose values' sizes, as sizeOf estimates them, add up to at most
 // maxBytes: the least recently used entries go first. A value larger than maxBytes is kept alone

@@ -6,40 +6,52 @@ import (
 	"time"
 )
 
-// Plain stores C's values as no user's data: it drops the secret from the context, so a shared cache
-// keeps them unsealed and every request can read them, whatever credential it carries (rate-limit
-// state, which forge clients set while fetching a user's pages and Viewer.rateLimit reads without).
+// Plain is a Cache restricted to values that are no user's data (rate-limit state, persisted
+// queries): it offers only Cache's methods, which keep values unsealed, so a shared cache keeps them
+// readable by every request whatever credential it carries. A user's data goes through Sealed.
 type Plain[V any] struct{ C Cache[V] }
 
 // Get implements Cache.
-func (p Plain[V]) Get(ctx context.Context, key string) (V, bool) {
-	return p.C.Get(WithSecret(ctx, ""), key)
-}
+func (p Plain[V]) Get(ctx context.Context, key string) (V, bool) { return p.C.Get(ctx, key) }
 
 // Set implements Cache.
 func (p Plain[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) {
-	p.C.Set(WithSecret(ctx, ""), key, v, ttl)
+	p.C.Set(ctx, key, v, ttl)
 }
+
+// Delete implements Cache.
+func (p Plain[V]) Delete(ctx context.Context, key string) { p.C.Delete(ctx, key) }
 
 // Tiered keeps values in this process's memory in front of a shared cache: a Get is answered from
 // memory when it can, else from the shared cache (the value is then kept in memory for at most
 // NearTTL); a Set goes to both. It suits large values that do not change while cached (whole lists
 // for local sorts): each page of a walk reads memory, not Redis, and a Redis outage does not make
-// every page re-read a whole list. Its locks are Far's (see Locker).
+// every page re-read a whole list. Its locks are Far's (see Locker). A Delete reaches this process's
+// memory and the shared cache, not other processes' memory: what must become unreachable on every
+// replica is made so by Scopes, whose generation is part of the key.
 type Tiered[V any] struct {
 	Near         *Memory[V]
-	Far          Cache[V]
+	Far          Backend[V]
 	NearTTL      time.Duration
 	hits, misses atomic.Int64
 }
 
 // Get implements Cache.
 func (t *Tiered[V]) Get(ctx context.Context, key string) (V, bool) {
+	return t.get(ctx, key, func() (V, bool) { return t.Far.Get(ctx, key) })
+}
+
+// GetSealed implements Backend.
+func (t *Tiered[V]) GetSealed(ctx context.Context, secret, key string) (V, bool) {
+	return t.get(ctx, key, func() (V, bool) { return t.Far.GetSealed(ctx, secret, key) })
+}
+
+func (t *Tiered[V]) get(ctx context.Context, key string, far func() (V, bool)) (V, bool) {
 	if v, ok := t.Near.Get(ctx, key); ok {
 		t.hits.Add(1)
 		return v, true
 	}
-	v, ok := t.Far.Get(ctx, key)
+	v, ok := far()
 	if !ok {
 		t.misses.Add(1)
 		return v, false
@@ -53,6 +65,18 @@ func (t *Tiered[V]) Get(ctx context.Context, key string) (V, bool) {
 func (t *Tiered[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) {
 	t.Near.Set(ctx, key, v, ttl)
 	t.Far.Set(ctx, key, v, ttl)
+}
+
+// SetSealed implements Backend.
+func (t *Tiered[V]) SetSealed(ctx context.Context, secret, key string, v V, ttl time.Duration) {
+	t.Near.Set(ctx, key, v, ttl)
+	t.Far.SetSealed(ctx, secret, key, v, ttl)
+}
+
+// Delete implements Cache.
+func (t *Tiered[V]) Delete(ctx context.Context, key string) {
+	t.Near.Delete(ctx, key)
+	t.Far.Delete(ctx, key)
 }
 
 // Lock implements Locker with Far's lock; when Far is not a Locker there is no other process to wait
@@ -76,10 +100,10 @@ func (t *Tiered[V]) Stats() (hits, misses int64) { return t.hits.Load(), t.misse
 
 // Fallback is a Redis cache with this process's memory behind it. While Redis answers, Gets read
 // Redis alone (so replicas see each other's values and a stale copy in memory is never preferred);
-// while it does not (an error, or the pause after one), Gets read memory. Sets go to both, so memory
-// holds recent values when an outage starts: a replica then behaves as one without REDIS_URL, not as
-// one without any cache (which would multiply upstream requests and forget spent rate limits). Locks
-// are Redis's.
+// while it does not (an error, or the pause after one), Gets read memory. Sets and Deletes go to
+// both, so memory holds recent values when an outage starts: a replica then behaves as one without
+// REDIS_URL, not as one without any cache (which would multiply upstream requests and forget spent
+// rate limits). Locks are Redis's.
 type Fallback[V any] struct {
 	Shared       *Redis[V]
 	Local        *Memory[V]
@@ -88,7 +112,12 @@ type Fallback[V any] struct {
 
 // Get implements Cache.
 func (f *Fallback[V]) Get(ctx context.Context, key string) (V, bool) {
-	v, ok, err := f.Shared.lookup(ctx, key)
+	return f.GetSealed(ctx, "", key)
+}
+
+// GetSealed implements Backend ("" reads an unsealed value, as Get).
+func (f *Fallback[V]) GetSealed(ctx context.Context, secret, key string) (V, bool) {
+	v, ok, err := f.Shared.lookup(ctx, secret, key)
 	if err != nil {
 		v, ok = f.Local.Get(ctx, key)
 	}
@@ -106,6 +135,18 @@ func (f *Fallback[V]) Set(ctx context.Context, key string, v V, ttl time.Duratio
 	f.Shared.Set(ctx, key, v, ttl)
 }
 
+// SetSealed implements Backend.
+func (f *Fallback[V]) SetSealed(ctx context.Context, secret, key string, v V, ttl time.Duration) {
+	f.Local.Set(ctx, key, v, ttl)
+	f.Shared.SetSealed(ctx, secret, key, v, ttl)
+}
+
+// Delete implements Cache.
+func (f *Fallback[V]) Delete(ctx context.Context, key string) {
+	f.Local.Delete(ctx, key)
+	f.Shared.Delete(ctx, key)
+}
+
 // Lock implements Locker.
 func (f *Fallback[V]) Lock(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	return f.Shared.Lock(ctx, key, ttl)
@@ -120,7 +161,7 @@ func (f *Fallback[V]) Stats() (hits, misses int64) { return f.hits.Load(), f.mis
 // Checked passes every value C's Get returns through Check, which returns the value to use (it may
 // correct it) or false to treat it as a miss. It is for values a shared cache keeps unsealed
 // (Plain): whoever can write to Redis can write them, so what is read is bounded before it is
-// trusted. A nil Check accepts everything. Sets go to C unchanged.
+// trusted. A nil Check accepts everything. Sets and Deletes go to C unchanged.
 type Checked[V any] struct {
 	C     Cache[V]
 	Check func(V) (V, bool)
@@ -139,3 +180,6 @@ func (c Checked[V]) Get(ctx context.Context, key string) (V, bool) {
 func (c Checked[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) {
 	c.C.Set(ctx, key, v, ttl)
 }
+
+// Delete implements Cache.
+func (c Checked[V]) Delete(ctx context.Context, key string) { c.C.Delete(ctx, key) }

@@ -2,13 +2,8 @@ package cache
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,7 +15,8 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Observer is told about every Redis operation that failed ("get", "set", "lock", "unlock"), every
+// Observer is told about every Redis operation that failed ("get", "set", "delete", "lock",
+// "unlock", "generation"), every
 // value that could not be stored ("encode") and every stored value that could not be read back
 // ("decode", e.g. sealed for another credential or altered); it feeds metrics. Operations skipped
 // while Redis is paused after a failure are not reported.
@@ -38,20 +34,15 @@ const RedisPause = time.Second
 // redisLogEvery bounds how often a process logs that Redis fails.
 const redisLogEvery = 10 * time.Second
 
-// sealSalt is the HKDF salt of the keys that seal a user's values.
-const sealSalt = "forgegraph-cache-v1"
-
-// sealed is the first byte of a sealed value (JSON never starts with it).
-const sealed byte = 1
-
 // defaultLockTTL bounds a lock taken with no ttl.
 const defaultLockTTL = 10 * time.Second
 
 // ErrRedisPaused is Lock's error while Redis is skipped after a failure.
 var ErrRedisPaused = errors.New("cache: redis failed a moment ago; not asking it for now")
 
-// errNoSecret is a sealed value read without a secret: a miss, not a failure.
-var errNoSecret = errors.New("cache: sealed value read without a secret")
+// errNoSecret is a sealed value read without a secret (a miss, not a failure), or a user's value
+// given no secret to seal it with (not stored).
+var errNoSecret = errors.New("cache: no secret to seal or open a user's value with")
 
 // NewRedisClient returns a client for url (redis://[user:password@]host:port/db, rediss:// for TLS)
 // with timeouts short enough that a dead Redis does not slow answers: dial, read and write
@@ -107,7 +98,7 @@ func (slogLogger) Printf(ctx context.Context, format string, v ...any) {
 }
 
 // Redis is a Cache (and a Locker) in Redis, shared by every replica using the same Redis and prefix.
-// Values are JSON with a time to live; a value set under a secret (WithSecret) is sealed with
+// Values are JSON with a time to live; a value set with SetSealed is sealed with
 // AES-256-GCM under a key derived from the secret and the Redis key (HKDF-SHA256), so Redis alone
 // reveals nothing and a value sealed for one credential does not open for another (a miss).
 //
@@ -137,15 +128,26 @@ func NewRedis[V any](client *redis.Client, prefix string, m Observer) *Redis[V] 
 	return &Redis[V]{client: client, prefix: prefix, observe: m, token: hex.EncodeToString(b), brk: brk.(*breaker)}
 }
 
-// Get implements Cache.
+// Get implements Cache: an unsealed value (a sealed one is a miss).
 func (r *Redis[V]) Get(ctx context.Context, key string) (V, bool) {
-	v, ok, _ := r.lookup(ctx, key)
+	v, ok, _ := r.lookup(ctx, "", key)
 	return v, ok
 }
 
-// lookup is Get that also returns ErrRedisPaused or Redis's error when Redis did not answer (a
-// value that does not decode is a miss, not an error).
-func (r *Redis[V]) lookup(ctx context.Context, key string) (V, bool, error) {
+// GetSealed implements Backend: a value sealed with secret (an unsealed one, or one sealed with
+// another secret, is a miss).
+func (r *Redis[V]) GetSealed(ctx context.Context, secret, key string) (V, bool) {
+	if secret == "" {
+		var zero V
+		return zero, false
+	}
+	v, ok, _ := r.lookup(ctx, secret, key)
+	return v, ok
+}
+
+// lookup is Get (secret "") or GetSealed that also returns ErrRedisPaused or Redis's error when
+// Redis did not answer (a value that does not decode is a miss, not an error).
+func (r *Redis[V]) lookup(ctx context.Context, secret, key string) (V, bool, error) {
 	var zero V
 	if !r.brk.allow() {
 		r.misses.Add(1)
@@ -163,7 +165,7 @@ func (r *Redis[V]) lookup(ctx context.Context, key string) (V, bool, error) {
 		return zero, false, err
 	}
 	r.succeeded()
-	v, err := decode[V](SecretFrom(ctx), k, b)
+	v, err := decode[V](secret, k, b)
 	if err != nil {
 		if !errors.Is(err, errNoSecret) && r.observe != nil {
 			r.observe("decode", err)
@@ -175,14 +177,30 @@ func (r *Redis[V]) lookup(ctx context.Context, key string) (V, bool, error) {
 	return v, true, nil
 }
 
-// Set implements Cache; a ttl of zero or less stores nothing. The write is not canceled with ctx
-// (the value is worth keeping when the request that fetched it has gone).
+// Set implements Cache: v is stored unsealed. A ttl of zero or less stores nothing. The write is not
+// canceled with ctx (the value is worth keeping when the request that fetched it has gone).
 func (r *Redis[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) {
+	r.set(ctx, "", key, v, ttl)
+}
+
+// SetSealed implements Backend: v is sealed with secret. An empty secret stores nothing (observed
+// as "encode": a user's value is never written unsealed).
+func (r *Redis[V]) SetSealed(ctx context.Context, secret, key string, v V, ttl time.Duration) {
+	if secret == "" {
+		if r.observe != nil {
+			r.observe("encode", errNoSecret)
+		}
+		return
+	}
+	r.set(ctx, secret, key, v, ttl)
+}
+
+func (r *Redis[V]) set(ctx context.Context, secret, key string, v V, ttl time.Duration) {
 	if ttl <= 0 || !r.brk.allow() {
 		return
 	}
 	k := r.prefix + key
-	b, err := encode(SecretFrom(ctx), k, v)
+	b, err := encode(secret, k, v)
 	if err != nil {
 		if r.observe != nil {
 			r.observe("encode", err)
@@ -192,6 +210,19 @@ func (r *Redis[V]) Set(ctx context.Context, key string, v V, ttl time.Duration) 
 	ctx = context.WithoutCancel(ctx)
 	if err := r.client.Set(ctx, k, b, ttl).Err(); err != nil {
 		r.failed(ctx, "set", err)
+		return
+	}
+	r.succeeded()
+}
+
+// Delete implements Cache: DEL prefix+key (not canceled with ctx). Skipped while Redis is paused.
+func (r *Redis[V]) Delete(ctx context.Context, key string) {
+	if !r.brk.allow() {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	if err := r.client.Del(ctx, r.prefix+key).Err(); err != nil {
+		r.failed(ctx, "delete", err)
 		return
 	}
 	r.succeeded()
@@ -302,64 +333,3 @@ func (b *breaker) fail() { b.until.Store(time.Now().Add(RedisPause).UnixNano()) 
 
 // reset closes the breaker and reports whether it was open.
 func (b *breaker) reset() bool { return b.until.Load() != 0 && b.until.Swap(0) != 0 }
-
-// sealer returns the AEAD sealing the value of Redis key k under secret.
-func sealer(secret, k string) (cipher.AEAD, error) {
-	key, err := hkdf.Key(sha256.New, []byte(secret), []byte(sealSalt), k, 32)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
-}
-
-// encode returns v as JSON, sealed when secret is not empty: 0x01, nonce, ciphertext (key as
-// associated data).
-func encode[V any](secret, k string, v V) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil || secret == "" {
-		return b, err
-	}
-	aead, err := sealer(secret, k)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 1+aead.NonceSize(), 1+aead.NonceSize()+len(b)+aead.Overhead())
-	out[0] = sealed
-	if _, err := rand.Read(out[1:]); err != nil {
-		return nil, err
-	}
-	return aead.Seal(out, out[1:], b, []byte(k)), nil
-}
-
-// decode reads what encode wrote. A sealed value needs the secret it was sealed under; a plain value
-// is refused when a secret is given (a user's data is always sealed).
-func decode[V any](secret, k string, b []byte) (V, error) {
-	var v V
-	isSealed := len(b) > 0 && b[0] == sealed
-	switch {
-	case secret == "" && isSealed:
-		return v, errNoSecret
-	case secret != "" && !isSealed:
-		return v, errors.New("cache: unsealed value where a sealed one belongs")
-	case secret != "":
-		aead, err := sealer(secret, k)
-		if err != nil {
-			return v, err
-		}
-		if len(b) < 1+aead.NonceSize()+aead.Overhead() {
-			return v, errors.New("cache: sealed value too short")
-		}
-		nonce := b[1 : 1+aead.NonceSize()]
-		if b, err = aead.Open(nil, nonce, b[1+aead.NonceSize():], []byte(k)); err != nil {
-			return v, errors.New("cache: sealed value does not open with this credential")
-		}
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return v, fmt.Errorf("cache: stored value: %w", err)
-	}
-	return v, nil
-}

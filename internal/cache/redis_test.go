@@ -199,10 +199,9 @@ func TestRedisSealing(t *testing.T) {
 	var obs observed
 	c := NewRedis[record](client, "seal:", obs.observe)
 	bg := context.Background()
-	alice := WithSecret(bg, "ghp_alice-token")
-	bob := WithSecret(bg, "ghp_bob-token")
+	const alice, bob = "ghp_alice-token", "ghp_bob-token"
 	want := record{Name: "very-private-repository", Count: 42}
-	c.Set(alice, "list|github|hash-of-alice", want, time.Minute)
+	c.SetSealed(bg, alice, "list|github|hash-of-alice", want, time.Minute)
 
 	raw, err := client.Get(bg, "seal:list|github|hash-of-alice").Bytes()
 	if err != nil {
@@ -213,10 +212,10 @@ func TestRedisSealing(t *testing.T) {
 			t.Fatalf("sealed value %q reveals %q", raw, plain)
 		}
 	}
-	if got, ok := c.Get(alice, "list|github|hash-of-alice"); !ok || got != want {
+	if got, ok := c.GetSealed(bg, alice, "list|github|hash-of-alice"); !ok || got != want {
 		t.Fatalf("the same secret must open it: %+v %v", got, ok)
 	}
-	if _, ok := c.Get(bob, "list|github|hash-of-alice"); ok {
+	if _, ok := c.GetSealed(bg, bob, "list|github|hash-of-alice"); ok {
 		t.Fatal("another secret must not open it")
 	}
 	if obs.count("decode") != 1 {
@@ -225,33 +224,36 @@ func TestRedisSealing(t *testing.T) {
 	if _, ok := c.Get(bg, "list|github|hash-of-alice"); ok {
 		t.Fatal("no secret must not read a sealed value")
 	}
+	if _, ok := c.GetSealed(bg, "", "list|github|hash-of-alice"); ok {
+		t.Fatal("an empty secret must not read a sealed value")
+	}
 	// Sealed under one key, copied to another: does not open (the key is bound to the value).
 	client.Set(bg, "seal:elsewhere", raw, time.Minute)
-	if _, ok := c.Get(alice, "elsewhere"); ok {
+	if _, ok := c.GetSealed(bg, alice, "elsewhere"); ok {
 		t.Fatal("a sealed value moved to another key must not open")
 	}
 	// Tampered: does not open.
 	bad := append([]byte(nil), raw...)
 	bad[len(bad)-1] ^= 1
 	client.Set(bg, "seal:list|github|hash-of-alice", bad, time.Minute)
-	if _, ok := c.Get(alice, "list|github|hash-of-alice"); ok {
+	if _, ok := c.GetSealed(bg, alice, "list|github|hash-of-alice"); ok {
 		t.Fatal("a tampered value must not open")
 	}
 	// A user's data is never read unsealed: a plain value where a sealed one belongs is a miss.
 	client.Set(bg, "seal:injected", `{"name":"injected"}`, time.Minute)
-	if _, ok := c.Get(alice, "injected"); ok {
+	if _, ok := c.GetSealed(bg, alice, "injected"); ok {
 		t.Fatal("an unsealed value must not be served to a request with a secret")
 	}
-	// Plain drops the secret: rate-limit state is readable by requests without one.
+	// Plain keeps values unsealed: rate-limit state is readable by every request.
 	p := Plain[record]{C: c}
-	p.Set(alice, "rate|github|hash", record{Count: 7}, time.Minute)
+	p.Set(bg, "rate|github|hash", record{Count: 7}, time.Minute)
 	if raw, _ := client.Get(bg, "seal:rate|github|hash").Result(); !strings.Contains(raw, `"count":7`) {
 		t.Fatalf("Plain must store unsealed JSON, got %q", raw)
 	}
 	if v, ok := c.Get(bg, "rate|github|hash"); !ok || v.Count != 7 {
 		t.Fatal("a request without a secret must read Plain's value")
 	}
-	if v, ok := p.Get(bob, "rate|github|hash"); !ok || v.Count != 7 {
+	if v, ok := p.Get(bg, "rate|github|hash"); !ok || v.Count != 7 {
 		t.Fatal("Plain must read its value whatever the secret")
 	}
 }
@@ -392,29 +394,6 @@ func TestRedisStoppedAndBack(t *testing.T) {
 	t.Logf("recovered %v after the restart; %d failures observed", time.Since(deadline.Add(-5*time.Second)).Round(time.Millisecond), obs.total())
 }
 
-func TestTiered(t *testing.T) {
-	ctx := WithSecret(context.Background(), "some-token")
-	far := NewMemory[int](10)
-	tc := &Tiered[int]{Near: NewMemory[int](10), Far: far, NearTTL: time.Minute}
-	tc.Set(ctx, "a", 1, time.Minute)
-	if v, ok := far.Get(ctx, "a"); !ok || v != 1 {
-		t.Fatal("Set must reach the far tier")
-	}
-	far.Set(ctx, "b", 2, time.Minute) // as another replica would
-	if v, ok := tc.Get(ctx, "b"); !ok || v != 2 {
-		t.Fatal("a far value must be found")
-	}
-	if v, ok := tc.Near.Get(ctx, "b"); !ok || v != 2 {
-		t.Fatal("a far value must be kept near")
-	}
-	if _, ok := tc.Get(ctx, "c"); ok {
-		t.Fatal("miss expected")
-	}
-	if h, m := tc.Stats(); h != 1 || m != 1 {
-		t.Fatalf("stats %d %d", h, m)
-	}
-}
-
 func TestParseRedisURLHidesPassword(t *testing.T) {
 	for _, u := range []string{
 		"redis://user:hunter2@[::1/0",
@@ -441,42 +420,5 @@ func TestParseRedisURLHidesPassword(t *testing.T) {
 	defer c.Close()
 	if o := c.Options(); o.ReadTimeout != 2*time.Second || o.DialTimeout != DefaultRedisTimeout {
 		t.Fatalf("timeouts %v %v", o.ReadTimeout, o.DialTimeout)
-	}
-}
-
-func TestFallbackDuringOutage(t *testing.T) {
-	s := startRedis(t)
-	client := s.client(t)
-	ctx := WithSecret(context.Background(), "token")
-	f := &Fallback[record]{Shared: NewRedis[record](client, "fb:", nil), Local: NewMemory[record](10)}
-	peer := NewRedis[record](client, "fb:", nil) // another replica
-	var _ Locker = f
-
-	f.Set(ctx, "a", record{Name: "mine"}, time.Minute)
-	peer.Set(ctx, "a", record{Name: "peer's newer"}, time.Minute)
-	if v, _ := f.Get(ctx, "a"); v.Name != "peer's newer" {
-		t.Fatalf("while Redis answers, Redis wins over memory: got %q", v.Name)
-	}
-	if got, err := f.Lock(ctx, "lock|a", time.Second); err != nil || !got {
-		t.Fatalf("Lock = %v %v", got, err)
-	}
-	if got, _ := peer.Lock(ctx, "lock|a", time.Second); got {
-		t.Fatal("Fallback's lock must be Redis's")
-	}
-	f.Unlock(ctx, "lock|a")
-
-	s.stop()
-	if v, ok := f.Get(ctx, "a"); !ok || v.Name != "mine" {
-		t.Fatalf("during an outage memory answers: %+v %v", v, ok)
-	}
-	f.Set(ctx, "b", record{Name: "during"}, time.Minute)
-	if v, ok := f.Get(ctx, "b"); !ok || v.Name != "during" {
-		t.Fatalf("a value set during the outage: %+v %v", v, ok)
-	}
-	if _, err := f.Lock(ctx, "lock|b", time.Second); err == nil {
-		t.Fatal("Lock during an outage must fail")
-	}
-	if h, m := f.Stats(); h != 3 || m != 0 {
-		t.Fatalf("stats %d %d", h, m)
 	}
 }

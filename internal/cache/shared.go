@@ -5,21 +5,6 @@ import (
 	"time"
 )
 
-type secretKey struct{}
-
-// WithSecret returns ctx carrying the credential that values set under it belong to. A cache that
-// leaves the process (Redis) seals such values with a key derived from it, so the cache alone
-// reveals nothing; the in-memory cache ignores it. "" means the value is not a user's data.
-func WithSecret(ctx context.Context, secret string) context.Context {
-	return context.WithValue(ctx, secretKey{}, secret)
-}
-
-// SecretFrom returns the secret set by WithSecret, "" when none.
-func SecretFrom(ctx context.Context) string {
-	s, _ := ctx.Value(secretKey{}).(string)
-	return s
-}
-
 // Locker is implemented by caches shared between processes (Redis). The page store takes the lock of
 // a missing page before fetching it, so concurrent misses on several replicas cause one upstream
 // request: the others wait for the value to appear.
@@ -51,14 +36,19 @@ type Fill[V any] struct {
 // cache cannot be reached, when ctx ends, or when the other process took too long. seen/last are
 // the caller's newest value, if any.
 func AwaitFill[V any](ctx context.Context, c Cache[V], key string, wait time.Duration, last V, seen bool, accept func(V) bool) Fill[V] {
+	l, _ := c.(Locker)
+	return awaitFill(ctx, l, func() (V, bool) { return c.Get(ctx, key) }, key, wait, last, seen, accept)
+}
+
+// awaitFill is AwaitFill over a Locker (nil: none) and a getter of key's value.
+func awaitFill[V any](ctx context.Context, l Locker, get func() (V, bool), key string, wait time.Duration, last V, seen bool, accept func(V) bool) Fill[V] {
 	f := Fill[V]{Value: last, Seen: seen, Release: func() {}}
-	l, ok := c.(Locker)
-	if !ok {
+	if l == nil {
 		return f
 	}
 	lockKey := "lock|" + key
 	look := func() bool {
-		if v, ok := c.Get(ctx, key); ok {
+		if v, ok := get(); ok {
 			f.Value, f.Seen = v, true
 		}
 		f.Peer = f.Seen && (accept == nil || accept(f.Value))

@@ -39,15 +39,16 @@ func FoundSize(f Found) int64 {
 // in this process and, over a shared cache, between replicas. The zero value is not usable: build
 // it with NewLookups.
 type Lookups struct {
-	cache        cache.Cache[Found]
+	cache        *cache.Sealed[Found]
 	ttl          time.Duration
 	flight       flight[Found]
 	hits, misses atomic.Int64
 }
 
 // NewLookups returns lookups kept in c for ttl (found) and min(ttl, MissTTL) (not found); a ttl of
-// zero or less keeps nothing.
-func NewLookups(c cache.Cache[Found], ttl time.Duration) *Lookups {
+// zero or less keeps nothing. c should share the page store's generations (Store.Scopes), so that
+// Store.Invalidate reaches lookups too.
+func NewLookups(c *cache.Sealed[Found], ttl time.Duration) *Lookups {
 	return &Lookups{cache: c, ttl: ttl}
 }
 
@@ -62,14 +63,15 @@ func LookupKey(source, token string, id providers.GlobalID) string {
 // (fetch's own, or a copy of it while kept); other errors are fetch's and are not kept. The value
 // is sealed with token in caches that leave the process.
 func (l *Lookups) Get(ctx context.Context, source, token string, id providers.GlobalID, fetch func(context.Context) (*providers.Repository, error)) (*providers.Repository, error) {
-	k := LookupKey(source, token, id)
-	ctx = cache.WithSecret(ctx, token)
-	if f, ok := l.cache.Get(ctx, k); ok {
+	// The credential's scope is pinned for the whole lookup (see Store.Fetch).
+	k, sc := LookupKey(source, token, id), l.cache.At(ctx, source, token)
+	if f, ok := sc.Get(ctx, k); ok {
 		l.hits.Add(1)
 		return f.answer(source)
 	}
-	f, err := l.flight.do(ctx, k, func(ctx context.Context) (Found, error) {
-		fill := cache.AwaitFill(ctx, l.cache, k, peerWait, Found{}, false, nil)
+	// A lookup that began before the credential was invalidated is not joined after it.
+	f, err := l.flight.do(ctx, k+"|g"+sc.Generation(), func(ctx context.Context) (Found, error) {
+		fill := sc.AwaitFill(ctx, k, peerWait, Found{}, false, nil)
 		if fill.Peer {
 			return fill.Value, nil
 		}
@@ -79,14 +81,14 @@ func (l *Lookups) Get(ctx context.Context, source, token string, id providers.Gl
 		switch {
 		case err == nil && repo != nil:
 			f := Found{Repo: repo}
-			l.cache.Set(ctx, k, f, l.ttl)
+			sc.Set(ctx, k, f, l.ttl)
 			return f, nil
 		case err == nil || providers.KindOf(err) == providers.KindNotFound:
 			f := Found{Missing: "no such repository"}
 			if e := providers.AsError(err, source); e != nil {
 				f.Missing = e.Msg
 			}
-			l.cache.Set(ctx, k, f, min(l.ttl, MissTTL))
+			sc.Set(ctx, k, f, min(l.ttl, MissTTL))
 			return f, nil
 		default:
 			return Found{}, err

@@ -19,9 +19,9 @@ type ttls struct {
 	secrets map[string]string
 }
 
-func (c *ttls) Set(ctx context.Context, key string, v Found, ttl time.Duration) {
+func (c *ttls) SetSealed(ctx context.Context, secret, key string, v Found, ttl time.Duration) {
 	c.mu.Lock()
-	c.ttl[key], c.secrets[key] = ttl, cache.SecretFrom(ctx)
+	c.ttl[key], c.secrets[key] = ttl, secret
 	c.mu.Unlock()
 	c.Memory.Set(ctx, key, v, ttl)
 }
@@ -34,7 +34,7 @@ var testID = providers.GlobalID{Provider: providers.GitHub, ForgeID: "7", NameWi
 
 func TestLookupsKeepFoundAndNotFoundPerCredential(t *testing.T) {
 	c := newTTLs()
-	l := NewLookups(c, time.Minute)
+	l := NewLookups(cache.NewSealed[Found](c, nil), time.Minute)
 	ctx := context.Background()
 	var calls atomic.Int64
 	found := func(context.Context) (*providers.Repository, error) {
@@ -81,7 +81,7 @@ func TestLookupsKeepFoundAndNotFoundPerCredential(t *testing.T) {
 }
 
 func TestLookupsDoNotKeepErrors(t *testing.T) {
-	l := NewLookups(newTTLs(), time.Minute)
+	l := NewLookups(cache.NewSealed[Found](newTTLs(), nil), time.Minute)
 	var calls atomic.Int64
 	fail := func(context.Context) (*providers.Repository, error) {
 		calls.Add(1)
@@ -99,7 +99,7 @@ func TestLookupsDoNotKeepErrors(t *testing.T) {
 
 // TestLookupsConcurrentMissesAskOnce: callers that miss the same lookup at once share one fetch.
 func TestLookupsConcurrentMissesAskOnce(t *testing.T) {
-	l := NewLookups(newTTLs(), time.Minute)
+	l := NewLookups(cache.NewSealed[Found](newTTLs(), nil), time.Minute)
 	var calls atomic.Int64
 	entered, release := make(chan struct{}), make(chan struct{})
 	fetch := func(context.Context) (*providers.Repository, error) {

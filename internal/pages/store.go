@@ -37,9 +37,10 @@ type Uncached interface {
 	NoPageCache()
 }
 
-// Store fetches pages through the cache. The zero value is not usable: build it with New.
+// Store fetches pages through the cache. The zero value is not usable: build it with New or
+// NewStore.
 type Store struct {
-	cache                     cache.Cache[Entry]
+	cache                     *cache.Sealed[Entry]
 	freshFor, keep            time.Duration
 	flight                    flight[providers.Page]
 	now                       func() time.Time
@@ -54,8 +55,17 @@ type Store struct {
 	OnFetch func(source, outcome string, d time.Duration)
 }
 
-// New returns a store over c, with its Lookups in memory; fresh and keep of zero take the defaults.
-func New(c cache.Cache[Entry], fresh, keep time.Duration) *Store {
+// New returns a store over c with generations of its own in memory (keyed by providers.HashToken)
+// and its Lookups in memory; fresh and keep of zero take the defaults.
+func New(c cache.Backend[Entry], fresh, keep time.Duration) *Store {
+	return NewStore(cache.NewSealed(c, cache.NewScopes(providers.HashToken, 0)), fresh, keep)
+}
+
+// NewStore returns a store over c, with Lookups in memory sharing c's generations; fresh and keep
+// of zero take the defaults. Pages are a user's data: c keeps each for the credential it was read
+// with (the request's token for the stream's source), in the credential's current generation, so
+// Invalidate reaches them.
+func NewStore(c *cache.Sealed[Entry], fresh, keep time.Duration) *Store {
 	if fresh <= 0 {
 		fresh = DefaultFresh
 	}
@@ -63,15 +73,25 @@ func New(c cache.Cache[Entry], fresh, keep time.Duration) *Store {
 		keep = DefaultKeep
 	}
 	return &Store{cache: c, freshFor: fresh, keep: keep, now: time.Now,
-		Lookups: NewLookups(cache.NewMemoryBytes(defaultLookupBytes, FoundSize), fresh)}
+		Lookups: NewLookups(cache.NewSealed(cache.NewMemoryBytes(defaultLookupBytes, FoundSize), c.Scopes()), fresh)}
+}
+
+// Scopes returns the generations of the store's keys: what Invalidate changes.
+func (st *Store) Scopes() *cache.Scopes { return st.cache.Scopes() }
+
+// Invalidate makes every page, whole list, lookup, workspace listing and replayed answer kept for
+// source and token unreachable on every replica sharing the store's generations (see
+// cache.Scopes.Invalidate): the next request with that credential asks the forge again. Values of
+// other credentials and other sources are untouched. It fails only for an empty token.
+func (st *Store) Invalidate(ctx context.Context, source, token string) error {
+	return st.cache.Scopes().Invalidate(ctx, source, token)
 }
 
 func key(s providers.Stream, i int) string { return s.ID() + "#" + strconv.Itoa(i) }
 
-// withSecret marks ctx with the credential s is read with: pages are a user's data, and a cache that
-// leaves the process seals them with it.
-func withSecret(ctx context.Context, s providers.Stream) context.Context {
-	return cache.WithSecret(ctx, providers.CredentialsFrom(ctx).Token(s.Source()))
+// tokenFor is the credential s is read with in ctx's request.
+func tokenFor(ctx context.Context, s providers.Stream) string {
+	return providers.CredentialsFrom(ctx).Token(s.Source())
 }
 
 // Fresh returns page i of s when the cache holds a fresh copy.
@@ -79,7 +99,7 @@ func (st *Store) Fresh(ctx context.Context, s providers.Stream, i int) (provider
 	if _, ok := s.(Uncached); ok {
 		return providers.Page{}, false
 	}
-	e, ok := st.cache.Get(withSecret(ctx, s), key(s, i))
+	e, ok := st.cache.Get(ctx, s.Source(), tokenFor(ctx, s), key(s, i))
 	if ok && st.fresh(e) {
 		st.hits.Add(1)
 		return e.Page, true
@@ -96,15 +116,17 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 	if _, ok := s.(Uncached); ok {
 		return s.FetchPage(ctx, i, "")
 	}
-	k := key(s, i)
-	ctx = withSecret(ctx, s)
-	old, had := st.cache.Get(ctx, k)
+	// The credential's scope is pinned for the whole fetch: a page read before an invalidation is
+	// never kept under the generation after it.
+	k, sc := key(s, i), st.cache.At(ctx, s.Source(), tokenFor(ctx, s))
+	old, had := sc.Get(ctx, k)
 	if had && st.fresh(old) {
 		st.hits.Add(1)
 		return old.Page, nil
 	}
-	return st.flight.do(ctx, k, func(ctx context.Context) (providers.Page, error) {
-		fill := cache.AwaitFill(ctx, st.cache, k, peerWait, old, had, st.fresh)
+	// A fetch that began before the credential was invalidated is not joined after it.
+	return st.flight.do(ctx, k+"|g"+sc.Generation(), func(ctx context.Context) (providers.Page, error) {
+		fill := sc.AwaitFill(ctx, k, peerWait, old, had, st.fresh)
 		if fill.Peer {
 			st.peers.Add(1)
 			return fill.Value.Page, nil
@@ -136,7 +158,7 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		if p.ETag != "" {
 			ttl = st.keep
 		}
-		st.cache.Set(ctx, k, Entry{Page: p, FreshUntil: st.now().Add(st.freshFor)}, ttl)
+		sc.Set(ctx, k, Entry{Page: p, FreshUntil: st.now().Add(st.freshFor)}, ttl)
 		return p, nil
 	})
 }

@@ -44,7 +44,7 @@ func TestFreshStaleAndRevalidated(t *testing.T) {
 		}
 		return providers.Page{Items: []providers.Repository{{ForgeID: "1"}}, ETag: `"v1"`, Total: 1}, nil
 	}}
-	ctx := context.Background()
+	ctx := userCtx()
 	for i := 0; i < 3; i++ {
 		if p, err := st.Fetch(ctx, s, 0); err != nil || len(p.Items) != 1 {
 			t.Fatalf("fetch %d: %v", i, err)
@@ -75,11 +75,11 @@ func TestErrorsAreNotCached(t *testing.T) {
 		}
 		return providers.Page{Total: 0}, nil
 	}}
-	if _, err := st.Fetch(context.Background(), s, 0); providers.KindOf(err) != providers.KindUnavailable {
+	if _, err := st.Fetch(userCtx(), s, 0); providers.KindOf(err) != providers.KindUnavailable {
 		t.Fatal(err)
 	}
 	fail = false
-	if _, err := st.Fetch(context.Background(), s, 0); err != nil || s.calls.Load() != 2 {
+	if _, err := st.Fetch(userCtx(), s, 0); err != nil || s.calls.Load() != 2 {
 		t.Fatalf("after recovery: %v, calls %d", err, s.calls.Load())
 	}
 }
@@ -96,7 +96,7 @@ func TestConcurrentMissesFetchOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if p, err := st.Fetch(context.Background(), s, 3); err != nil || p.Total != 5 {
+			if p, err := st.Fetch(userCtx(), s, 3); err != nil || p.Total != 5 {
 				t.Errorf("%v %v", p, err)
 			}
 		}()
@@ -123,11 +123,11 @@ func TestFetchCanceledOnlyWhenEveryWaiterLeft(t *testing.T) {
 		}
 	}}
 	// Two waiters; the first leaves, the fetch goes on for the second.
-	ctx1, cancel1 := context.WithCancel(context.Background())
+	ctx1, cancel1 := context.WithCancel(userCtx())
 	errs := make(chan error, 2)
 	go func() { _, err := st.Fetch(ctx1, s, 0); errs <- err }()
 	time.Sleep(20 * time.Millisecond)
-	go func() { _, err := st.Fetch(context.Background(), s, 0); errs <- err }()
+	go func() { _, err := st.Fetch(userCtx(), s, 0); errs <- err }()
 	time.Sleep(20 * time.Millisecond)
 	cancel1()
 	if err := <-errs; !errors.Is(err, context.Canceled) {
@@ -149,7 +149,7 @@ func TestFetchCanceledOnlyWhenEveryWaiterLeft(t *testing.T) {
 		close(canceled2)
 		return providers.Page{}, ctx.Err()
 	}}
-	ctx3, cancel3 := context.WithCancel(context.Background())
+	ctx3, cancel3 := context.WithCancel(userCtx())
 	go func() { time.Sleep(20 * time.Millisecond); cancel3() }()
 	if _, err := st.Fetch(ctx3, s2, 1); !errors.Is(err, context.Canceled) {
 		t.Fatalf("lone waiter: %v", err)
@@ -172,9 +172,9 @@ func TestReplicasShareOneFetch(t *testing.T) {
 		return providers.Page{Total: 7}, nil
 	}}
 	done := make(chan providers.Page, 2)
-	go func() { p, _ := a.Fetch(context.Background(), s, 0); done <- p }()
+	go func() { p, _ := a.Fetch(userCtx(), s, 0); done <- p }()
 	time.Sleep(30 * time.Millisecond) // replica a holds the lock and fetches
-	go func() { p, _ := b.Fetch(context.Background(), s, 0); done <- p }()
+	go func() { p, _ := b.Fetch(userCtx(), s, 0); done <- p }()
 	time.Sleep(30 * time.Millisecond)
 	close(release)
 	for i := 0; i < 2; i++ {
@@ -188,4 +188,10 @@ func TestReplicasShareOneFetch(t *testing.T) {
 	if b.peers.Load() != 1 {
 		t.Fatalf("replica b did not wait for a: peers %d", b.peers.Load())
 	}
+}
+
+// userCtx is a request's context carrying a credential for the test source: pages are a user's
+// data, kept per credential.
+func userCtx() context.Context {
+	return providers.WithCredentials(context.Background(), providers.Credentials{"test": "tok"})
 }

@@ -37,8 +37,10 @@ type CachedResponse struct {
 // fragment; never a mutation or subscription). The answer's data is at most ttl
 // older than the pages it came from (2*ttl while one request refreshes it), which are themselves
 // cached for CACHE_TTL; the key holds a
-// hash of the credential headers, so no answer reaches another credential. A replayed answer carries
-// the header X-Cache: hit. ttl 0 disables it.
+// hash of the credential headers, so no answer reaches another credential, and the generations of
+// the request's scopes (see scopes), so no answer kept before an invalidation of one of its
+// credentials is replayed after it, on any replica. A replayed answer carries the header
+// X-Cache: hit. ttl 0 disables it.
 func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHeaders []string, next http.Handler) http.Handler {
 	if ttl <= 0 || c == nil {
 		return next
@@ -69,6 +71,9 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 			h.Write([]byte(r.Header.Get(k)))
 			h.Write([]byte{0})
 		}
+		// The generations of the credentials' scopes: an invalidation changes the key.
+		h.Write([]byte(scopeFingerprint(r.Context())))
+		h.Write([]byte{0})
 		h.Write(body)
 		key := string(h.Sum(nil))
 		ctx, mark := withReplayMark(r.Context())
@@ -133,6 +138,30 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 			c.Set(context.WithoutCancel(ctx), key, kept, 2*ttl)
 		}
 	})
+}
+
+// scopes reads, once per request and in one round trip, the generations of the scopes of the
+// request's credentials (each source's header, else its server-held token in held), so the page
+// store, lists, lookups and workspace listings read them from the request's memo, and the
+// micro-cache folds them into its key: an answer replayed after an invalidation (on any replica
+// sharing the generations) would be a new key's, so none is. s nil: next as it is.
+func scopes(s *cache.Scopes, held map[string]string, next http.Handler) http.Handler {
+	if s == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, fp := s.Begin(r.Context(), requestCredentials(held, r))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, fingerprintKey{}, fp)))
+	})
+}
+
+type fingerprintKey struct{}
+
+// scopeFingerprint is what scopes found for the request: "" while none of its credentials' scopes
+// was ever invalidated.
+func scopeFingerprint(ctx context.Context) string {
+	fp, _ := ctx.Value(fingerprintKey{}).(string)
+	return fp
 }
 
 // cacheable reports whether an answer of a replayable operation may be replayed: it has no errors.

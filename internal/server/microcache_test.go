@@ -82,6 +82,8 @@ func (c *countingLimits) Get(context.Context, string) (rest.Rate, bool) {
 
 func (c *countingLimits) Set(context.Context, string, rest.Rate, time.Duration) {}
 
+func (c *countingLimits) Delete(context.Context, string) {}
+
 // TestMicrocacheNeverReplaysRateLimit: a query reaching rateLimit, under any alias, through a
 // named or inline fragment, runs again for every identical request (it is never answered with
 // X-Cache: hit), while the same query without rateLimit is replayed.

@@ -101,14 +101,20 @@ func bodyLimit(max int64, next http.Handler) http.Handler {
 // server-held token.
 func credentials(held map[string]string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := make(providers.Credentials, len(TokenHeaders))
-		for src, h := range TokenHeaders {
-			if v := strings.TrimSpace(r.Header.Get(h)); v != "" {
-				c[src] = v
-			} else if held[src] != "" {
-				c[src] = held[src]
-			}
-		}
-		next.ServeHTTP(w, r.WithContext(providers.WithCredentials(r.Context(), c)))
+		next.ServeHTTP(w, r.WithContext(providers.WithCredentials(r.Context(), requestCredentials(held, r))))
 	})
+}
+
+// requestCredentials are r's credentials by source: each source's header, else its server-held
+// token in held.
+func requestCredentials(held map[string]string, r *http.Request) providers.Credentials {
+	c := make(providers.Credentials, len(TokenHeaders))
+	for src, h := range TokenHeaders {
+		if v := strings.TrimSpace(r.Header.Get(h)); v != "" {
+			c[src] = v
+		} else if held[src] != "" {
+			c[src] = held[src]
+		}
+	}
+	return c
 }

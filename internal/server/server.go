@@ -54,7 +54,7 @@ type Deps struct {
 	APQ graphql.Cache[string]
 	// Details keeps repository detail pages for CACHE_TTL (shared by replicas through Redis); nil:
 	// in memory (loaders.NewDetailCache).
-	Details cache.Cache[json.RawMessage]
+	Details *cache.Sealed[json.RawMessage]
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
@@ -93,7 +93,7 @@ func New(d Deps) http.Handler {
 	credentialHeaders := CredentialHeaders()
 	gql = loaders.Middleware(d.Pages, gql)
 	if d.Details == nil {
-		d.Details = loaders.NewDetailCache()
+		d.Details = cache.NewSealed[json.RawMessage](loaders.NewDetailCache(), d.Pages.Scopes())
 	}
 	gql = loaders.DetailMiddleware(d.Details, d.Config.CacheTTL, gql)
 	gql = credentials(d.Tokens, gql)
@@ -103,6 +103,9 @@ func New(d Deps) http.Handler {
 		responses := cache.NewMemoryBytes(min(d.Config.CacheMaxBytes/8, 32<<20), func(r CachedResponse) int64 { return int64(len(r.Body)+len(r.Gzipped)) + 128 })
 		d.Metrics.CacheStats("responses", responses.Stats)
 		gql = microcache(responses, ttl, credentialHeaders, gql)
+	}
+	if d.Pages != nil {
+		gql = scopes(d.Pages.Scopes(), d.Tokens, gql)
 	}
 	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
 	gql = gateway(d.Config.GatewayKeys, gql)

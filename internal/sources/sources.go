@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/demo"
@@ -29,7 +28,7 @@ type Deps struct {
 	HTTP       *http.Client
 	Local      *providers.Local
 	Upstream   rest.Options
-	Workspaces cache.Cache[[]string]
+	Workspaces providers.UserCache[[]string]
 }
 
 // Build returns the sources cfg enables over d, each built by its registry descriptor. In demo mode

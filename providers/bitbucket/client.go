@@ -16,7 +16,6 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
-	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
@@ -51,10 +50,10 @@ type Config struct {
 	// Upstream are the shared request behaviours (retries, rate-limit state, metrics); the zero
 	// value disables them.
 	Upstream rest.Options
-	// Workspaces keeps each credential's workspace list (keyed by a hash of the credential, sealed
-	// with it when the cache leaves the process); nil means an in-memory cache. Replicas that share
-	// one list the workspaces once between them.
-	Workspaces cache.Cache[[]string]
+	// Workspaces keeps each credential's workspace list (per source and credential, sealed with it
+	// when the cache leaves the process, and invalidated with the credential's other values); nil
+	// means providers.NewMemoryCache. Replicas that share one list the workspaces once between them.
+	Workspaces providers.UserCache[[]string]
 }
 
 // Source is the Bitbucket Cloud source. It is safe for concurrent use.
@@ -62,7 +61,7 @@ type Source struct {
 	client *rest.Client
 	local  *providers.Local
 	// workspaces keeps each credential's sorted workspace slugs, keyed by providers.HashToken.
-	workspaces cache.Cache[[]string]
+	workspaces providers.UserCache[[]string]
 	group      singleflight.Group
 }
 
@@ -73,7 +72,7 @@ var _ providers.Source = (*Source)(nil)
 func New(cfg Config) (*Source, error) {
 	workspaces := cfg.Workspaces
 	if workspaces == nil {
-		workspaces = cache.NewMemory[[]string](workspaceCacheSize)
+		workspaces = providers.NewMemoryCache[[]string](workspaceCacheSize)
 	}
 	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
 		Auth: authorize, RateLimit: rateLimit, ErrorMessage: errorMessage,

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 )
 
@@ -32,16 +31,17 @@ func (s *Source) listWorkspaces(ctx context.Context, token string) ([]string, er
 		return nil, s.errorf(providers.KindUnauth, nil, "no token: set the server's token for bitbucket or send it in the request's header")
 	}
 	key := "workspaces|" + providers.HashToken(token)
-	// The list is a user's data: a cache that leaves the process seals it with the credential.
-	ctx = cache.WithSecret(ctx, token)
-	if v, ok := s.workspaces.Get(ctx, key); ok {
+	// The list is a user's data: the cache keeps it for the credential (sealed with it when the
+	// cache leaves the process).
+	if v, ok := s.workspaces.Get(ctx, SourceName, token, key); ok {
 		return v, nil
 	}
-	ch := s.group.DoChan(key, func() (any, error) {
+	// A listing that began before the credential was invalidated is not joined after it.
+	ch := s.group.DoChan(key+"|g"+s.workspaces.Generation(ctx, SourceName, token), func() (any, error) {
 		// One listing serves every waiter (and replicas sharing the cache wait for one another's),
 		// so it must not end when the first caller leaves. A flight that starts just after another
 		// one ended finds its answer in the cache.
-		return cache.GetOrMake(context.WithoutCancel(ctx), s.workspaces, key, workspaceWait, WorkspaceTTL,
+		return s.workspaces.GetOrMake(context.WithoutCancel(ctx), SourceName, token, key, workspaceWait, WorkspaceTTL,
 			func(ctx context.Context) ([]string, error) { return s.readWorkspaces(ctx, token) })
 	})
 	select {

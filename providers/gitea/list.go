@@ -8,7 +8,6 @@ import (
 
 	"github.com/tomnomnom/linkheader"
 
-	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
@@ -19,7 +18,6 @@ const searchPath = "/repos/search"
 // viewer returns the id of the user behind token (GET /user), kept per credential for viewerTTL.
 func (s *Source) viewer(ctx context.Context, token string) (int64, error) {
 	key := providers.HashToken(token)
-	ctx = cache.WithSecret(ctx, token)
 	if id, ok := s.viewers.Get(ctx, key); ok {
 		return id, nil
 	}

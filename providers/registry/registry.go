@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/demo"
 	"github.com/forgegraph/forgegraph/providers/rest"
@@ -68,7 +67,7 @@ type Settings struct {
 	// Upstream are the shared request behaviours (retries, rate-limit state, metrics).
 	Upstream rest.Options
 	// Workspaces caches Bitbucket workspace lists; nil keeps them in memory.
-	Workspaces cache.Cache[[]string]
+	Workspaces providers.UserCache[[]string]
 	// Values are the sources' Settings by variable name; a missing one is its Default.
 	Values map[string]string
 }
