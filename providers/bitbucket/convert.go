@@ -4,9 +4,9 @@ import (
 	"errors"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // link is Bitbucket's {href, name} link object.
@@ -117,9 +117,9 @@ func convertRepository(w *repository) (providers.Repository, error) {
 		IsPrivate:       w.IsPrivate,
 		IsFork:          &isFork,
 		PrimaryLanguage: providers.NonEmpty(w.Language),
-		CreatedAt:       parseTime(w.CreatedOn),
-		UpdatedAt:       parseTime(w.UpdatedOn),
-		PushedAt:        parseTime(w.UpdatedOn),
+		CreatedAt:       wire.Time(w.CreatedOn, nil),
+		UpdatedAt:       wire.Time(w.UpdatedOn, nil),
+		PushedAt:        wire.Time(w.UpdatedOn, nil),
 	}
 	if w.MainBranch != nil {
 		r.DefaultBranch = providers.NonEmpty(w.MainBranch.Name)
@@ -162,18 +162,4 @@ func stripUserinfo(href string) string {
 	}
 	u.User = nil
 	return u.String()
-}
-
-// parseTime parses Bitbucket's ISO 8601 times ("2024-03-01T10:20:30.123456+00:00") to UTC; nil
-// when absent or unparsable.
-func parseTime(s string) *time.Time {
-	if s == "" {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return nil
-	}
-	t = t.UTC()
-	return &t
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 func readFixture(t *testing.T, name string) []byte {
@@ -177,13 +178,13 @@ func TestParseTime(t *testing.T) {
 		"2024-03-01T10:20:30+05:30":        "2024-03-01T04:50:30Z",
 		"2024-03-01T10:20:30Z":             "2024-03-01T10:20:30Z",
 	} {
-		got := parseTime(in)
+		got := wire.Time(in, nil)
 		if got == nil || got.Format(time.RFC3339Nano) != want || got.Location() != time.UTC {
 			t.Errorf("parseTime(%q) = %v, want %s", in, got, want)
 		}
 	}
 	for _, in := range []string{"", "yesterday", "2024-03-01"} {
-		if parseTime(in) != nil {
+		if wire.Time(in, nil) != nil {
 			t.Errorf("parseTime(%q) not nil", in)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // Name returns "bitbucket".
@@ -135,51 +136,50 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 	return providers.Page{Items: items, More: more, Total: total, LastIndex: -1, ETag: resp.Header.Get("ETag")}, nil
 }
 
-// readAll returns the reader of workspace ws's whole list for the local sort. It reads pages of
-// 100 by number, sorted by created_on so that repositories updated during the read do not move
-// between pages, until a page without next; it stops early once the list is longer than max (the
-// Local then fails) and drops duplicates.
+// readAll returns the reader of workspace ws's whole list for the local sort, with wire.ReadAll's
+// stop rule. It reads pages of 100 by number, sorted by created_on so that repositories updated
+// during the read do not move between pages, until a page without next; a repository seen twice is
+// kept once, and a list longer than max fails with KindBadResponse. A 404 for a page after the
+// first is Bitbucket's "Invalid page", the end of the list (as in FetchPage).
 func (s *Source) readAll(token, ws string) providers.ReadAll {
 	return func(ctx context.Context, max int) ([]providers.Repository, error) {
 		path, err := s.repositoriesPath(ws)
 		if err != nil {
 			return nil, err
 		}
-		var out []providers.Repository
-		seen := map[string]bool{}
-		for page := 1; ; page++ {
-			q := url.Values{
-				"role":    {"member"},
-				"sort":    {"created_on"},
-				"pagelen": {strconv.Itoa(providers.PageSize)},
-				"page":    {strconv.Itoa(page)},
-			}
-			resp, err := s.client.Get(ctx, token, path, q, "")
-			if err != nil {
-				if page > 1 && providers.KindOf(err) == providers.KindNotFound {
-					break
+		return wire.ReadAll(ctx, wire.Read[providers.Repository]{
+			Source: SourceName, Max: max, PageSize: providers.PageSize,
+			Key: func(r providers.Repository) string { return r.ForgeID },
+			TooMany: func() error {
+				return s.errorf(providers.KindBadResponse, nil, "more than %d repositories in workspace %s: raise MAX_REPOSITORIES_PER_SOURCE "+
+					"or sort by PUSHED, UPDATED or CREATED, which Bitbucket sorts itself", max, ws)
+			},
+			Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
+				q := url.Values{
+					"role":    {"member"},
+					"sort":    {"created_on"},
+					"pagelen": {strconv.Itoa(providers.PageSize)},
+					"page":    {strconv.Itoa(n)},
 				}
-				return nil, err
-			}
-			var body paginated[repository]
-			if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
-				return nil, err
-			}
-			items, err := s.convertRepositories(body.Values)
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range items {
-				if !seen[r.ForgeID] {
-					seen[r.ForgeID] = true
-					out = append(out, r)
+				resp, err := s.client.Get(ctx, token, path, q, "")
+				if err != nil {
+					if n > 1 && providers.KindOf(err) == providers.KindNotFound {
+						return wire.Page[providers.Repository]{Total: -1}, nil
+					}
+					return wire.Page[providers.Repository]{}, err
 				}
-			}
-			if body.Next == "" || len(body.Values) == 0 || len(out) > max {
-				break
-			}
-		}
-		return out, nil
+				var body paginated[repository]
+				if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
+					return wire.Page[providers.Repository]{}, err
+				}
+				items, err := s.convertRepositories(body.Values)
+				if err != nil {
+					return wire.Page[providers.Repository]{}, err
+				}
+				// size is not trusted as the total here: the list is read to its end or past max.
+				return wire.Page[providers.Repository]{Items: items, More: body.Next != "", Total: -1}, nil
+			},
+		})
 	}
 }
 

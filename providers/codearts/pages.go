@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // maxOffset is the largest offset v4 accepts (0~2147483647).
@@ -94,57 +95,34 @@ func (s *Source) v2Page(ctx context.Context, token string, index, size int) ([]p
 	return items, total, nil
 }
 
-// readAll returns the providers.ReadAll of the whole list for token: v4 pages by offset in creation
-// order (oldest first, so repositories created during the read only append) until a short page; v2
-// pages by page_index until a short page or result.total. Repositories seen twice (the list moved
-// during the read) are kept once. It fails with KindBadResponse past max repositories, and when a
-// full page brings nothing new (a forge ignoring the paging parameters would loop forever).
+// readAll returns the providers.ReadAll of the whole list for token, with wire.ReadAll's stop rule:
+// v4 pages by offset in creation order (oldest first, so repositories created during the read only
+// append) until a short page; v2 pages by page_index until a short page or result.total.
+// Repositories seen twice (the list moved during the read) are kept once. It fails with
+// KindBadResponse past max repositories (at once when v2's total says so, or when v4's offsets run
+// out), and when a full page brings nothing new (a forge ignoring the paging parameters would loop
+// forever).
 func (s *Source) readAll(token string) providers.ReadAll {
 	return func(ctx context.Context, max int) ([]providers.Repository, error) {
-		var all []providers.Repository
-		seen := map[string]bool{}
-		for i := 0; ; i++ {
-			var items []providers.Repository
-			done := false
-			if s.version == APIv2 {
-				var total int
-				var err error
-				items, total, err = s.v2Page(ctx, token, i+1, providers.PageSize)
-				if err != nil {
-					return nil, err
+		return wire.ReadAll(ctx, wire.Read[providers.Repository]{
+			Source: SourceName, Max: max, PageSize: providers.PageSize,
+			Key:     func(r providers.Repository) string { return r.ForgeID },
+			TooMany: func() error { return s.tooMany(max) },
+			Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
+				if s.version == APIv2 {
+					items, total, err := s.v2Page(ctx, token, n, providers.PageSize)
+					done := total >= 0 && n*providers.PageSize >= total
+					return wire.Page[providers.Repository]{Items: items, Total: total,
+						More: !done && len(items) == providers.PageSize}, err
 				}
-				if total > max {
-					return nil, s.tooMany(max)
+				offset := (n - 1) * providers.PageSize
+				if offset > maxOffset {
+					return wire.Page[providers.Repository]{}, s.tooMany(max)
 				}
-				done = total >= 0 && (i+1)*providers.PageSize >= total
-			} else {
-				if i*providers.PageSize > maxOffset {
-					return nil, s.tooMany(max)
-				}
-				var err error
-				items, _, err = s.v4Page(ctx, token, i*providers.PageSize, providers.PageSize, "created_at", "asc", "")
-				if err != nil {
-					return nil, err
-				}
-			}
-			added := 0
-			for _, r := range items {
-				if !seen[r.ForgeID] {
-					seen[r.ForgeID] = true
-					all = append(all, r)
-					added++
-				}
-			}
-			if len(all) > max {
-				return nil, s.tooMany(max)
-			}
-			if done || len(items) < providers.PageSize {
-				return all, nil
-			}
-			if added == 0 {
-				return nil, s.errorf(providers.KindBadResponse, "page %d repeats repositories already listed: the forge does not page as documented", i)
-			}
-		}
+				items, _, err := s.v4Page(ctx, token, offset, providers.PageSize, "created_at", "asc", "")
+				return wire.Page[providers.Repository]{Items: items, Total: -1, More: len(items) == providers.PageSize}, err
+			},
+		})
 	}
 }
 

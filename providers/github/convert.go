@@ -2,9 +2,9 @@ package github
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // repository is the part of GitHub's repository JSON forgegraph reads (GET /user/repos items and
@@ -72,9 +72,9 @@ func convertRepository(r *repository) (providers.Repository, error) {
 		ForkCount:       r.ForksCount,
 		DefaultBranch:   providers.NonEmptyPtr(r.DefaultBranch),
 		PrimaryLanguage: providers.NonEmptyPtr(r.Language),
-		CreatedAt:       parseTime(r.CreatedAt),
-		UpdatedAt:       parseTime(r.UpdatedAt),
-		PushedAt:        parseTime(r.PushedAt),
+		CreatedAt:       wire.TimePtr(r.CreatedAt, nil),
+		UpdatedAt:       wire.TimePtr(r.UpdatedAt, nil),
+		PushedAt:        wire.TimePtr(r.PushedAt, nil),
 	}, nil
 }
 
@@ -89,18 +89,4 @@ func convertRepositories(in []repository) ([]providers.Repository, error) {
 		out[i] = r
 	}
 	return out, nil
-}
-
-// parseTime parses GitHub's ISO 8601 timestamps ("2011-01-26T19:06:43Z") to UTC; nil when absent,
-// null or unparsable.
-func parseTime(s *string) *time.Time {
-	if s == nil || *s == "" {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339, *s)
-	if err != nil {
-		return nil
-	}
-	t = t.UTC()
-	return &t
 }

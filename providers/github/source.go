@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
@@ -160,24 +161,25 @@ func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 	if resp.NotModified {
 		return providers.Page{}, providers.ErrNotModified
 	}
-	var wire []repository
-	if err := s.client.Decode(ctx, resp.Body, &wire); err != nil {
+	var body []repository
+	if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
 		return providers.Page{}, err
 	}
-	if len(wire) > providers.PageSize {
+	if len(body) > providers.PageSize {
 		return providers.Page{}, providers.Errorf(providers.KindBadResponse, SourceName,
-			"page of %d repositories, asked for %d", len(wire), providers.PageSize)
+			"page of %d repositories, asked for %d", len(body), providers.PageSize)
 	}
-	items, err := convertRepositories(wire)
+	items, err := convertRepositories(body)
 	if err != nil {
 		return providers.Page{}, err
 	}
-	next, last := pageLinks(resp.Header)
+	// Only page numbers are read from the Link header: page URLs are always built from the base.
+	links := wire.ParseLinks(resp.Header.Values("Link")...)
 	return providers.Page{
 		Items:     items,
-		More:      next,
+		More:      links.Next,
 		Total:     -1,
-		LastIndex: last - 1,
+		LastIndex: links.Last - 1,
 		ETag:      resp.Header.Get("ETag"),
 	}, nil
 }

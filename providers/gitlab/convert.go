@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // project is the part of GitLab's project entity (GET /projects, GET /projects/:id) forgegraph
@@ -69,9 +69,9 @@ func convertProject(p *project) (providers.Repository, error) {
 		StargazerCount: p.StarCount,
 		ForkCount:      p.ForksCount,
 		DefaultBranch:  providers.NonEmptyPtr(p.DefaultBranch),
-		CreatedAt:      parseTime(p.CreatedAt),
-		UpdatedAt:      parseTime(p.UpdatedAt),
-		PushedAt:       parseTime(p.LastActivityAt),
+		CreatedAt:      wire.TimePtr(p.CreatedAt, nil),
+		UpdatedAt:      wire.TimePtr(p.UpdatedAt, nil),
+		PushedAt:       wire.TimePtr(p.LastActivityAt, nil),
 	}
 	if r.Name == "" {
 		r.Name = p.Path
@@ -109,20 +109,6 @@ func ownerOf(p *project, full string) string {
 func isFork(raw json.RawMessage) bool {
 	s := strings.TrimSpace(string(raw))
 	return s != "" && s != "null"
-}
-
-// parseTime parses GitLab's ISO 8601 times ("2013-09-30T13:46:02.000Z", or with an offset) to UTC;
-// nil when absent or unparsable.
-func parseTime(s *string) *time.Time {
-	if s == nil || *s == "" {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, *s)
-	if err != nil {
-		return nil
-	}
-	t = t.UTC()
-	return &t
 }
 
 func boolPtr(b bool) *bool { return &b }

@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tomnomnom/linkheader"
-
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
@@ -100,12 +99,12 @@ func readPaging(h http.Header, page, n int) providers.Page {
 		p.Total = t
 	}
 	pages, pagesOK := rest.HeaderInt(h, "X-Total-Pages")
-	links := linkheader.ParseMultiple(h.Values("Link"))
+	links := wire.ParseLinks(h.Values("Link")...)
 	switch {
 	case len(h.Values("X-Next-Page")) > 0:
 		p.More = strings.TrimSpace(h.Get("X-Next-Page")) != ""
 	case len(h.Values("Link")) > 0:
-		p.More = len(links.FilterByRel("next")) > 0
+		p.More = links.Next
 	case pagesOK:
 		p.More = page < pages
 	case p.Total >= 0:
@@ -118,52 +117,27 @@ func readPaging(h http.Header, page, n int) providers.Page {
 		p.LastIndex = pages - 1
 	case p.Total >= 0:
 		p.LastIndex = max(0, (p.Total+providers.PageSize-1)/providers.PageSize-1)
-	default:
-		if last := links.FilterByRel("last"); len(last) > 0 {
-			if u, err := url.Parse(last[0].URL); err == nil {
-				if lp, err := strconv.Atoi(u.Query().Get("page")); err == nil && lp > 0 {
-					p.LastIndex = lp - 1
-				}
-			}
-		}
+	case links.Last > 0:
+		p.LastIndex = links.Last - 1
 	}
 	return p
 }
 
 // readAll reads the user's whole project list for a local sort, in id order (which new projects do
-// not shift), failing with KindBadResponse once it holds more than max projects: at once when
-// x-total says so, else after reading past max.
+// not shift), with wire.ReadAll's stop rule: it fails with KindBadResponse once it holds more than
+// max projects (at once when x-total says so, else after reading past max).
 func (s *Source) readAll(ctx context.Context, token string, max int) ([]providers.Repository, error) {
 	tooMany := func() error {
 		return providers.Errorf(providers.KindBadResponse, SourceName,
 			"more than %d projects: raise MAX_REPOSITORIES_PER_SOURCE or sort by PUSHED, UPDATED or CREATED, which GitLab sorts itself", max)
 	}
-	var all []providers.Repository
-	seen := map[string]bool{}
-	for page := 1; ; page++ {
-		p, err := s.fetchPage(ctx, token, listQuery("id", "asc", page), "")
-		if err != nil {
-			return nil, err
-		}
-		if p.Total > max {
-			return nil, tooMany()
-		}
-		for _, r := range p.Items {
-			// A project added to the user's list during the read shifts later pages: skip repeats.
-			if !seen[r.ForgeID] {
-				seen[r.ForgeID] = true
-				all = append(all, r)
-			}
-		}
-		if !p.More {
-			if len(all) > max {
-				return nil, tooMany()
-			}
-			return all, nil
-		}
-		// Every page but the last is full, so this bounds the read even when pages repeat.
-		if len(all) > max || page > max/providers.PageSize+1 {
-			return nil, tooMany()
-		}
-	}
+	return wire.ReadAll(ctx, wire.Read[providers.Repository]{
+		Source: SourceName, Max: max, PageSize: providers.PageSize, TooMany: tooMany,
+		// A project added to the user's list during the read shifts later pages: repeats are kept once.
+		Key: func(r providers.Repository) string { return r.ForgeID },
+		Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
+			p, err := s.fetchPage(ctx, token, listQuery("id", "asc", n), "")
+			return wire.Page[providers.Repository]{Items: p.Items, More: p.More, Total: p.Total}, err
+		},
+	})
 }

@@ -3,14 +3,12 @@ package openhands
 import (
 	"bytes"
 	"encoding/json"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/tomnomnom/linkheader"
-
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // repository is one item of GET /api/user/repositories (OpenHands' Repository schema).
@@ -110,29 +108,10 @@ func convertRepository(w *repository) (r providers.Repository, ok bool, err erro
 	return r, true, nil
 }
 
-// timeLayouts are the forms pushed_at comes in: each forge's own (GitHub "…Z", GitLab "….000Z",
-// Bitbucket "….123456+00:00") and Python's isoformat without a zone, read as UTC.
-var timeLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-}
-
-// parseTime parses a pushed_at value to UTC; nil when absent, empty or unparsable.
-func parseTime(s *string) *time.Time {
-	if s == nil || strings.TrimSpace(*s) == "" {
-		return nil
-	}
-	v := strings.TrimSpace(*s)
-	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, v); err == nil {
-			t = t.UTC()
-			return &t
-		}
-	}
-	return nil
-}
+// parseTime parses a pushed_at value to UTC; nil when absent, empty or unparsable. It comes in
+// each forge's own form (GitHub "…Z", GitLab "….000Z", Bitbucket "….123456+00:00") or as Python's
+// isoformat without a zone, which OpenHands means as UTC.
+func parseTime(s *string) *time.Time { return wire.TimePtr(s, time.UTC) }
 
 // linkInfo reads the forge's Link header that OpenHands passes on in the items' link_header.
 // known is false when no item carries one (OpenHands sends null, or "" when the forge sent none);
@@ -145,16 +124,11 @@ func linkInfo(items []repository, perPage int) (more, known bool, last int) {
 		if h == nil || strings.TrimSpace(*h) == "" {
 			continue
 		}
-		links := linkheader.Parse(*h)
-		more = len(links.FilterByRel("next")) > 0
-		if l := links.FilterByRel("last"); len(l) > 0 {
-			if u, err := url.Parse(l[0].URL); err == nil && u.Query().Get("per_page") == strconv.Itoa(perPage) {
-				if n, err := strconv.Atoi(u.Query().Get("page")); err == nil && n >= 1 {
-					last = n - 1
-				}
-			}
+		l := wire.ParseLinks(*h)
+		if l.Last > 0 && l.LastQuery.Get("per_page") == strconv.Itoa(perPage) {
+			last = l.Last - 1
 		}
-		return more, true, last
+		return l.Next, true, last
 	}
 	return false, false, -1
 }

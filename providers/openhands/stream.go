@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // perPage is the per_page the source always asks for: one OpenHands page is one upstream page.
@@ -84,80 +85,80 @@ func (n *nativeStream) FetchPage(ctx context.Context, i int, etag string) (provi
 	return page, nil
 }
 
-// readProvider returns the whole-list read of p through selected_provider: pages of 100 in
-// full_name order (stable while repositories are pushed to) until a page without rel="next" (or,
-// without a Link header, a short page). It fails with KindBadResponse beyond max repositories.
+// readProvider returns the whole-list read of p through selected_provider, with wire.ReadAll's stop
+// rule: pages of 100 in full_name order (stable while repositories are pushed to) until a page
+// without rel="next" (or, without a Link header, a short page). Items of another forge are
+// dropped. It fails with KindBadResponse beyond max repositories.
 func (s *Source) readProvider(token string, p providers.Provider) providers.ReadAll {
 	return func(ctx context.Context, max int) ([]providers.Repository, error) {
-		var out []providers.Repository
-		seen := map[string]bool{}
-		for page := 1; ; page++ {
-			if page > max/perPage+2 {
-				return nil, tooMany(p, max)
-			}
-			_, items, err := s.list(ctx, token, pagedQuery(p, providers.SortFullName, page), "")
-			if err != nil {
-				return nil, err
-			}
-			added := 0
-			for k := range items {
-				r, ok, err := convertRepository(&items[k])
+		return wire.ReadAll(ctx, wire.Read[providers.Repository]{
+			Source: SourceName, Max: max, PageSize: perPage,
+			Key:     identity,
+			TooMany: func() error { return tooMany(p, max) },
+			Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
+				_, items, err := s.list(ctx, token, pagedQuery(p, providers.SortFullName, n), "")
 				if err != nil {
-					return nil, err
+					return wire.Page[providers.Repository]{}, err
 				}
-				if !ok || r.Provider != p || seen[r.Identity()] {
-					continue
+				out, err := convertKept(items, func(r *providers.Repository) bool { return r.Provider == p })
+				if err != nil {
+					return wire.Page[providers.Repository]{}, err
 				}
-				seen[r.Identity()] = true
-				out = append(out, r)
-				added++
-			}
-			if len(out) > max {
-				return nil, tooMany(p, max)
-			}
-			more, known, _ := linkInfo(items, perPage)
-			if !known {
-				more = len(items) == perPage
-			}
-			// A page that adds nothing new ends the read: OpenHands would otherwise be asked forever.
-			if !more || added == 0 {
-				return out, nil
-			}
-		}
+				more, known, _ := linkInfo(items, perPage)
+				if !known {
+					more = len(items) == perPage
+				}
+				return wire.Page[providers.Repository]{Items: out, More: more, Total: -1}, nil
+			},
+		})
 	}
 }
 
 // readAll returns the read of the unpaged list of every forge: one request without
-// selected_provider, page or per_page. Items of other forges (enterprise_sso) are dropped and a
+// selected_provider, page or per_page (OpenHands then ignores paging and answers everything, so
+// the read is one page without More). Items of other forges (enterprise_sso) are dropped and a
 // repository listed twice is kept once. It fails with KindBadResponse beyond max repositories.
 func (s *Source) readAll(token string) providers.ReadAll {
 	return func(ctx context.Context, max int) ([]providers.Repository, error) {
-		_, items, err := s.list(ctx, token, nil, "")
+		return wire.ReadAll(ctx, wire.Read[providers.Repository]{
+			Source: SourceName, Max: max, PageSize: perPage,
+			Key: identity,
+			TooMany: func() error {
+				return providers.Errorf(providers.KindBadResponse, SourceName,
+					"OpenHands listed more than %d repositories across all forges: raise MAX_REPOSITORIES_PER_SOURCE or ask for one provider", max)
+			},
+			Fetch: func(ctx context.Context, _ int) (wire.Page[providers.Repository], error) {
+				_, items, err := s.list(ctx, token, nil, "")
+				if err != nil {
+					return wire.Page[providers.Repository]{}, err
+				}
+				out, err := convertKept(items, nil)
+				return wire.Page[providers.Repository]{Items: out, Total: -1}, err
+			},
+		})
+	}
+}
+
+// convertKept converts items, dropping those of no forge forgegraph knows and, with keep, those
+// keep refuses. The first item that is not a repository fails the whole answer.
+func convertKept(items []repository, keep func(*providers.Repository) bool) ([]providers.Repository, error) {
+	out := make([]providers.Repository, 0, len(items))
+	for k := range items {
+		r, ok, err := convertRepository(&items[k])
 		if err != nil {
 			return nil, err
 		}
-		out := make([]providers.Repository, 0, len(items))
-		seen := map[string]bool{}
-		for k := range items {
-			r, ok, err := convertRepository(&items[k])
-			if err != nil {
-				return nil, err
-			}
-			if !ok || seen[r.Identity()] {
-				continue
-			}
-			seen[r.Identity()] = true
+		if ok && (keep == nil || keep(&r)) {
 			out = append(out, r)
 		}
-		if len(out) > max {
-			return nil, providers.Errorf(providers.KindBadResponse, SourceName,
-				"OpenHands listed %d repositories across all forges, more than %d: raise MAX_REPOSITORIES_PER_SOURCE or ask for one provider", len(out), max)
-		}
-		return out, nil
 	}
+	return out, nil
 }
 
 func tooMany(p providers.Provider, max int) *providers.Error {
 	return providers.Errorf(providers.KindBadResponse, SourceName,
 		"more than %d %s repositories through OpenHands: raise MAX_REPOSITORIES_PER_SOURCE or use an order OpenHands pages natively", max, p)
 }
+
+// identity is the key a whole-list read drops repeats by: forge and forge id.
+func identity(r providers.Repository) string { return r.Identity() }
