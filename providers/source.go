@@ -36,6 +36,27 @@ func (q Query) Allows(p Provider) bool {
 	return false
 }
 
+// Check returns nil when q can be listed, else a KindInternal error for source: q's order is
+// built by the server from validated enum values, so an invalid one is a server bug, never the
+// client's input (it would otherwise reach clients as BAD_USER_INPUT). Every source calls it first
+// in Streams.
+func (q Query) Check(source string) error {
+	if !q.Order.Valid() {
+		return Errorf(KindInternal, source, "invalid order %q reached the source", q.Order.String())
+	}
+	return nil
+}
+
+// CheckPageIndex returns nil for a page index a stream may be asked for (0 up to last; last < 0
+// means no upper bound), else a KindInternal error for source: page indexes come from the server's
+// own positions and cursors, which are sealed, so a bad one is a server bug.
+func CheckPageIndex(source string, i, last int) error {
+	if i < 0 || (last >= 0 && i > last) {
+		return Errorf(KindInternal, source, "page index %d is outside the stream's pages", i)
+	}
+	return nil
+}
+
 // Page is one upstream page of a stream: PageSize items, fewer only on the last page.
 type Page struct {
 	Items []Repository `json:"items"`

@@ -20,12 +20,12 @@ func (s *Source) Providers() []providers.Provider { return []providers.Provider{
 // workspace slug; none when q's provider filter excludes Bitbucket or the credential has no
 // workspace. PUSHED, UPDATED (both Bitbucket's updated_on) and CREATED (created_on) are paged
 // natively, 100 per upstream page; FULL_NAME is sorted locally per workspace through Config.Local.
-// Errors are *providers.Error: KindBadInput for an invalid order, KindUnauth without a token or
+// Errors are *providers.Error: KindInternal for an invalid order (a server bug), KindUnauth without a token or
 // for a rejected one, KindBadResponse when the credential is in more than MaxWorkspaces workspaces,
 // and the rest kinds of a failed workspace listing.
 func (s *Source) Streams(ctx context.Context, q providers.Query) ([]providers.Stream, error) {
-	if !q.Order.Valid() {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "invalid order %q", q.Order.String())
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
 	}
 	if !q.Allows(providers.Bitbucket) {
 		return nil, nil
@@ -93,8 +93,8 @@ func (st *stream) Source() string { return SourceName }
 // the first is the end of the list (Bitbucket's "Invalid page") and gives an empty last page. With
 // etag, a 304 answer gives providers.ErrNotModified. Other errors are *providers.Error values.
 func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
-	if i < 0 {
-		return providers.Page{}, providers.Errorf(providers.KindBadInput, SourceName, "negative page index %d", i)
+	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
+		return providers.Page{}, err
 	}
 	q := url.Values{
 		"role":    {"member"},

@@ -9,11 +9,11 @@ import (
 
 // Streams returns the one stream of q's list. On v4, CREATED and UPDATED page the forge natively
 // (order_by created_at / updated_at, 100 per page); PUSHED, FULL_NAME and every v2 order are sorted
-// locally over the whole list (cfg.Local). It fails with KindBadInput for an invalid order and
+// locally over the whole list (cfg.Local). It fails with KindInternal for an invalid order (a server bug) and
 // KindUnauth when q has no token; it returns no stream when q's provider filter excludes CODEARTS.
 func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
-	if !q.Order.Valid() {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "invalid order %s", q.Order)
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
 	}
 	if !q.Allows(providers.CodeArts) {
 		return nil, nil
@@ -112,8 +112,9 @@ func (st *v4Stream) Source() string { return SourceName }
 // back empty), so More is true for a full page and Total and LastIndex are -1. With an etag, an
 // unchanged page is providers.ErrNotModified.
 func (st *v4Stream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
-	if i < 0 || i > maxOffset/providers.PageSize {
-		return providers.Page{}, st.s.errorf(providers.KindBadInput, "page %d is outside the forge's offset range", i)
+	// The last page v4's offsets can reach.
+	if err := providers.CheckPageIndex(SourceName, i, maxOffset/providers.PageSize); err != nil {
+		return providers.Page{}, err
 	}
 	items, tag, err := st.s.v4Page(ctx, st.q.Token, i*providers.PageSize, providers.PageSize, st.orderBy, st.sort, etag)
 	if err != nil {

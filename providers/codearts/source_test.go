@@ -53,7 +53,7 @@ func TestStreamsArguments(t *testing.T) {
 		_, rc, s := withFake(t, v, makeRepos(1, 3))
 		ctx := context.Background()
 		_, err := s.Streams(ctx, providers.Query{Token: token, Order: providers.Order{Sort: "STARS", Direction: providers.Asc}})
-		if providers.KindOf(err) != providers.KindBadInput {
+		if providers.KindOf(err) != providers.KindInternal {
 			t.Fatalf("%s: invalid order: %v", v, err)
 		}
 		_, err = s.Streams(ctx, providers.Query{Order: providers.NewOrder("", "")})

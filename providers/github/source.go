@@ -59,7 +59,7 @@ func (s *Source) Providers() []providers.Provider { return []providers.Provider{
 
 // Streams returns the one stream of q's list: the user's repositories in q.Order, paged natively.
 // It returns no stream when q's provider filter excludes GitHub, a KindUnauth error when q has no
-// token and a KindBadInput error for an invalid order.
+// token and a KindInternal error for an invalid order (a server bug).
 func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
 	if !q.Allows(providers.GitHub) {
 		return nil, nil
@@ -68,8 +68,8 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 		return nil, providers.Errorf(providers.KindUnauth, SourceName,
 			"no token: set GITHUB_TOKEN on the server or send the X-GitHub-Token header")
 	}
-	if !q.Order.Valid() {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "unknown order %s", q.Order)
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
 	}
 	return []providers.Stream{&stream{client: s.client, q: q, id: providers.StreamID(SourceName, "", q)}}, nil
 }
@@ -144,8 +144,8 @@ func sortParams(o providers.Order) (sort, direction string) {
 // the Link header's rel="next" and LastIndex from its rel="last" (-1 without); Total is always -1, as
 // GitHub gives no count. With etag it returns providers.ErrNotModified on 304.
 func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
-	if i < 0 {
-		return providers.Page{}, providers.Errorf(providers.KindInternal, SourceName, "page index %d", i)
+	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
+		return providers.Page{}, err
 	}
 	sort, direction := sortParams(s.q.Order)
 	query := url.Values{

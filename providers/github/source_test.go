@@ -251,7 +251,7 @@ func TestStreams(t *testing.T) {
 	_, err = s.Streams(ctx, providers.Query{Order: o})
 	wantKind(t, err, providers.KindUnauth)
 	_, err = s.Streams(ctx, providers.Query{Token: token, Order: providers.Order{Sort: "STARS", Direction: providers.Asc}})
-	wantKind(t, err, providers.KindBadInput)
+	wantKind(t, err, providers.KindInternal)
 }
 
 func TestETag(t *testing.T) {

@@ -29,11 +29,11 @@ func (s *Source) Providers() []providers.Provider {
 
 // Streams returns the one stream of q's list: native paging of GET /projects?membership=true for
 // PUSHED, UPDATED and CREATED, and the locally sorted whole list for FULL_NAME. It returns no
-// stream when q's provider filter excludes GitLab, a KindBadInput error for an invalid order and a
+// stream when q's provider filter excludes GitLab, a KindInternal error for an invalid order (a server bug) and a
 // KindUnauth error when q has no token.
 func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
-	if !q.Order.Valid() {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "invalid order %s", q.Order)
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
 	}
 	if !q.Allows(providers.GitLab) {
 		return nil, nil

@@ -34,8 +34,8 @@ func (st *nativeStream) Source() string { return SourceName }
 // FetchPage implements providers.Stream. It returns providers.ErrNotModified when etag still
 // matches, and *providers.Error values for every failure.
 func (st *nativeStream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
-	if i < 0 {
-		return providers.Page{}, providers.Errorf(providers.KindInternal, SourceName, "negative page index %d", i)
+	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
+		return providers.Page{}, err
 	}
 	return st.src.fetchPage(ctx, st.q.Token, listQuery(st.orderBy, st.sort, i+1), etag)
 }

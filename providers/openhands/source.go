@@ -68,11 +68,11 @@ func streamKey(p providers.Provider) string { return strings.ToLower(string(p)) 
 // Streams returns one stream per forge q allows, each holding only that forge's repositories. When
 // q allows exactly one forge, GitHub in its native orders is paged with selected_provider; other
 // single-forge lists are read whole and sorted. When q allows several, every stream is served from
-// the one unpaged list of every forge. It fails with KindBadInput for an invalid order; it makes no
+// the one unpaged list of every forge. It fails with KindInternal for an invalid order (a server bug); it makes no
 // request (errors of the reads come from the streams' FetchPage).
 func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
-	if !q.Order.Valid() {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "invalid order %q", q.Order.String())
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
 	}
 	var allowed []providers.Provider
 	for _, p := range forges {

@@ -45,8 +45,8 @@ func (n *nativeStream) Source() string { return SourceName }
 // a repository of another forge, more than 100 items, or a short page that claims a next one is a
 // KindBadResponse error; with an etag a 304 is providers.ErrNotModified.
 func (n *nativeStream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
-	if i < 0 {
-		return providers.Page{}, providers.Errorf(providers.KindInternal, SourceName, "negative page index %d", i)
+	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
+		return providers.Page{}, err
 	}
 	resp, items, err := n.s.list(ctx, n.q.Token, pagedQuery(n.p, n.q.Order.Sort, i+1), etag)
 	if err != nil {
