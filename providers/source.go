@@ -3,6 +3,8 @@ package providers
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 )
 
 // PageSize is the number of repositories in one upstream page: the unit of fetching and caching.
@@ -21,6 +23,31 @@ type Query struct {
 	// Providers limits the list to repositories on these forges; nil means all. Sources that front
 	// one forge never receive a set without their forge.
 	Providers []Provider
+}
+
+// Key is q's canonical identity without its credential: every field of Query but Token, written
+// in one fixed form ("order=PUSHED:DESC;providers=*"; the provider set sorted, "*" for nil, "" for
+// an empty set). It is the one identity of "what was asked": StreamID builds stream ids and page
+// cache keys from it (with the credential's hash), and the GraphQL layer binds cursors to the Key
+// of the list's query (with the credential set). Token is left out on purpose: a credential is
+// never part of a key, only its keyed hash is. A field added to Query must be added here; a test
+// changes each field alone and fails when the key stays the same.
+func (q Query) Key() string {
+	var b strings.Builder
+	b.WriteString("order=")
+	b.WriteString(q.Order.String())
+	b.WriteString(";providers=")
+	if q.Providers == nil {
+		b.WriteString("*")
+	} else {
+		ps := make([]string, len(q.Providers))
+		for i, p := range q.Providers {
+			ps[i] = string(p)
+		}
+		slices.Sort(ps)
+		b.WriteString(strings.Join(slices.Compact(ps), ","))
+	}
+	return b.String()
 }
 
 // Allows reports whether q's provider filter lets p through.
@@ -99,11 +126,9 @@ type Stream interface {
 	FetchPage(ctx context.Context, i int, etag string) (Page, error)
 }
 
-// StreamID builds a Stream's ID from its parts.
+// StreamID builds a Stream's ID from its parts: the source, the stream's key, the hash of q's
+// credential and q.Key(), so two queries that differ in any field get different streams (and cached
+// pages).
 func StreamID(source, key string, q Query) string {
-	id := source + "|" + key + "|" + HashToken(q.Token) + "|" + q.Order.String() + "|"
-	for _, p := range q.Providers {
-		id += string(p) + ","
-	}
-	return id
+	return source + "|" + key + "|" + HashToken(q.Token) + "|" + q.Key()
 }
