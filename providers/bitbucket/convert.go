@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/internal/wire"
@@ -117,9 +118,9 @@ func convertRepository(w *repository) (providers.Repository, error) {
 		IsPrivate:       w.IsPrivate,
 		IsFork:          &isFork,
 		PrimaryLanguage: providers.NonEmpty(w.Language),
-		CreatedAt:       wire.Time(w.CreatedOn, nil),
-		UpdatedAt:       wire.Time(w.UpdatedOn, nil),
-		PushedAt:        wire.Time(w.UpdatedOn, nil),
+		CreatedAt:       parseTime(w.CreatedOn),
+		UpdatedAt:       parseTime(w.UpdatedOn),
+		PushedAt:        parseTime(w.UpdatedOn),
 	}
 	if w.MainBranch != nil {
 		r.DefaultBranch = providers.NonEmpty(w.MainBranch.Name)
@@ -163,3 +164,7 @@ func stripUserinfo(href string) string {
 	u.User = nil
 	return u.String()
 }
+
+// parseTime parses Bitbucket's ISO 8601 times ("2024-03-01T10:20:30.123456+00:00") to UTC; nil
+// when absent or unparsable. Bitbucket documents zoned times only, so a zone-less one is refused.
+func parseTime(s string) *time.Time { return wire.Time(s, nil) }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
-	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 func readFixture(t *testing.T, name string) []byte {
@@ -178,13 +177,13 @@ func TestParseTime(t *testing.T) {
 		"2024-03-01T10:20:30+05:30":        "2024-03-01T04:50:30Z",
 		"2024-03-01T10:20:30Z":             "2024-03-01T10:20:30Z",
 	} {
-		got := wire.Time(in, nil)
+		got := parseTime(in)
 		if got == nil || got.Format(time.RFC3339Nano) != want || got.Location() != time.UTC {
 			t.Errorf("parseTime(%q) = %v, want %s", in, got, want)
 		}
 	}
 	for _, in := range []string{"", "yesterday", "2024-03-01"} {
-		if wire.Time(in, nil) != nil {
+		if parseTime(in) != nil {
 			t.Errorf("parseTime(%q) not nil", in)
 		}
 	}

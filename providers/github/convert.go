@@ -2,6 +2,7 @@ package github
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/internal/wire"
@@ -72,9 +73,9 @@ func convertRepository(r *repository) (providers.Repository, error) {
 		ForkCount:       r.ForksCount,
 		DefaultBranch:   providers.NonEmptyPtr(r.DefaultBranch),
 		PrimaryLanguage: providers.NonEmptyPtr(r.Language),
-		CreatedAt:       wire.TimePtr(r.CreatedAt, nil),
-		UpdatedAt:       wire.TimePtr(r.UpdatedAt, nil),
-		PushedAt:        wire.TimePtr(r.PushedAt, nil),
+		CreatedAt:       parseTime(r.CreatedAt),
+		UpdatedAt:       parseTime(r.UpdatedAt),
+		PushedAt:        parseTime(r.PushedAt),
 	}, nil
 }
 
@@ -90,3 +91,7 @@ func convertRepositories(in []repository) ([]providers.Repository, error) {
 	}
 	return out, nil
 }
+
+// parseTime parses GitHub's ISO 8601 timestamps ("2011-01-26T19:06:43Z") to UTC; nil when absent,
+// null or unparsable. GitHub documents zoned times only, so a zone-less one is refused.
+func parseTime(s *string) *time.Time { return wire.TimePtr(s, nil) }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/internal/wire"
@@ -69,9 +70,9 @@ func convertProject(p *project) (providers.Repository, error) {
 		StargazerCount: p.StarCount,
 		ForkCount:      p.ForksCount,
 		DefaultBranch:  providers.NonEmptyPtr(p.DefaultBranch),
-		CreatedAt:      wire.TimePtr(p.CreatedAt, nil),
-		UpdatedAt:      wire.TimePtr(p.UpdatedAt, nil),
-		PushedAt:       wire.TimePtr(p.LastActivityAt, nil),
+		CreatedAt:      parseTime(p.CreatedAt),
+		UpdatedAt:      parseTime(p.UpdatedAt),
+		PushedAt:       parseTime(p.LastActivityAt),
 	}
 	if r.Name == "" {
 		r.Name = p.Path
@@ -112,3 +113,7 @@ func isFork(raw json.RawMessage) bool {
 }
 
 func boolPtr(b bool) *bool { return &b }
+
+// parseTime parses GitLab's ISO 8601 times ("2013-09-30T13:46:02.000Z", or with an offset) to UTC;
+// nil when absent or unparsable. GitLab documents zoned times only, so a zone-less one is refused.
+func parseTime(s *string) *time.Time { return wire.TimePtr(s, nil) }

@@ -3,7 +3,6 @@ package openhands
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
 	"strings"
 	"time"
 
@@ -112,90 +111,3 @@ func convertRepository(w *repository) (r providers.Repository, ok bool, err erro
 // each forge's own form (GitHub "…Z", GitLab "….000Z", Bitbucket "….123456+00:00") or as Python's
 // isoformat without a zone, which OpenHands means as UTC.
 func parseTime(s *string) *time.Time { return wire.TimePtr(s, time.UTC) }
-
-// linkInfo reads the forge's Link header that OpenHands passes on in the items' link_header.
-// known is false when no item carries one (OpenHands sends null, or "" when the forge sent none);
-// then more says nothing. last is the index (0-based) of the last page when a rel="last" link for
-// per_page=perPage names it, else -1.
-func linkInfo(items []repository, perPage int) (more, known bool, last int) {
-	last = -1
-	for i := range items {
-		h := items[i].LinkHeader
-		if h == nil || strings.TrimSpace(*h) == "" {
-			continue
-		}
-		l := wire.ParseLinks(*h)
-		if l.Last > 0 && l.LastQuery.Get("per_page") == strconv.Itoa(perPage) {
-			last = l.Last - 1
-		}
-		return l.Next, true, last
-	}
-	return false, false, -1
-}
-
-// errorBody is FastAPI's error body: detail is a list of validation errors (422) or a string.
-type errorBody struct {
-	Detail  json.RawMessage `json:"detail"`
-	Error   string          `json:"error"`
-	Message string          `json:"message"`
-}
-
-type validationError struct {
-	Loc  []any  `json:"loc"`
-	Msg  string `json:"msg"`
-	Type string `json:"type"`
-}
-
-// maxMessage bounds an error message taken from a body.
-const maxMessage = 400
-
-// errorMessage extracts the message of an OpenHands error body: a 422's validation errors joined
-// ("query.per_page: Input should be greater than 0; …"), {"detail": "…"}, {"error": "…"}, or a bare
-// JSON string (what OpenHands' JSONResponse(content=str(e)) sends). "" when there is none.
-func errorMessage(body []byte) string {
-	var msg string
-	var bare string
-	var b errorBody
-	switch {
-	case json.Unmarshal(body, &bare) == nil:
-		msg = bare
-	case json.Unmarshal(body, &b) == nil:
-		var detail string
-		var list []validationError
-		switch {
-		case json.Unmarshal(b.Detail, &detail) == nil:
-			msg = detail
-		case json.Unmarshal(b.Detail, &list) == nil:
-			parts := make([]string, 0, len(list))
-			for _, e := range list {
-				loc := make([]string, len(e.Loc))
-				for i, l := range e.Loc {
-					loc[i] = strings.Trim(strings.TrimSpace(jsonText(l)), `"`)
-				}
-				if len(loc) > 0 {
-					parts = append(parts, strings.Join(loc, ".")+": "+e.Msg)
-				} else {
-					parts = append(parts, e.Msg)
-				}
-			}
-			msg = strings.Join(parts, "; ")
-		case b.Error != "":
-			msg = b.Error
-		default:
-			msg = b.Message
-		}
-	}
-	msg = strings.TrimSpace(msg)
-	if len(msg) > maxMessage {
-		msg = msg[:maxMessage] + "…"
-	}
-	return msg
-}
-
-func jsonText(v any) string {
-	if s, ok := v.(string); ok {
-		return s
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
-}

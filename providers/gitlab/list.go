@@ -1,5 +1,9 @@
 package gitlab
 
+// This file is how GitLab lists and pages: GET /projects?membership=true, page/per_page=100, More and
+// totals from x-next-page, x-total(-pages) and Link (readPaging); FULL_NAME read whole in id order
+// (readAll, wire.ReadAll) and sorted by providers.Local.
+
 import (
 	"context"
 	"net/http"
@@ -140,4 +144,48 @@ func (s *Source) readAll(ctx context.Context, token string, max int) ([]provider
 			return wire.Page[providers.Repository]{Items: p.Items, More: p.More, Total: p.Total}, err
 		},
 	})
+}
+
+// orderBy maps the sorts GitLab can give natively to its order_by values. FULL_NAME is missing on
+// purpose: order_by=name and order_by=path sort by the project's own name, not by its full path
+// (group/sub/name), so that sort is served locally.
+var orderBy = map[providers.Sort]string{
+	providers.SortPushed:  "last_activity_at",
+	providers.SortUpdated: "updated_at",
+	providers.SortCreated: "created_at",
+}
+
+// listKey names the whole list the local sort reads: every project the user is a member of.
+const listKey = "membership"
+
+// Streams returns the one stream of q's list: native paging of GET /projects?membership=true for
+// PUSHED, UPDATED and CREATED, and the locally sorted whole list for FULL_NAME. It returns no
+// stream when q's provider filter excludes GitLab, a KindInternal error for an invalid order (a server bug) and a
+// KindUnauth error when q has no token.
+func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
+	}
+	if !q.Allows(providers.GitLab) {
+		return nil, nil
+	}
+	if q.Token == "" {
+		return nil, providers.Errorf(providers.KindUnauth, SourceName,
+			"no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
+	}
+	if by, ok := orderBy[q.Order.Sort]; ok {
+		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: by, sort: direction(q.Order.Direction),
+			id: providers.StreamID(SourceName, "", q)}}, nil
+	}
+	read := func(ctx context.Context, max int) ([]providers.Repository, error) {
+		return s.readAll(ctx, q.Token, max)
+	}
+	return []providers.Stream{s.local.Stream(SourceName, "", q, listKey, read, nil)}, nil
+}
+
+func direction(d providers.Direction) string {
+	if d == providers.Asc {
+		return "asc"
+	}
+	return "desc"
 }

@@ -1,9 +1,14 @@
 package openhands
 
+// This file is how OpenHands lists: one stream per forge it fronts; GitHub in its default orders
+// paged with selected_provider, every other list read whole (readProvider, readAll: wire.ReadAll)
+// and sorted by providers.Local.
+
 import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/internal/wire"
@@ -162,3 +167,78 @@ func tooMany(p providers.Provider, max int) *providers.Error {
 
 // identity is the key a whole-list read drops repeats by: forge and forge id.
 func identity(r providers.Repository) string { return r.Identity() }
+
+// streamKey is a stream's Key: the forge in lower case (github, gitlab, bitbucket), whether the
+// stream is alone or merged with the others.
+func streamKey(p providers.Provider) string { return strings.ToLower(string(p)) }
+
+// Streams returns one stream per forge q allows, each holding only that forge's repositories. When
+// q allows exactly one forge, GitHub in its native orders is paged with selected_provider; other
+// single-forge lists are read whole and sorted. When q allows several, every stream is served from
+// the one unpaged list of every forge. It fails with KindInternal for an invalid order (a server bug); it makes no
+// request (errors of the reads come from the streams' FetchPage).
+func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
+	}
+	var allowed []providers.Provider
+	for _, p := range forges {
+		if q.Allows(p) {
+			allowed = append(allowed, p)
+		}
+	}
+	if len(allowed) == 1 {
+		p := allowed[0]
+		if native(p, q.Order) {
+			return []providers.Stream{&nativeStream{s: s, q: q, p: p, id: providers.StreamID(SourceName, streamKey(p), q)}}, nil
+		}
+		return []providers.Stream{s.localStream(q, p, false)}, nil
+	}
+	out := make([]providers.Stream, len(allowed))
+	for i, p := range allowed {
+		out[i] = s.localStream(q, p, true)
+	}
+	return out, nil
+}
+
+// native reports whether OpenHands pages p's list in exactly order o: only GitHub, which receives
+// sort as is and applies its default direction.
+func native(p providers.Provider, o providers.Order) bool {
+	return p == providers.GitHub && o == providers.NewOrder(o.Sort, "")
+}
+
+// List keys of the whole lists the source reads (see providers.Local.Stream).
+const listKeyAll = "all"
+
+func listKeyProvider(p providers.Provider) string { return "provider:" + wireProvider(p) }
+
+// localStream returns a stream of p's repositories in q's order, sorted here. merged streams (and
+// Bitbucket always) read the unpaged list of every forge; a lone GitHub or GitLab stream pages its
+// forge's list with selected_provider.
+func (s *Source) localStream(q providers.Query, p providers.Provider, merged bool) providers.Stream {
+	keep := func(r *providers.Repository) bool { return r.Provider == p }
+	if merged || p == providers.Bitbucket {
+		return s.local.Stream(SourceName, streamKey(p), q, listKeyAll, s.readAll(q.Token), keep)
+	}
+	return s.local.Stream(SourceName, streamKey(p), q, listKeyProvider(p), s.readProvider(q.Token, p), keep)
+}
+
+// linkInfo reads the forge's Link header that OpenHands passes on in the items' link_header.
+// known is false when no item carries one (OpenHands sends null, or "" when the forge sent none);
+// then more says nothing. last is the index (0-based) of the last page when a rel="last" link for
+// per_page=perPage names it, else -1.
+func linkInfo(items []repository, perPage int) (more, known bool, last int) {
+	last = -1
+	for i := range items {
+		h := items[i].LinkHeader
+		if h == nil || strings.TrimSpace(*h) == "" {
+			continue
+		}
+		l := wire.ParseLinks(*h)
+		if l.Last > 0 && l.LastQuery.Get("per_page") == strconv.Itoa(perPage) {
+			last = l.Last - 1
+		}
+		return l.Next, true, last
+	}
+	return false, false, -1
+}
