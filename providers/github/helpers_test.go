@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,42 +25,13 @@ const token = "ghp_secret_test_token"
 // base path gets 404s.
 const apiPrefix = "/api/v3"
 
-// seen is a request as the server received it.
-type seen struct {
-	Path, RawPath, Query string
-	URI                  string
-	Header               http.Header
-}
-
-// recorder wraps a handler and keeps every request it sees.
-type recorder struct {
-	h    http.Handler
-	mu   sync.Mutex
-	reqs []seen
-}
-
-func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rc.mu.Lock()
-	rc.reqs = append(rc.reqs, seen{Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.RawQuery, URI: r.RequestURI, Header: r.Header.Clone()})
-	rc.mu.Unlock()
-	rc.h.ServeHTTP(w, r)
-}
-
-func (rc *recorder) requests() []seen {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return slices.Clone(rc.reqs)
-}
+// recorder is the shared request recorder.
+type recorder = providertest.Recorder
 
 // serve mounts h under apiPrefix on a loopback test server and returns the recorder and the API root.
 func serve(t *testing.T, h http.Handler) (*recorder, string) {
 	t.Helper()
-	rc := &recorder{h: h}
-	mux := http.NewServeMux()
-	mux.Handle(apiPrefix+"/", http.StripPrefix(apiPrefix, rc))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return rc, srv.URL + apiPrefix
+	return providertest.Serve(t, apiPrefix, h)
 }
 
 // newSource returns a source for base with an optional timeout.
