@@ -1,6 +1,7 @@
 package github_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,10 +112,41 @@ func genRepos(rng *rand.Rand, n int) []providers.Repository {
 	return out
 }
 
-// sorted returns a copy of repos in o's total order.
+// sorted returns repos in the order GitHub lists them in o: what its docs say (the sort field, in
+// the direction asked; full_name without letter case) and, for what they do not (ties), the fake's
+// rule, ties by id in the same direction. It does not use providers.Order.Compare: a native GitHub
+// list is GitHub's order, not forgegraph's.
 func sorted(repos []providers.Repository, o providers.Order) []providers.Repository {
+	key := func(r *providers.Repository) string {
+		var t *time.Time
+		switch o.Sort {
+		case providers.SortFullName:
+			return strings.ToLower(r.NameWithOwner)
+		case providers.SortUpdated:
+			t = r.UpdatedAt
+		case providers.SortCreated:
+			t = r.CreatedAt
+		default:
+			t = r.PushedAt
+		}
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02T15:04:05Z")
+	}
 	c := slices.Clone(repos)
-	slices.SortStableFunc(c, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+	slices.SortStableFunc(c, func(a, b providers.Repository) int {
+		r := strings.Compare(key(&a), key(&b))
+		if r == 0 {
+			ia, _ := strconv.ParseInt(a.ForgeID, 10, 64)
+			ib, _ := strconv.ParseInt(b.ForgeID, 10, 64)
+			r = cmp.Compare(ia, ib)
+		}
+		if o.Direction == providers.Desc {
+			r = -r
+		}
+		return r
+	})
 	return c
 }
 
