@@ -147,7 +147,7 @@ func expectedOrder(repos []providers.Repository, o providers.Order) []providers.
 	var all []providers.Repository
 	for _, ws := range wss {
 		list := byWS[ws]
-		slices.SortStableFunc(list, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+		slices.SortStableFunc(list, laneOrder(o))
 		all = append(all, list...)
 	}
 	slices.SortStableFunc(all, func(a, b providers.Repository) int { return o.CompareKey(&a, &b) })
