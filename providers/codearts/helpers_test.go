@@ -113,7 +113,7 @@ func expectedOrder(version string, o providers.Order, repos []providers.Reposito
 	for i, r := range repos {
 		c[i] = wireView(version, r)
 	}
-	slices.SortStableFunc(c, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+	slices.SortStableFunc(c, laneOrder(version, o))
 	out := make([]string, len(c))
 	for i := range c {
 		out[i] = c[i].NameWithOwner
