@@ -35,7 +35,7 @@ func (r *Resolver) RepositoryByPath(ctx context.Context, p providers.Provider, n
 // capability I, with the request's token for it; ok is false when none has it (the field is null).
 func detailPlan[I any](ctx context.Context, r *Resolver, repo *providers.Repository) (c I, token, source string, ok bool) {
 	creds := providers.CredentialsFrom(ctx)
-	for _, p := range r.plans(ctx, &repo.Provider, providers.NewOrder("", "")) {
+	for _, p := range r.plans(ctx, &repo.Provider, providers.Query{Order: providers.NewOrder("", "")}) {
 		if c, ok := any(p.source).(I); ok {
 			return c, creds.Token(p.source.Name()), p.source.Name(), true
 		}

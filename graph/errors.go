@@ -33,12 +33,14 @@ var codes = map[providers.Kind]string{
 // name in capitals (github -> GITHUB; openhands, which fronts several, -> OPENHANDS).
 func providerOf(source string) string { return strings.ToUpper(source) }
 
-// Code returns the extensions.code of a kind.
+// Code returns the extensions.code of a kind: the one mapping from error kinds to codes, used by
+// the presenter here and by the HTTP-level errors of internal/server and internal/gqlhttp. An
+// unknown or empty kind is INTERNAL.
 func Code(k providers.Kind) string {
 	if c, ok := codes[k]; ok {
 		return c
 	}
-	return "INTERNAL"
+	return codes[providers.KindInternal]
 }
 
 // PresentError is the handler's error presenter: a *providers.Error becomes a GraphQL error with
@@ -72,19 +74,19 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		switch c, _ := out.Extensions["code"].(string); c {
 		case errcode.ValidationFailed, errcode.ParseFailed, "COMPLEXITY_LIMIT_EXCEEDED":
 			out.Extensions["reason"] = c
-			out.Extensions["code"] = "BAD_USER_INPUT"
+			out.Extensions["code"] = Code(providers.KindBadInput)
 		case "":
 			if ge.Unwrap() != nil {
 				slog.ErrorContext(ctx, "resolver error", "err", err.Error())
 				out.Message = "internal error"
-				out.Extensions["code"] = "INTERNAL"
+				out.Extensions["code"] = Code(providers.KindInternal)
 			} else {
-				out.Extensions["code"] = "BAD_USER_INPUT"
+				out.Extensions["code"] = Code(providers.KindBadInput)
 			}
 		}
 	default:
 		slog.ErrorContext(ctx, "resolver error", "err", err.Error())
-		out = &gqlerror.Error{Message: "internal error", Path: graphql.GetPath(ctx), Extensions: map[string]any{"code": "INTERNAL"}}
+		out = &gqlerror.Error{Message: "internal error", Path: graphql.GetPath(ctx), Extensions: map[string]any{"code": Code(providers.KindInternal)}}
 	}
 	if id := requestid.From(ctx); id != "" {
 		out.Extensions["requestId"] = id

@@ -33,19 +33,34 @@ func checkSize(name string, v *int) error {
 	return nil
 }
 
-// cursorBinding is what a list's cursors are bound to: the provider filter, sort and direction, and
-// the credentials of the sources the list asks (a cursor given with another token for any of them is
-// INVALID_CURSOR).
-func cursorBinding(ctx context.Context, p *providers.Provider, o providers.Order, plans []plan) providers.Binding {
-	s := "*"
-	if p != nil {
-		s = string(*p)
+// query is the list's query as the cursors are bound to it: every argument of a but the paging
+// ones (First, Last, After, Before), in the one canonical form of providers.Query.Key. The
+// per-source queries of plans narrow its provider filter to what each source serves.
+func (a ListArgs) query() providers.Query {
+	var s providers.Sort
+	var d providers.Direction
+	if a.Sort != nil {
+		s = *a.Sort
 	}
+	if a.Direction != nil {
+		d = *a.Direction
+	}
+	q := providers.Query{Order: providers.NewOrder(s, d)}
+	if a.Provider != nil {
+		q.Providers = []providers.Provider{*a.Provider}
+	}
+	return q
+}
+
+// cursorBinding is what a list's cursors are bound to: the Key of the list's query (provider filter,
+// sort and direction, and any filter Query gains) and the credentials of the sources the list asks
+// (a cursor given with another token for any of them is INVALID_CURSOR).
+func cursorBinding(ctx context.Context, q providers.Query, plans []plan) providers.Binding {
 	names := make([]string, len(plans))
 	for i, pl := range plans {
 		names[i] = pl.source.Name()
 	}
-	return providers.Binding{Args: s + "|" + o.String(), Credentials: providers.CredentialSet(providers.CredentialsFrom(ctx), names)}
+	return providers.Binding{Args: q.Key(), Credentials: providers.CredentialSet(providers.CredentialsFrom(ctx), names)}
 }
 
 // window validates the paging arguments and decodes the cursors for binding b.
@@ -82,10 +97,11 @@ type plan struct {
 	query  providers.Query
 }
 
-// plans picks the sources for a provider filter. A source that fronts several forges (OpenHands) is
+// plans picks the sources for a provider filter and gives each its query: base (the list's query,
+// every filter in it) with the source's credential and the forges it is asked for. A source that fronts several forges (OpenHands) is
 // not asked for a forge that is enabled directly: the direct source is authoritative, so the same
 // repository never appears twice.
-func (r *Resolver) plans(ctx context.Context, filter *providers.Provider, o providers.Order) []plan {
+func (r *Resolver) plans(ctx context.Context, filter *providers.Provider, base providers.Query) []plan {
 	creds := providers.CredentialsFrom(ctx)
 	direct := map[providers.Provider]bool{}
 	for _, s := range r.Sources {
@@ -109,7 +125,8 @@ func (r *Resolver) plans(ctx context.Context, filter *providers.Provider, o prov
 		if len(allowed) == 0 {
 			continue
 		}
-		q := providers.Query{Token: creds.Token(s.Name()), Order: o}
+		q := base
+		q.Token, q.Providers = creds.Token(s.Name()), nil
 		if len(ps) > 1 || filter != nil {
 			q.Providers = allowed
 		}
@@ -154,17 +171,10 @@ func streams(ctx context.Context, plans []plan, ready func(providers.Stream)) ([
 // Repositories answers Viewer.repositories. Input errors fail the field; a failing source adds one
 // error to the response while the others' repositories are returned.
 func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.RepositoryConnection, error) {
-	var s providers.Sort
-	var d providers.Direction
-	if a.Sort != nil {
-		s = *a.Sort
-	}
-	if a.Direction != nil {
-		d = *a.Direction
-	}
-	o := providers.NewOrder(s, d)
-	plans := r.plans(ctx, a.Provider, o)
-	binding := cursorBinding(ctx, a.Provider, o, plans)
+	lq := a.query()
+	o := lq.Order
+	plans := r.plans(ctx, a.Provider, lq)
+	binding := cursorBinding(ctx, lq, plans)
 	w, err := r.window(a, binding)
 	if err != nil {
 		return nil, err
@@ -233,7 +243,7 @@ func (r *Resolver) lookup(ctx context.Context, gid providers.GlobalID) (model.No
 	creds := providers.CredentialsFrom(ctx)
 	l := loaders.For(ctx, r.Pages)
 	var lastErr error
-	for _, p := range r.plans(ctx, &gid.Provider, providers.NewOrder("", "")) {
+	for _, p := range r.plans(ctx, &gid.Provider, providers.Query{Order: providers.NewOrder("", "")}) {
 		repo, err := l.Repository(ctx, p.source, creds.Token(p.source.Name()), gid)
 		if err == nil && repo != nil {
 			return repo, nil

@@ -35,6 +35,9 @@ type Error struct {
 	ResetAt time.Time
 	Msg     string
 	Err     error
+	// wrapped is what Errorf's %w verbs wrapped: reachable by errors.Is and errors.As, already part
+	// of Msg, so not printed again.
+	wrapped error
 }
 
 // Error returns "source: message: cause".
@@ -49,12 +52,30 @@ func (e *Error) Error() string {
 	return s
 }
 
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
+// Unwrap returns the causes errors.Is and errors.As look through: Err and what Errorf's %w verbs
+// wrapped; nil when there are none.
+func (e *Error) Unwrap() []error {
+	var out []error
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
+	if e.wrapped != nil {
+		out = append(out, e.wrapped)
+	}
+	return out
+}
 
-// Errorf builds an *Error of the given kind for a source ("" for none).
+// Errorf builds an *Error of the given kind for a source ("" for none), its message formatted as
+// fmt.Errorf does. Operands of %w verbs are wrapped: errors.Is and errors.As find them through the
+// result, while the message shows them once, where the verb stands.
 func Errorf(kind Kind, source, format string, args ...any) *Error {
-	return &Error{Kind: kind, Source: source, Msg: fmt.Sprintf(format, args...)}
+	err := fmt.Errorf(format, args...)
+	e := &Error{Kind: kind, Source: source, Msg: err.Error()}
+	switch err.(type) {
+	case interface{ Unwrap() error }, interface{ Unwrap() []error }:
+		e.wrapped = err
+	}
+	return e
 }
 
 // KindOf returns the kind of err: the kind of the first *Error in its chain, KindTimeout for a

@@ -135,6 +135,9 @@ func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 }
 
 func (s *localStream) FetchPage(ctx context.Context, i int, _ string) (Page, error) {
+	if err := CheckPageIndex(s.src, i, -1); err != nil {
+		return Page{}, err
+	}
 	all, err := s.sorted(ctx)
 	if err != nil {
 		return Page{}, err

@@ -16,13 +16,17 @@ import (
 // TestLocalReplicasReadOnce: two replicas (two Locals) sharing a locking cache read a whole list
 // once between them when both miss it at the same time, and serve the same sorted pages.
 func TestLocalReplicasReadOnce(t *testing.T) {
-	shared := cache.NewSealed[[]providers.Repository](cachetest.NewShared[[]providers.Repository](16), nil)
+	signal := &lockSignal[[]providers.Repository]{Shared: cachetest.NewShared[[]providers.Repository](16), lost: make(chan struct{})}
+	shared := cache.NewSealed[[]providers.Repository](signal, nil)
 	a := providers.NewLocal(shared, 0, time.Minute)
 	b := providers.NewLocal(shared, 0, time.Minute)
 	var reads atomic.Int64
 	release := make(chan struct{})
+	entered := make(chan struct{})
 	read := func(ctx context.Context, max int) ([]providers.Repository, error) {
-		reads.Add(1)
+		if reads.Add(1) == 1 {
+			close(entered)
+		}
 		<-release
 		out := make([]providers.Repository, 150)
 		for i := range out {
@@ -41,7 +45,11 @@ func TestLocalReplicasReadOnce(t *testing.T) {
 			defer wg.Done()
 			pages[i], errs[i] = l.Stream("gitlab", "gitlab", q, "all", read, nil).FetchPage(context.Background(), 1, "")
 		}()
-		time.Sleep(30 * time.Millisecond) // replica a takes the lock and reads first
+		if i == 0 {
+			<-entered // replica a holds the lock and reads
+		} else {
+			<-signal.lost // replica b found the lock taken and waits for a's list
+		}
 	}
 	close(release)
 	wg.Wait()
@@ -59,4 +67,21 @@ func TestLocalReplicasReadOnce(t *testing.T) {
 	if n := reads.Load(); n != 1 {
 		t.Fatalf("the whole list was read %d times by two replicas sharing a cache, want 1", n)
 	}
+}
+
+// lockSignal is a shared cache that closes lost the first time a Lock is refused: a test waits on it
+// to know a replica is waiting for another one's read, instead of sleeping.
+type lockSignal[V any] struct {
+	*cachetest.Shared[V]
+	lost chan struct{}
+	once sync.Once
+}
+
+// Lock implements cache.Locker.
+func (c *lockSignal[V]) Lock(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	ok, err := c.Shared.Lock(ctx, key, ttl)
+	if err == nil && !ok {
+		c.once.Do(func() { close(c.lost) })
+	}
+	return ok, err
 }

@@ -3,6 +3,8 @@ package providers
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 )
 
 // PageSize is the number of repositories in one upstream page: the unit of fetching and caching.
@@ -23,6 +25,31 @@ type Query struct {
 	Providers []Provider
 }
 
+// Key is q's canonical identity without its credential: every field of Query but Token, written
+// in one fixed form ("order=PUSHED:DESC;providers=*"; the provider set sorted, "*" for nil, "" for
+// an empty set). It is the one identity of "what was asked": StreamID builds stream ids and page
+// cache keys from it (with the credential's hash), and the GraphQL layer binds cursors to the Key
+// of the list's query (with the credential set). Token is left out on purpose: a credential is
+// never part of a key, only its keyed hash is. A field added to Query must be added here; a test
+// changes each field alone and fails when the key stays the same.
+func (q Query) Key() string {
+	var b strings.Builder
+	b.WriteString("order=")
+	b.WriteString(q.Order.String())
+	b.WriteString(";providers=")
+	if q.Providers == nil {
+		b.WriteString("*")
+	} else {
+		ps := make([]string, len(q.Providers))
+		for i, p := range q.Providers {
+			ps[i] = string(p)
+		}
+		slices.Sort(ps)
+		b.WriteString(strings.Join(slices.Compact(ps), ","))
+	}
+	return b.String()
+}
+
 // Allows reports whether q's provider filter lets p through.
 func (q Query) Allows(p Provider) bool {
 	if q.Providers == nil {
@@ -34,6 +61,27 @@ func (q Query) Allows(p Provider) bool {
 		}
 	}
 	return false
+}
+
+// Check returns nil when q can be listed, else a KindInternal error for source: q's order is
+// built by the server from validated enum values, so an invalid one is a server bug, never the
+// client's input (it would otherwise reach clients as BAD_USER_INPUT). Every source calls it first
+// in Streams.
+func (q Query) Check(source string) error {
+	if !q.Order.Valid() {
+		return Errorf(KindInternal, source, "invalid order %q reached the source", q.Order.String())
+	}
+	return nil
+}
+
+// CheckPageIndex returns nil for a page index a stream may be asked for (0 up to last; last < 0
+// means no upper bound), else a KindInternal error for source: page indexes come from the server's
+// own positions and cursors, which are sealed, so a bad one is a server bug.
+func CheckPageIndex(source string, i, last int) error {
+	if i < 0 || (last >= 0 && i > last) {
+		return Errorf(KindInternal, source, "page index %d is outside the stream's pages", i)
+	}
+	return nil
 }
 
 // Page is one upstream page of a stream: PageSize items, fewer only on the last page.
@@ -78,11 +126,9 @@ type Stream interface {
 	FetchPage(ctx context.Context, i int, etag string) (Page, error)
 }
 
-// StreamID builds a Stream's ID from its parts.
+// StreamID builds a Stream's ID from its parts: the source, the stream's key, the hash of q's
+// credential and q.Key(), so two queries that differ in any field get different streams (and cached
+// pages).
 func StreamID(source, key string, q Query) string {
-	id := source + "|" + key + "|" + HashToken(q.Token) + "|" + q.Order.String() + "|"
-	for _, p := range q.Providers {
-		id += string(p) + ","
-	}
-	return id
+	return source + "|" + key + "|" + HashToken(q.Token) + "|" + q.Key()
 }

@@ -35,7 +35,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/forgegraph/forgegraph/graph"
 	"github.com/forgegraph/forgegraph/internal/requestid"
+	"github.com/forgegraph/forgegraph/providers"
 )
 
 // persistedQueryNotFound is the extensions.code of a persisted query miss (Apollo's; the server's
@@ -164,7 +166,7 @@ func refuse(ctx context.Context, w http.ResponseWriter, exec graphql.GraphExecut
 }
 
 func requestGQLError(e *requestError) *gqlerror.Error {
-	return &gqlerror.Error{Message: e.message, Extensions: map[string]any{"code": "BAD_USER_INPUT", "reason": e.reason}}
+	return &gqlerror.Error{Message: e.message, Extensions: map[string]any{"code": graph.Code(providers.KindBadInput), "reason": e.reason}}
 }
 
 // wireResponse is graphql.Response as sent: unlike gqlgen's, it has no "data" entry when nothing
@@ -185,7 +187,7 @@ func write(w http.ResponseWriter, mediaType string, status int, resp *graphql.Re
 	if err != nil {
 		status = http.StatusInternalServerError
 		b, _ = encode(&graphql.Response{Errors: gqlerror.List{{Message: "internal error: the response could not be encoded",
-			Extensions: map[string]any{"code": "INTERNAL"}}}})
+			Extensions: map[string]any{"code": graph.Code(providers.KindInternal)}}}})
 	}
 	h := w.Header()
 	h.Set("Content-Type", mediaType+"; charset=utf-8")

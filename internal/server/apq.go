@@ -13,7 +13,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/forgegraph/forgegraph/graph"
 	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/providers"
 )
 
 // persistedQueries is Apollo's automatic persisted queries (the protocol of gqlgen's
@@ -82,7 +84,7 @@ func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *gr
 		return &gqlerror.Error{
 			Message: fmt.Sprintf("a persisted query may be at most %d bytes and this one is %d: send the query without extensions.persistedQuery (it runs without being registered)",
 				cache.MaxPersistedQueryBytes, n),
-			Extensions: map[string]any{"code": "BAD_USER_INPUT", "reason": ReasonPersistedQueryTooLarge},
+			Extensions: map[string]any{"code": graph.Code(providers.KindBadInput), "reason": ReasonPersistedQueryTooLarge},
 		}
 	}
 	if sum := sha256.Sum256([]byte(raw.Query)); hex.EncodeToString(sum[:]) != hash {

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/forgegraph/forgegraph/providers"
 )
 
 // loopbackHostNames are the Host names a loopback-only server answers (compared case-insensitively,
@@ -28,7 +30,7 @@ func loopbackHosts(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		log.LogAttrs(r.Context(), slog.LevelWarn, "refused a request for a host name other than localhost (DNS rebinding?): this server holds forge tokens and listens on loopback only",
 			slog.String("host", host), slog.String("method", r.Method), slog.String("path", r.URL.Path))
-		writeError(w, r, http.StatusMisdirectedRequest, "FORBIDDEN", fmt.Sprintf(
+		writeError(w, r, http.StatusMisdirectedRequest, providers.KindForbidden, fmt.Sprintf(
 			"this server holds forge tokens and answers only requests for localhost, 127.0.0.1 or [::1], not for the host %q: "+
 				"open it as http://localhost:PORT, or set GATEWAY_API_KEY to serve it under other host names", host))
 	})
@@ -61,7 +63,7 @@ func crossSiteGETs(allowed func(*http.Request) bool, next http.Handler) http.Han
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && strings.EqualFold(strings.TrimSpace(r.Header.Get("Sec-Fetch-Site")), "cross-site") &&
 			!allowed(r) {
-			writeError(w, r, http.StatusForbidden, "FORBIDDEN",
+			writeError(w, r, http.StatusForbidden, providers.KindForbidden,
 				"cross-site GET requests to /graphql are refused: call it from an allowed origin with POST (a CORS request), "+
 					"or add your page's origin to CORS_ALLOWED_ORIGINS")
 			return
@@ -80,7 +82,7 @@ func metricsAuth(keys []string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !has(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="forgegraph"`)
-			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED",
+			writeError(w, r, http.StatusUnauthorized, providers.KindUnauth,
 				"/metrics needs the gateway key: send the header Authorization: Bearer <GATEWAY_API_KEY>, or set METRICS_ADDR to serve metrics on a separate (private) listener without it")
 			return
 		}

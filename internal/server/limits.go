@@ -7,6 +7,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/forgegraph/forgegraph/graph"
+	"github.com/forgegraph/forgegraph/providers"
 )
 
 // MaxDepth bounds how deeply a query may nest selections: the schema itself nests 6 deep, and the
@@ -39,7 +42,7 @@ func (d DepthLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	if depth := selectionDepth(oc.Operation.SelectionSet, 0, d.Max); depth > d.Max {
 		return &gqlerror.Error{
 			Message:    fmt.Sprintf("query is nested deeper than %d levels: flatten it or split it into several queries", d.Max),
-			Extensions: map[string]any{"code": "BAD_USER_INPUT", "reason": "DEPTH_LIMIT_EXCEEDED"},
+			Extensions: map[string]any{"code": graph.Code(providers.KindBadInput), "reason": "DEPTH_LIMIT_EXCEEDED"},
 		}
 	}
 	return nil

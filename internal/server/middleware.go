@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/forgegraph/forgegraph/graph"
 	"github.com/forgegraph/forgegraph/internal/requestid"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/registry"
@@ -28,10 +29,10 @@ func CredentialHeaders() []string {
 }
 
 // writeError answers with a GraphQL-shaped error body and the given HTTP status.
-func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+func writeError(w http.ResponseWriter, r *http.Request, status int, kind providers.Kind, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	ext := map[string]any{"code": code}
+	ext := map[string]any{"code": graph.Code(kind)}
 	if id := requestid.From(r.Context()); id != "" {
 		ext["requestId"] = id
 	}
@@ -48,7 +49,7 @@ func gateway(keys []string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodOptions && !has(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="forgegraph"`)
-			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "this server needs a gateway key: send the header Authorization: Bearer <GATEWAY_API_KEY>")
+			writeError(w, r, http.StatusUnauthorized, providers.KindUnauth, "this server needs a gateway key: send the header Authorization: Bearer <GATEWAY_API_KEY>")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -89,7 +90,7 @@ func bearer(header string) (key string, ok bool) {
 func bodyLimit(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			writeError(w, r, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", fmt.Sprintf("request body of %d bytes is over the limit of %d bytes: send a smaller query, or a persisted query's hash", r.ContentLength, max))
+			writeError(w, r, http.StatusRequestEntityTooLarge, providers.KindBadInput, fmt.Sprintf("request body of %d bytes is over the limit of %d bytes: send a smaller query, or a persisted query's hash", r.ContentLength, max))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,8 +20,16 @@ import (
 
 // TestSoak runs concurrent clients walking lists while the forges fail at random (502, slow answers
 // past the timeout, 429s), for SOAK_DURATION (default 5s, at most a minute). Every answer must be a
-// GraphQL answer (never a 5xx, never a panic), and no goroutine may be left behind.
+// GraphQL answer (never a 5xx, never a panic), and no goroutine may be left behind. Its random
+// choices come from a seed it logs; SOAK_SEED=<seed> draws the same choices again (the goroutines'
+// interleaving is the scheduler's, so a replay repeats the faults and walks, not their timing).
 func TestSoak(t *testing.T) {
+	seed, err := soakSeed(os.Getenv("SOAK_SEED"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SOAK_SEED=%d (set it to replay these random choices)", seed)
+	faultRNG := &lockedRand{r: rand.New(rand.NewPCG(seed, 0))}
 	d := 5 * time.Second
 	if v, err := time.ParseDuration(os.Getenv("SOAK_DURATION")); err == nil && v > 0 {
 		d = min(v, time.Minute)
@@ -35,7 +45,7 @@ func TestSoak(t *testing.T) {
 	s := newStack(t)
 	var faults atomic.Int64
 	inject := func(w http.ResponseWriter, r *http.Request) bool {
-		switch n := rand.IntN(100); {
+		switch n := faultRNG.IntN(100); {
 		case n < 10:
 			faults.Add(1)
 			w.WriteHeader(http.StatusBadGateway)
@@ -65,14 +75,15 @@ func TestSoak(t *testing.T) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	for c := 0; c < 16; c++ {
 		wg.Add(1)
+		rng := rand.New(rand.NewPCG(seed, uint64(c)+1)) // each client's own stream of choices
 		go func() {
 			defer wg.Done()
 			after, sort := "", "PUSHED"
 			for time.Now().Before(deadline) {
 				if after == "" { // a new walk, in any order
-					sort = []string{"PUSHED", "CREATED", "FULL_NAME"}[rand.IntN(3)]
+					sort = []string{"PUSHED", "CREATED", "FULL_NAME"}[rng.IntN(3)]
 				}
-				vars := map[string]any{"first": 1 + rand.IntN(30), "sort": sort}
+				vars := map[string]any{"first": 1 + rng.IntN(30), "sort": sort}
 				if after != "" {
 					vars["after"] = after
 				}
@@ -98,7 +109,7 @@ func TestSoak(t *testing.T) {
 				}
 				after = ""
 				var c conn
-				if json.Unmarshal(r.Data, &c) == nil && c.Viewer.Repositories.PageInfo.HasNextPage && rand.IntN(4) > 0 {
+				if json.Unmarshal(r.Data, &c) == nil && c.Viewer.Repositories.PageInfo.HasNextPage && rng.IntN(4) > 0 {
 					after = *c.Viewer.Repositories.PageInfo.EndCursor
 				}
 			}
@@ -123,5 +134,52 @@ func TestSoak(t *testing.T) {
 	r := post(t, s.ts, smallQuery, nil)
 	if len(r.Errors) != 0 {
 		t.Fatalf("after the soak: %+v", r.Errors)
+	}
+}
+
+// soakSeed is the seed of the soak test's random choices: v (SOAK_SEED) when set, else a random
+// one. A v that is not an unsigned integer is an error that says what to set.
+func soakSeed(v string) (uint64, error) {
+	if strings.TrimSpace(v) == "" {
+		return rand.Uint64(), nil
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("SOAK_SEED=%q is not a seed: use the unsigned integer a soak run logged", v)
+	}
+	return n, nil
+}
+
+// lockedRand is a *rand.Rand the forges' handlers share across goroutines.
+type lockedRand struct {
+	mu sync.Mutex
+	r  *rand.Rand
+}
+
+// IntN is rand.Rand.IntN under the lock.
+func (l *lockedRand) IntN(n int) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.IntN(n)
+}
+
+func TestSoakSeed(t *testing.T) {
+	if n, err := soakSeed(" 42 "); err != nil || n != 42 {
+		t.Errorf("SOAK_SEED=42: %d, %v", n, err)
+	}
+	if _, err := soakSeed("forty-two"); err == nil || !strings.Contains(err.Error(), "SOAK_SEED") {
+		t.Errorf("a bad SOAK_SEED: %v", err)
+	}
+	a, _ := soakSeed("")
+	b, _ := soakSeed("")
+	if a == b {
+		t.Errorf("two unset seeds are both %d", a)
+	}
+	// The same seed draws the same choices.
+	x, y := rand.New(rand.NewPCG(7, 1)), rand.New(rand.NewPCG(7, 1))
+	for range 10 {
+		if x.IntN(100) != y.IntN(100) {
+			t.Fatal("a seed does not replay its draws")
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // link is Bitbucket's {href, name} link object.
@@ -169,15 +170,5 @@ func stripUserinfo(href string) string {
 }
 
 // parseTime parses Bitbucket's ISO 8601 times ("2024-03-01T10:20:30.123456+00:00") to UTC; nil
-// when absent or unparsable.
-func parseTime(s string) *time.Time {
-	if s == "" {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return nil
-	}
-	t = t.UTC()
-	return &t
-}
+// when absent or unparsable. Bitbucket documents zoned times only, so a zone-less one is refused.
+func parseTime(s string) *time.Time { return wire.Time(s, nil) }

@@ -159,7 +159,7 @@ func TestErrors(t *testing.T) {
 // Bitbucket, answers 410 there.
 func TestRemovedRouteIsGone(t *testing.T) {
 	e := newEnv(t, token, genRepos(rand.New(rand.NewPCG(11, 11)), map[string]int{"jdoe": 1}))
-	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/2.0/repositories?role=member", nil)
+	req, _ := http.NewRequest(http.MethodGet, e.base+"/repositories?role=member", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,33 +30,16 @@ type request struct {
 // env is a fake Bitbucket mounted under /2.0 on a loopback server, with a recorder in front.
 type env struct {
 	fake *fake.Server
-	srv  *httptest.Server
+	rec  *providertest.Recorder
+	base string // the API root: server URL + "/2.0"
 	src  *bitbucket.Source
-	mu   sync.Mutex
-	seen []request
-	// wrap, when set, answers instead of the fake (it may call the fake itself).
-	wrap http.Handler
 }
 
 func newEnv(t *testing.T, tok string, repos []providers.Repository, cfg ...func(*bitbucket.Config)) *env {
 	t.Helper()
 	e := &env{fake: fake.New(tok, repos)}
-	rec := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.mu.Lock()
-		e.seen = append(e.seen, request{Path: r.URL.Path, Query: r.URL.Query(), Auth: r.Header.Get("Authorization")})
-		h := e.wrap
-		e.mu.Unlock()
-		if h != nil {
-			h.ServeHTTP(w, r)
-			return
-		}
-		e.fake.ServeHTTP(w, r)
-	})
-	mux := http.NewServeMux()
-	mux.Handle("/2.0/", http.StripPrefix("/2.0", rec))
-	e.srv = httptest.NewServer(mux)
-	t.Cleanup(e.srv.Close)
-	c := bitbucket.Config{BaseURL: e.srv.URL + "/2.0", Timeout: 5 * time.Second}
+	e.rec, e.base = providertest.Serve(t, "/2.0", e.fake)
+	c := bitbucket.Config{BaseURL: e.base, Timeout: 5 * time.Second}
 	for _, f := range cfg {
 		f(&c)
 	}
@@ -70,34 +51,26 @@ func newEnv(t *testing.T, tok string, repos []providers.Repository, cfg ...func(
 	return e
 }
 
+// setWrap makes h answer instead of the fake (h may call the fake itself); nil restores the fake.
 func (e *env) setWrap(h http.Handler) {
-	e.mu.Lock()
-	e.wrap = h
-	e.mu.Unlock()
+	if h == nil {
+		h = e.fake
+	}
+	e.rec.SetHandler(h)
 }
 
 func (e *env) requests() []request {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return slices.Clone(e.seen)
+	var out []request
+	for _, s := range e.rec.Requests() {
+		out = append(out, request{Path: s.Path, Query: s.Values(), Auth: s.Header.Get("Authorization")})
+	}
+	return out
 }
 
 // count returns how many recorded requests had path p.
-func (e *env) count(p string) int {
-	n := 0
-	for _, r := range e.requests() {
-		if r.Path == p {
-			n++
-		}
-	}
-	return n
-}
+func (e *env) count(p string) int { return e.rec.Count(p) }
 
-func (e *env) reset() {
-	e.mu.Lock()
-	e.seen = nil
-	e.mu.Unlock()
-}
+func (e *env) reset() { e.rec.Take() }
 
 func (e *env) streams(t *testing.T, tok string, o providers.Order) []providers.Stream {
 	t.Helper()
@@ -174,7 +147,7 @@ func expectedOrder(repos []providers.Repository, o providers.Order) []providers.
 	var all []providers.Repository
 	for _, ws := range wss {
 		list := byWS[ws]
-		slices.SortStableFunc(list, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+		slices.SortStableFunc(list, laneOrder(o))
 		all = append(all, list...)
 	}
 	slices.SortStableFunc(all, func(a, b providers.Repository) int { return o.CompareKey(&a, &b) })

@@ -106,7 +106,8 @@ func TestQueryFilterAndOrder(t *testing.T) {
 		t.Fatalf("filtered out: %d streams, %d requests, err %v", len(st), len(e.requests()), err)
 	}
 	_, err = e.src.Streams(context.Background(), providers.Query{Token: token, Order: providers.Order{Sort: "STARS", Direction: providers.Asc}})
-	if k := kindOf(t, err); k != providers.KindBadInput {
+	// An invalid order is a server bug, not the client's input.
+	if k := kindOf(t, err); k != providers.KindInternal {
 		t.Fatalf("invalid order: kind %s", k)
 	}
 }
@@ -144,7 +145,7 @@ func TestPageAfterTheEnd(t *testing.T) {
 			t.Fatalf("page %d after the end: %d items, more %v, err %v", i, len(p.Items), p.More, err)
 		}
 	}
-	if _, err := st.FetchPage(context.Background(), -1, ""); kindOf(t, err) != providers.KindBadInput {
+	if _, err := st.FetchPage(context.Background(), -1, ""); kindOf(t, err) != providers.KindInternal {
 		t.Fatalf("negative page: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // workspaceWait bounds how long a replica waits for another replica's listing of the same
@@ -58,45 +59,51 @@ func (s *Source) listWorkspaces(ctx context.Context, token string) ([]string, er
 	}
 }
 
-// readWorkspaces reads every page of GET /2.0/user/workspaces, and fails (KindBadResponse) once
-// there are more than MaxWorkspaces. Pages are asked by number from the
+// readWorkspaces reads every page of GET /2.0/user/workspaces with wire.ReadAll's stop rule, and
+// fails (KindBadResponse) once there are more than MaxWorkspaces. Pages are asked by number from the
 // configured base (never by following the body's next URL), 100 at a time, sorted by slug (the one
 // sort Bitbucket supports there); next only says whether another page follows.
 func (s *Source) readWorkspaces(ctx context.Context, token string) ([]string, error) {
-	seen := map[string]bool{}
-	var out []string
-	for page := 1; ; page++ {
-		q := url.Values{
-			"sort":    {"slug"},
-			"pagelen": {strconv.Itoa(providers.PageSize)},
-			"page":    {strconv.Itoa(page)},
-		}
-		resp, err := s.client.Get(ctx, token, "/user/workspaces", q, "")
-		if err != nil {
-			return nil, err
-		}
-		var body paginated[workspaceAccess]
-		if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
-			return nil, err
-		}
-		for _, v := range body.Values {
-			// A slug that cannot be a path segment is skipped: it would never list anything.
-			slug := v.slug()
-			if _, err := s.repositoriesPath(slug); err == nil && !seen[slug] {
-				seen[slug] = true
-				out = append(out, slug)
-			}
-		}
-		if len(out) > MaxWorkspaces {
-			// Counted as the pages come: more pages would not change the answer.
-			return nil, s.errorf(providers.KindBadResponse, nil, "the credential is in more than %d workspaces, the most forgegraph merges "+
+	out, err := wire.ReadAll(ctx, wire.Read[string]{
+		Source: SourceName, Max: MaxWorkspaces, PageSize: providers.PageSize,
+		Key: func(slug string) string { return slug },
+		TooMany: func() error {
+			return s.errorf(providers.KindBadResponse, nil, "the credential is in more than %d workspaces, the most forgegraph merges "+
 				"(one list per workspace): leave the workspaces you do not need or use a token of an account in fewer; "+
 				"the other forges are still listed (provider: GITHUB, say, asks only that forge)", MaxWorkspaces)
-		}
-		if body.Next == "" || len(body.Values) == 0 {
-			break
-		}
+		},
+		Fetch: func(ctx context.Context, n int) (wire.Page[string], error) {
+			q := url.Values{
+				"sort":    {"slug"},
+				"pagelen": {strconv.Itoa(providers.PageSize)},
+				"page":    {strconv.Itoa(n)},
+			}
+			resp, err := s.client.Get(ctx, token, "/user/workspaces", q, "")
+			if err != nil {
+				return wire.Page[string]{}, err
+			}
+			var body paginated[workspaceAccess]
+			if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
+				return wire.Page[string]{}, err
+			}
+			p := wire.Page[string]{More: body.Next != "", Total: -1}
+			for _, v := range body.Values {
+				p.Items = append(p.Items, v.slug())
+			}
+			return p, nil
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
+	// A slug that cannot be a path segment is dropped: it would never list anything.
+	out = slices.DeleteFunc(out, func(slug string) bool { return !s.validWorkspace(slug) })
 	slices.Sort(out)
 	return out, nil
+}
+
+// validWorkspace reports whether slug can be a path segment of a repository list.
+func (s *Source) validWorkspace(slug string) bool {
+	_, err := s.repositoriesPath(slug)
+	return err == nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // ChinaZone is the zone CodeArts writes zone-less times in (UTC+8, Huawei Cloud's zone). v2 answers
@@ -15,41 +16,9 @@ import (
 // UTC. Times that carry a zone or offset (v4's "2025-06-19T19:30:41.000+08:00") keep their own.
 var ChinaZone = time.FixedZone("UTC+8", 8*60*60)
 
-// zonedLayouts are the layouts of times that carry their offset. time.Parse accepts a fractional
-// second after the seconds even when the layout has none.
-var zonedLayouts = []string{
-	time.RFC3339,
-	"2006-01-02T15:04:05Z0700",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05Z0700",
-}
-
-// localLayouts are the layouts of zone-less times, read in ChinaZone.
-var localLayouts = []string{
-	"2006-01-02 15:04:05",
-	"2006-01-02T15:04:05",
-}
-
-// parseTime returns s as a UTC time, nil when it is empty or unparsable.
-func parseTime(s string) *time.Time {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
-	}
-	for _, l := range zonedLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			u := t.UTC()
-			return &u
-		}
-	}
-	for _, l := range localLayouts {
-		if t, err := time.ParseInLocation(l, s, ChinaZone); err == nil {
-			u := t.UTC()
-			return &u
-		}
-	}
-	return nil
-}
+// parseTime returns s as a UTC time, nil when it is empty or unparsable: zoned times keep their
+// zone, zone-less ones are read in ChinaZone.
+func parseTime(s string) *time.Time { return wire.Time(s, ChinaZone) }
 
 // flexID is a repository id sent as a JSON number (documented) or string; it keeps the text.
 type flexID string

@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,37 +24,14 @@ const (
 
 var versions = []string{codearts.APIv4, codearts.APIv2}
 
-// recorder keeps the query strings of the requests that reached the wrapped handler.
-type recorder struct {
-	mu      sync.Mutex
-	queries []url.Values
-	paths   []string
-}
-
-func (rc *recorder) wrap(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc.mu.Lock()
-		rc.queries = append(rc.queries, r.URL.Query())
-		rc.paths = append(rc.paths, r.URL.Path)
-		rc.mu.Unlock()
-		h.ServeHTTP(w, r)
-	})
-}
-
-func (rc *recorder) all() ([]string, []url.Values) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return slices.Clone(rc.paths), slices.Clone(rc.queries)
-}
+// recorder is the shared request recorder.
+type recorder = providertest.Recorder
 
 // mount serves h under basePath (absolute paths fail) and returns the base URL.
 func mount(t *testing.T, h http.Handler) string {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.Handle(basePath+"/", http.StripPrefix(basePath, h))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv.URL + basePath
+	_, base := providertest.Serve(t, basePath, h)
+	return base
 }
 
 // newSource builds a Source of version against base.
@@ -78,8 +52,8 @@ func newSource(t *testing.T, version, base string, mod ...func(*codearts.Config)
 func withFake(t *testing.T, version string, repos []providers.Repository, mod ...func(*codearts.Config)) (*fake.Server, *recorder, *codearts.Source) {
 	t.Helper()
 	f := fake.New(token, repos)
-	rc := &recorder{}
-	return f, rc, newSource(t, version, mount(t, rc.wrap(f)), mod...)
+	rc, base := providertest.Serve(t, basePath, f)
+	return f, rc, newSource(t, version, base, mod...)
 }
 
 // serve mounts a test handler under basePath and returns the base URL.
@@ -139,7 +113,7 @@ func expectedOrder(version string, o providers.Order, repos []providers.Reposito
 	for i, r := range repos {
 		c[i] = wireView(version, r)
 	}
-	slices.SortStableFunc(c, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+	slices.SortStableFunc(c, laneOrder(version, o))
 	out := make([]string, len(c))
 	for i := range c {
 		out[i] = c[i].NameWithOwner
@@ -150,15 +124,12 @@ func expectedOrder(version string, o providers.Order, repos []providers.Reposito
 // walk lists the whole stream forward with first n and backward with last n.
 func walk(t *testing.T, streams []providers.Stream, o providers.Order, n int) (forward, backward []string) {
 	t.Helper()
-	return walkNames(t, streams, o, n, false), walkNames(t, streams, o, n, true)
+	f, b := providertest.WalkBoth(t, streams, o, []int{n})
+	return names(f), names(b)
 }
 
-func walkNames(t *testing.T, streams []providers.Stream, o providers.Order, n int, backward bool) []string {
-	t.Helper()
-	rs, err := providertest.Walk(context.Background(), streams, o, nil, []int{n}, backward)
-	if err != nil {
-		t.Fatal(err)
-	}
+// names are the repositories' full paths, in order.
+func names(rs []*providers.Repository) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
 		out[i] = r.NameWithOwner

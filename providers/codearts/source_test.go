@@ -53,7 +53,7 @@ func TestStreamsArguments(t *testing.T) {
 		_, rc, s := withFake(t, v, makeRepos(1, 3))
 		ctx := context.Background()
 		_, err := s.Streams(ctx, providers.Query{Token: token, Order: providers.Order{Sort: "STARS", Direction: providers.Asc}})
-		if providers.KindOf(err) != providers.KindBadInput {
+		if providers.KindOf(err) != providers.KindInternal {
 			t.Fatalf("%s: invalid order: %v", v, err)
 		}
 		_, err = s.Streams(ctx, providers.Query{Order: providers.NewOrder("", "")})
@@ -72,7 +72,7 @@ func TestStreamsArguments(t *testing.T) {
 				t.Fatalf("%s %v: two credentials share stream id %q", v, o, st.ID())
 			}
 		}
-		if paths, _ := rc.all(); len(paths) != 0 {
+		if paths := rc.Paths(); len(paths) != 0 {
 			t.Fatalf("%s: Streams sent %d requests", v, len(paths))
 		}
 	}
@@ -110,7 +110,7 @@ func TestWalkEveryOrder(t *testing.T) {
 // read of the whole list.
 func checkRequests(t *testing.T, v string, n int, o providers.Order, rc *recorder) {
 	t.Helper()
-	paths, queries := rc.all()
+	paths, queries := rc.Paths(), rc.Queries("")
 	native := v == codearts.APIv4 && (o.Sort == providers.SortCreated || o.Sort == providers.SortUpdated)
 	for i, q := range queries {
 		switch v {
@@ -269,7 +269,7 @@ func TestMalformedIDIsBadInput(t *testing.T) {
 		_, err := s.Repository(context.Background(), token, providers.GlobalID{Provider: providers.CodeArts, ForgeID: "1", NameWithOwner: p})
 		wantKind(t, err, providers.KindBadInput, "Repository's id")
 	}
-	if paths, _ := rc.all(); len(paths) != 0 {
+	if paths := rc.Paths(); len(paths) != 0 {
 		t.Fatalf("malformed ids asked the forge: %q", paths)
 	}
 }

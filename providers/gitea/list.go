@@ -6,9 +6,8 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/tomnomnom/linkheader"
-
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
@@ -80,10 +79,8 @@ func (s *Source) fetchUpstream(ctx context.Context, token string, uid int64, sor
 	if t, ok := rest.HeaderInt(resp.Header, "X-Total-Count"); ok && t >= 0 {
 		p.total = t
 	}
-	if links := resp.Header.Values("Link"); len(links) > 0 {
-		p.hasLink = true
-		p.next = len(linkheader.ParseMultiple(links).FilterByRel("next")) > 0
-	}
+	links := wire.ParseLinks(resp.Header.Values("Link")...)
+	p.hasLink, p.next = links.Present, links.Next
 	return p, nil
 }
 

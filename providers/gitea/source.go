@@ -28,11 +28,11 @@ func (s *Source) Providers() []providers.Provider { return []providers.Provider{
 
 // Streams returns the one stream of q's list: native paging of GET /repos/search for PUSHED,
 // UPDATED and CREATED, and the locally sorted whole list for FULL_NAME. It returns no stream when
-// q's provider filter excludes Gitea, a KindBadInput error for an invalid order and a KindUnauth
+// q's provider filter excludes Gitea, a KindInternal error for an invalid order and a KindUnauth
 // error when q has no token.
 func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
-	if !q.Order.Valid() {
-		return nil, s.errorf(providers.KindBadInput, "invalid order %s", q.Order)
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
 	}
 	if !q.Allows(providers.Gitea) {
 		return nil, nil

@@ -3,12 +3,9 @@ package github
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/tomnomnom/linkheader"
 
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
@@ -81,34 +78,4 @@ func errorMessage(body []byte) string {
 		return e.Message + "; see " + e.DocumentationURL
 	}
 	return e.Message
-}
-
-// pageLinks reads the Link headers of a list answer for page numbers only: whether rel="next" is
-// present and the page number (from 1) of rel="last", 0 when absent or unreadable. The URLs are never
-// requested: page URLs are always built from the configured base.
-func pageLinks(h http.Header) (next bool, last int) {
-	for _, l := range linkheader.ParseMultiple(h.Values("Link")) {
-		for _, rel := range strings.Fields(strings.ToLower(l.Rel)) {
-			switch rel {
-			case "next":
-				next = true
-			case "last":
-				last = linkPage(l.URL)
-			}
-		}
-	}
-	return next, last
-}
-
-// linkPage returns the page query parameter of a link URL, 0 when it has none.
-func linkPage(link string) int {
-	u, err := url.Parse(link)
-	if err != nil {
-		return 0
-	}
-	n, err := strconv.Atoi(u.Query().Get("page"))
-	if err != nil || n < 1 {
-		return 0
-	}
-	return n
 }

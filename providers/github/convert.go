@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // repository is the part of GitHub's repository JSON forgegraph reads (GET /user/repos items and
@@ -94,15 +95,5 @@ func convertRepositories(in []repository) ([]providers.Repository, error) {
 }
 
 // parseTime parses GitHub's ISO 8601 timestamps ("2011-01-26T19:06:43Z") to UTC; nil when absent,
-// null or unparsable.
-func parseTime(s *string) *time.Time {
-	if s == nil || *s == "" {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339, *s)
-	if err != nil {
-		return nil
-	}
-	t = t.UTC()
-	return &t
-}
+// null or unparsable. GitHub documents zoned times only, so a zone-less one is refused.
+func parseTime(s *string) *time.Time { return wire.TimePtr(s, nil) }

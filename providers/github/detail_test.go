@@ -50,7 +50,7 @@ func TestDetailsFromListAndDetailEndpoint(t *testing.T) {
 		full.Parent == nil || full.Parent.NameWithOwner != "org/up" || full.Parent.ForgeID != "1" {
 		t.Fatalf("detail %+v parent %v", full, full.Parent)
 	}
-	if got := rc.requests()[len(rc.requests())-1].RawPath; got != "/repos/me/fork" {
+	if got := rc.Requests()[len(rc.Requests())-1].RawPath; got != "/repos/me/fork" {
 		t.Fatalf("detail path %q", got)
 	}
 	// Not visible: NOT_FOUND.
@@ -95,7 +95,7 @@ func TestRefsPaging(t *testing.T) {
 			if strings.Join(got, ",") != strings.Join(names, ",") {
 				t.Fatalf("got %d branches, want %d", len(got), n)
 			}
-			last := rc.requests()[len(rc.requests())-1]
+			last := rc.Requests()[len(rc.Requests())-1]
 			if last.RawPath != "/repos/org/up/branches" || query(t, last.Query).Get("per_page") != "100" {
 				t.Fatalf("request %s?%s", last.RawPath, last.Query)
 			}

@@ -1,15 +1,16 @@
 package github_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
-	"sync"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,42 +28,13 @@ const token = "ghp_secret_test_token"
 // base path gets 404s.
 const apiPrefix = "/api/v3"
 
-// seen is a request as the server received it.
-type seen struct {
-	Path, RawPath, Query string
-	URI                  string
-	Header               http.Header
-}
-
-// recorder wraps a handler and keeps every request it sees.
-type recorder struct {
-	h    http.Handler
-	mu   sync.Mutex
-	reqs []seen
-}
-
-func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rc.mu.Lock()
-	rc.reqs = append(rc.reqs, seen{Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.RawQuery, URI: r.RequestURI, Header: r.Header.Clone()})
-	rc.mu.Unlock()
-	rc.h.ServeHTTP(w, r)
-}
-
-func (rc *recorder) requests() []seen {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return slices.Clone(rc.reqs)
-}
+// recorder is the shared request recorder.
+type recorder = providertest.Recorder
 
 // serve mounts h under apiPrefix on a loopback test server and returns the recorder and the API root.
 func serve(t *testing.T, h http.Handler) (*recorder, string) {
 	t.Helper()
-	rc := &recorder{h: h}
-	mux := http.NewServeMux()
-	mux.Handle(apiPrefix+"/", http.StripPrefix(apiPrefix, rc))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return rc, srv.URL + apiPrefix
+	return providertest.Serve(t, apiPrefix, h)
 }
 
 // newSource returns a source for base with an optional timeout.
@@ -140,10 +112,41 @@ func genRepos(rng *rand.Rand, n int) []providers.Repository {
 	return out
 }
 
-// sorted returns a copy of repos in o's total order.
+// sorted returns repos in the order GitHub lists them in o: what its docs say (the sort field, in
+// the direction asked; full_name without letter case) and, for what they do not (ties), the fake's
+// rule, ties by id in the same direction. It does not use providers.Order.Compare: a native GitHub
+// list is GitHub's order, not forgegraph's.
 func sorted(repos []providers.Repository, o providers.Order) []providers.Repository {
+	key := func(r *providers.Repository) string {
+		var t *time.Time
+		switch o.Sort {
+		case providers.SortFullName:
+			return strings.ToLower(r.NameWithOwner)
+		case providers.SortUpdated:
+			t = r.UpdatedAt
+		case providers.SortCreated:
+			t = r.CreatedAt
+		default:
+			t = r.PushedAt
+		}
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02T15:04:05Z")
+	}
 	c := slices.Clone(repos)
-	slices.SortStableFunc(c, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+	slices.SortStableFunc(c, func(a, b providers.Repository) int {
+		r := strings.Compare(key(&a), key(&b))
+		if r == 0 {
+			ia, _ := strconv.ParseInt(a.ForgeID, 10, 64)
+			ib, _ := strconv.ParseInt(b.ForgeID, 10, 64)
+			r = cmp.Compare(ia, ib)
+		}
+		if o.Direction == providers.Desc {
+			r = -r
+		}
+		return r
+	})
 	return c
 }
 

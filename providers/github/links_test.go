@@ -91,7 +91,7 @@ func TestLinkToAnotherHostIsNeverRequested(t *testing.T) {
 		t.Fatalf("the host named only in a Link header got %d requests", evilHits.Load())
 	}
 	pages := map[string]bool{}
-	for _, r := range rc.requests() {
+	for _, r := range rc.Requests() {
 		if r.Path != "/user/repos" {
 			t.Fatalf("unexpected request %s", r.URI)
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // ref is one item of GET /repos/{owner}/{repo}/branches or /tags.
@@ -54,8 +55,8 @@ func (s *Source) getPage(ctx context.Context, token string, repo *providers.Repo
 	if err := s.client.DecodeJSON(resp.Body, v); err != nil {
 		return false, -1, false, err
 	}
-	next, last := pageLinks(resp.Header)
-	return next, last - 1, false, nil
+	links := wire.ParseLinks(resp.Header.Values("Link")...)
+	return links.Next, links.Last - 1, false, nil
 }
 
 // Refs reads page (from 0) of repo's branches (GET /repos/{owner}/{repo}/branches) or tags

@@ -8,8 +8,6 @@ package github
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
@@ -56,23 +54,6 @@ func (s *Source) Name() string { return SourceName }
 // Providers returns [providers.GitHub].
 func (s *Source) Providers() []providers.Provider { return []providers.Provider{providers.GitHub} }
 
-// Streams returns the one stream of q's list: the user's repositories in q.Order, paged natively.
-// It returns no stream when q's provider filter excludes GitHub, a KindUnauth error when q has no
-// token and a KindBadInput error for an invalid order.
-func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
-	if !q.Allows(providers.GitHub) {
-		return nil, nil
-	}
-	if q.Token == "" {
-		return nil, providers.Errorf(providers.KindUnauth, SourceName,
-			"no token: set GITHUB_TOKEN on the server or send the X-GitHub-Token header")
-	}
-	if !q.Order.Valid() {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "unknown order %s", q.Order)
-	}
-	return []providers.Stream{&stream{client: s.client, q: q, id: providers.StreamID(SourceName, "", q)}}, nil
-}
-
 // Repository fetches the repository id names with GET /repos/{owner}/{repo}. It fails, before
 // any request, with KindBadInput when id's path is not owner/name made of the characters GitHub
 // allows in names (letters, digits, "-", "_", "."; never "." or ".."); with KindNotFound when the
@@ -108,77 +89,4 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 			"repository %q is now another repository (id %s, not %s)", id.NameWithOwner, r.ForgeID, id.ForgeID)
 	}
 	return &r, nil
-}
-
-// stream is the user's repository list in one order.
-type stream struct {
-	client *rest.Client
-	q      providers.Query
-	id     string
-}
-
-func (s *stream) ID() string     { return s.id }
-func (s *stream) Key() string    { return "" }
-func (s *stream) Source() string { return SourceName }
-
-// sortParams maps an order to GitHub's sort and direction values.
-func sortParams(o providers.Order) (sort, direction string) {
-	switch o.Sort {
-	case providers.SortUpdated:
-		sort = "updated"
-	case providers.SortCreated:
-		sort = "created"
-	case providers.SortFullName:
-		sort = "full_name"
-	default:
-		sort = "pushed"
-	}
-	direction = "desc"
-	if o.Direction == providers.Asc {
-		direction = "asc"
-	}
-	return sort, direction
-}
-
-// FetchPage reads page i with GET /user/repos?sort&direction&per_page=100&page=i+1. More comes from
-// the Link header's rel="next" and LastIndex from its rel="last" (-1 without); Total is always -1, as
-// GitHub gives no count. With etag it returns providers.ErrNotModified on 304.
-func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
-	if i < 0 {
-		return providers.Page{}, providers.Errorf(providers.KindInternal, SourceName, "page index %d", i)
-	}
-	sort, direction := sortParams(s.q.Order)
-	query := url.Values{
-		"sort":      {sort},
-		"direction": {direction},
-		"per_page":  {strconv.Itoa(providers.PageSize)},
-		"page":      {strconv.Itoa(i + 1)},
-	}
-	resp, err := s.client.Get(ctx, s.q.Token, "/user/repos", query, etag)
-	if err != nil {
-		return providers.Page{}, err
-	}
-	if resp.NotModified {
-		return providers.Page{}, providers.ErrNotModified
-	}
-	var wire []repository
-	if err := s.client.Decode(ctx, resp.Body, &wire); err != nil {
-		return providers.Page{}, err
-	}
-	if len(wire) > providers.PageSize {
-		return providers.Page{}, providers.Errorf(providers.KindBadResponse, SourceName,
-			"page of %d repositories, asked for %d", len(wire), providers.PageSize)
-	}
-	items, err := convertRepositories(wire)
-	if err != nil {
-		return providers.Page{}, err
-	}
-	next, last := pageLinks(resp.Header)
-	return providers.Page{
-		Items:     items,
-		More:      next,
-		Total:     -1,
-		LastIndex: last - 1,
-		ETag:      resp.Header.Get("ETag"),
-	}, nil
 }

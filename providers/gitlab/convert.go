@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // project is the part of GitLab's project entity (GET /projects, GET /projects/:id) forgegraph
@@ -113,18 +114,8 @@ func isFork(raw json.RawMessage) bool {
 	return s != "" && s != "null"
 }
 
-// parseTime parses GitLab's ISO 8601 times ("2013-09-30T13:46:02.000Z", or with an offset) to UTC;
-// nil when absent or unparsable.
-func parseTime(s *string) *time.Time {
-	if s == nil || *s == "" {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, *s)
-	if err != nil {
-		return nil
-	}
-	t = t.UTC()
-	return &t
-}
-
 func boolPtr(b bool) *bool { return &b }
+
+// parseTime parses GitLab's ISO 8601 times ("2013-09-30T13:46:02.000Z", or with an offset) to UTC;
+// nil when absent or unparsable. GitLab documents zoned times only, so a zone-less one is refused.
+func parseTime(s *string) *time.Time { return wire.TimePtr(s, nil) }

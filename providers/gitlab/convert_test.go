@@ -213,6 +213,8 @@ func TestReadPaging(t *testing.T) {
 		{"no totals, last", map[string]string{"X-Next-Page": ""}, 5, 100, want{false, -1, -1}},
 		{"link next only", map[string]string{"Link": `<https://h/api/v4/projects?page=2>; rel="next", <https://h/api/v4/projects?page=1>; rel="first"`}, 1, 100, want{true, -1, -1}},
 		{"link last", map[string]string{"Link": `<https://h/api/v4/projects?page=1>; rel="first", <https://h/api/v4/projects?page=7>; rel="last"`}, 7, 10, want{false, -1, 6}},
+		// RFC 8288: relation types are case-insensitive and one rel may name several.
+		{"link rel case and types", map[string]string{"Link": `<https://h/api/v4/projects?page=3>; rel="Next Last"`}, 2, 100, want{true, -1, 2}},
 		{"nothing, full page", map[string]string{}, 1, 100, want{true, -1, -1}},
 		{"nothing, short page", map[string]string{}, 1, 99, want{false, -1, -1}},
 	}

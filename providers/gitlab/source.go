@@ -7,56 +7,12 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 )
 
-// orderBy maps the sorts GitLab can give natively to its order_by values. FULL_NAME is missing on
-// purpose: order_by=name and order_by=path sort by the project's own name, not by its full path
-// (group/sub/name), so that sort is served locally.
-var orderBy = map[providers.Sort]string{
-	providers.SortPushed:  "last_activity_at",
-	providers.SortUpdated: "updated_at",
-	providers.SortCreated: "created_at",
-}
-
-// listKey names the whole list the local sort reads: every project the user is a member of.
-const listKey = "membership"
-
 // Name returns "gitlab".
 func (s *Source) Name() string { return SourceName }
 
 // Providers returns [GITLAB].
 func (s *Source) Providers() []providers.Provider {
 	return []providers.Provider{providers.GitLab}
-}
-
-// Streams returns the one stream of q's list: native paging of GET /projects?membership=true for
-// PUSHED, UPDATED and CREATED, and the locally sorted whole list for FULL_NAME. It returns no
-// stream when q's provider filter excludes GitLab, a KindBadInput error for an invalid order and a
-// KindUnauth error when q has no token.
-func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
-	if !q.Order.Valid() {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "invalid order %s", q.Order)
-	}
-	if !q.Allows(providers.GitLab) {
-		return nil, nil
-	}
-	if q.Token == "" {
-		return nil, providers.Errorf(providers.KindUnauth, SourceName,
-			"no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
-	}
-	if by, ok := orderBy[q.Order.Sort]; ok {
-		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: by, sort: direction(q.Order.Direction),
-			id: providers.StreamID(SourceName, "", q)}}, nil
-	}
-	read := func(ctx context.Context, max int) ([]providers.Repository, error) {
-		return s.readAll(ctx, q.Token, max)
-	}
-	return []providers.Stream{s.local.Stream(SourceName, "", q, listKey, read, nil)}, nil
-}
-
-func direction(d providers.Direction) string {
-	if d == providers.Asc {
-		return "asc"
-	}
-	return "desc"
 }
 
 // Repository fetches one project with GET /projects/:id, by its numeric id, or by its URL-encoded

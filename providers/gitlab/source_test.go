@@ -166,7 +166,7 @@ func TestStreamsInputs(t *testing.T) {
 	if _, err := e.src.Streams(ctx, providers.Query{Order: o}); providers.KindOf(err) != providers.KindUnauth {
 		t.Fatalf("no token: %v", err)
 	}
-	if _, err := e.src.Streams(ctx, providers.Query{Token: token, Order: providers.Order{Sort: "STARS", Direction: providers.Asc}}); providers.KindOf(err) != providers.KindBadInput {
+	if _, err := e.src.Streams(ctx, providers.Query{Token: token, Order: providers.Order{Sort: "STARS", Direction: providers.Asc}}); providers.KindOf(err) != providers.KindInternal {
 		t.Fatalf("bad order: %v", err)
 	}
 	if st, err := e.src.Streams(ctx, providers.Query{Token: token, Order: o, Providers: []providers.Provider{providers.GitHub}}); err != nil || len(st) != 0 {

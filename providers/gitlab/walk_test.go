@@ -75,7 +75,7 @@ func TestWalkEverySortBothWays(t *testing.T) {
 		for _, o := range providertest.AllOrders() {
 			what := fmt.Sprintf("%d repos %s", n, o)
 			st := streamsFor(t, e.src, token, o)
-			want := sorted(repos, o)
+			want := gitlabOrder(repos, o)
 			got := walkForward(t, st, o, []int{37, 100, 1, 64})
 			gotIDs := make([]string, len(got))
 			for i, r := range got {

@@ -2,8 +2,10 @@ package openhands
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
@@ -63,4 +65,71 @@ func (s *Source) list(ctx context.Context, token string, query url.Values, etag 
 		return nil, nil, err
 	}
 	return resp, items, nil
+}
+
+// errorBody is FastAPI's error body: detail is a list of validation errors (422) or a string.
+type errorBody struct {
+	Detail  json.RawMessage `json:"detail"`
+	Error   string          `json:"error"`
+	Message string          `json:"message"`
+}
+
+type validationError struct {
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+// maxMessage bounds an error message taken from a body.
+const maxMessage = 400
+
+// errorMessage extracts the message of an OpenHands error body: a 422's validation errors joined
+// ("query.per_page: Input should be greater than 0; …"), {"detail": "…"}, {"error": "…"}, or a bare
+// JSON string (what OpenHands' JSONResponse(content=str(e)) sends). "" when there is none.
+func errorMessage(body []byte) string {
+	var msg string
+	var bare string
+	var b errorBody
+	switch {
+	case json.Unmarshal(body, &bare) == nil:
+		msg = bare
+	case json.Unmarshal(body, &b) == nil:
+		var detail string
+		var list []validationError
+		switch {
+		case json.Unmarshal(b.Detail, &detail) == nil:
+			msg = detail
+		case json.Unmarshal(b.Detail, &list) == nil:
+			parts := make([]string, 0, len(list))
+			for _, e := range list {
+				loc := make([]string, len(e.Loc))
+				for i, l := range e.Loc {
+					loc[i] = strings.Trim(strings.TrimSpace(jsonText(l)), `"`)
+				}
+				if len(loc) > 0 {
+					parts = append(parts, strings.Join(loc, ".")+": "+e.Msg)
+				} else {
+					parts = append(parts, e.Msg)
+				}
+			}
+			msg = strings.Join(parts, "; ")
+		case b.Error != "":
+			msg = b.Error
+		default:
+			msg = b.Message
+		}
+	}
+	msg = strings.TrimSpace(msg)
+	if len(msg) > maxMessage {
+		msg = msg[:maxMessage] + "…"
+	}
+	return msg
+}
+
+func jsonText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,22 +24,15 @@ const key = "sk-oh-test"
 type env struct {
 	fake *fake.Server
 	src  *openhands.Source
-	srv  *httptest.Server
-	mu   sync.Mutex
-	log  []url.Values
+	rec  *providertest.Recorder
+	base string // the API root: server URL + "/oh"
 }
 
 func newEnv(t *testing.T, repos []providers.Repository, local *providers.Local) *env {
 	t.Helper()
 	e := &env{fake: fake.New(key, repos)}
-	e.srv = httptest.NewServer(http.StripPrefix("/oh", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.mu.Lock()
-		e.log = append(e.log, r.URL.Query())
-		e.mu.Unlock()
-		e.fake.ServeHTTP(w, r)
-	})))
-	t.Cleanup(e.srv.Close)
-	e.src = newSource(t, e.srv.URL+"/oh", local, 0)
+	e.rec, e.base = providertest.Serve(t, "/oh", e.fake)
+	e.src = newSource(t, e.base, local, 0)
 	return e
 }
 
@@ -66,12 +57,12 @@ func loggedSource(t *testing.T, base string, local *providers.Local, timeout tim
 	return src, logs
 }
 
-// queries returns the logged queries and clears the log.
+// queries returns the queries of the requests since the last call.
 func (e *env) queries() []url.Values {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := e.log
-	e.log = nil
+	var out []url.Values
+	for _, r := range e.rec.Take() {
+		out = append(out, r.Values())
+	}
 	return out
 }
 
@@ -176,15 +167,7 @@ func identities(rs []providers.Repository) []string {
 func walk(t *testing.T, streams []providers.Stream, o providers.Order, seed uint64) (fwd, bwd []string) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 99))
-	sizes := providertest.RandomSizes(rng.IntN, 64)
-	f, err := providertest.Walk(context.Background(), streams, o, nil, sizes, false)
-	if err != nil {
-		t.Fatalf("forward: %v", err)
-	}
-	b, err := providertest.Walk(context.Background(), streams, o, nil, sizes, true)
-	if err != nil {
-		t.Fatalf("backward: %v", err)
-	}
+	f, b := providertest.WalkBoth(t, streams, o, providertest.RandomSizes(rng.IntN, 64))
 	return providertest.Identities(f), providertest.Identities(b)
 }
 

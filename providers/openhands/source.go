@@ -26,10 +26,6 @@
 package openhands
 
 import (
-	"context"
-	"slices"
-	"strings"
-
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
@@ -59,99 +55,4 @@ var forges = []providers.Provider{providers.GitHub, providers.GitLab, providers.
 // Providers returns GITHUB, GITLAB and BITBUCKET.
 func (s *Source) Providers() []providers.Provider {
 	return append([]providers.Provider(nil), forges...)
-}
-
-// streamKey is a stream's Key: the forge in lower case (github, gitlab, bitbucket), whether the
-// stream is alone or merged with the others.
-func streamKey(p providers.Provider) string { return strings.ToLower(string(p)) }
-
-// Streams returns one stream per forge q allows, each holding only that forge's repositories. When
-// q allows exactly one forge, GitHub in its native orders is paged with selected_provider; other
-// single-forge lists are read whole and sorted. When q allows several, every stream is served from
-// the one unpaged list of every forge. It fails with KindBadInput for an invalid order; it makes no
-// request (errors of the reads come from the streams' FetchPage).
-func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
-	if !q.Order.Valid() {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "invalid order %q", q.Order.String())
-	}
-	var allowed []providers.Provider
-	for _, p := range forges {
-		if q.Allows(p) {
-			allowed = append(allowed, p)
-		}
-	}
-	if len(allowed) == 1 {
-		p := allowed[0]
-		if native(p, q.Order) {
-			return []providers.Stream{&nativeStream{s: s, q: q, p: p, id: providers.StreamID(SourceName, streamKey(p), q)}}, nil
-		}
-		return []providers.Stream{s.localStream(q, p, false)}, nil
-	}
-	out := make([]providers.Stream, len(allowed))
-	for i, p := range allowed {
-		out[i] = s.localStream(q, p, true)
-	}
-	return out, nil
-}
-
-// native reports whether OpenHands pages p's list in exactly order o: only GitHub, which receives
-// sort as is and applies its default direction.
-func native(p providers.Provider, o providers.Order) bool {
-	return p == providers.GitHub && o == providers.NewOrder(o.Sort, "")
-}
-
-// List keys of the whole lists the source reads (see providers.Local.Stream).
-const listKeyAll = "all"
-
-func listKeyProvider(p providers.Provider) string { return "provider:" + wireProvider(p) }
-
-// localStream returns a stream of p's repositories in q's order, sorted here. merged streams (and
-// Bitbucket always) read the unpaged list of every forge; a lone GitHub or GitLab stream pages its
-// forge's list with selected_provider.
-func (s *Source) localStream(q providers.Query, p providers.Provider, merged bool) providers.Stream {
-	keep := func(r *providers.Repository) bool { return r.Provider == p }
-	if merged || p == providers.Bitbucket {
-		return s.local.Stream(SourceName, streamKey(p), q, listKeyAll, s.readAll(q.Token), keep)
-	}
-	return s.local.Stream(SourceName, streamKey(p), q, listKeyProvider(p), s.readProvider(q.Token, p), keep)
-}
-
-// Repository finds id among the repositories of id.Provider that OpenHands lists for token (there
-// is no single-repository route): by forge id, else by full path. The list read is the one the
-// list streams share, kept per credential. An id whose path cannot be a repository path (fewer
-// than two parts, an empty, "." or ".." part, control characters) is a KindBadInput error, as on
-// every forge, before any request. A repository that is not there, or a provider OpenHands does not
-// front, is a KindNotFound error; other errors are those of the read.
-func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
-	if !slices.Contains(forges, id.Provider) {
-		return nil, providers.Errorf(providers.KindNotFound, SourceName, "OpenHands does not list %s repositories", id.Provider)
-	}
-	if _, err := s.c.IDPath(id.NameWithOwner, 0); err != nil {
-		return nil, err
-	}
-	q := providers.Query{Token: token, Order: providers.NewOrder(providers.SortFullName, ""), Providers: []providers.Provider{id.Provider}}
-	st := s.localStream(q, id.Provider, false)
-	var byPath *providers.Repository
-	for i := 0; ; i++ {
-		page, err := st.FetchPage(ctx, i, "")
-		if err != nil {
-			return nil, err
-		}
-		for k := range page.Items {
-			r := page.Items[k]
-			if r.ForgeID == id.ForgeID {
-				return &r, nil
-			}
-			if byPath == nil && strings.EqualFold(r.NameWithOwner, id.NameWithOwner) {
-				byPath = &r
-			}
-		}
-		if !page.More {
-			break
-		}
-	}
-	if byPath != nil {
-		return byPath, nil
-	}
-	return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not among the repositories OpenHands lists for this key", id.Provider, id.NameWithOwner)
 }

@@ -64,8 +64,8 @@ func TestStreamsShape(t *testing.T) {
 		}
 	}
 	_, err := e.src.Streams(ctx, providers.Query{Token: key, Order: providers.Order{Sort: "STARS", Direction: providers.Asc}})
-	if providers.KindOf(err) != providers.KindBadInput {
-		t.Errorf("invalid order: got %v, want BAD_USER_INPUT", err)
+	if providers.KindOf(err) != providers.KindInternal {
+		t.Errorf("invalid order: got %v, want INTERNAL (a server bug)", err)
 	}
 	if n := e.fake.Requests(); n != 0 {
 		t.Errorf("Streams made %d requests, want none", n)

@@ -78,7 +78,7 @@ func TestEnterpriseSSOSkipped(t *testing.T) {
 		e.fake.EnterpriseSSO[i].NameWithOwner = "sso/" + e.fake.EnterpriseSSO[i].Name
 	}
 	// The fake does list them...
-	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/oh/api/user/repositories", nil)
+	req, _ := http.NewRequest(http.MethodGet, e.base+"/api/user/repositories", nil)
 	req.Header.Set("X-Session-API-Key", key)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -116,7 +116,7 @@ func TestEnterpriseSSOSkipped(t *testing.T) {
 func TestGitLabFullNameSortedLocally(t *testing.T) {
 	repos := makeRepos(providers.GitLab, 140, 17)
 	e := newEnv(t, repos, nil)
-	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/oh/api/user/repositories?selected_provider=gitlab&sort=full_name&page=1&per_page=100", nil)
+	req, _ := http.NewRequest(http.MethodGet, e.base+"/api/user/repositories?selected_provider=gitlab&sort=full_name&page=1&per_page=100", nil)
 	req.Header.Set("X-Session-API-Key", key)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -3,6 +3,7 @@ package providertest
 import (
 	"context"
 	"fmt"
+	"testing"
 
 	"github.com/forgegraph/forgegraph/providers"
 )
@@ -90,4 +91,20 @@ func AllOrders() []providers.Order {
 		}
 	}
 	return out
+}
+
+// WalkBoth lists the whole of streams forward and then backward with the page sizes sizes (used in
+// turn) and returns both walks; an error of either fails the test.
+func WalkBoth(t testing.TB, streams []providers.Stream, o providers.Order, sizes []int) (forward, backward []*providers.Repository) {
+	t.Helper()
+	ctx := context.Background()
+	forward, err := Walk(ctx, streams, o, nil, sizes, false)
+	if err != nil {
+		t.Fatalf("forward walk: %v", err)
+	}
+	backward, err = Walk(ctx, streams, o, nil, sizes, true)
+	if err != nil {
+		t.Fatalf("backward walk: %v", err)
+	}
+	return forward, backward
 }

@@ -41,13 +41,13 @@ func (r *Request) Idempotent() bool {
 }
 
 // NewRequest builds a request for method on path (escaped, relative to Base) with query. A non-nil
-// body is encoded as JSON and sent with Content-Type application/json. It fails with KindBadInput
-// for an unknown method and KindInternal when body cannot be encoded.
+// body is encoded as JSON and sent with Content-Type application/json. It fails with KindInternal
+// for an unknown method (methods are chosen by the code, never by a client) and KindInternal when body cannot be encoded.
 func (c *Client) NewRequest(method, path string, query url.Values, body any) (*Request, error) {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
 	default:
-		return nil, c.errorf(providers.KindBadInput, nil, "HTTP method %q is not supported: use GET, HEAD, POST, PATCH, PUT or DELETE", method)
+		return nil, c.errorf(providers.KindInternal, nil, "HTTP method %q is not supported: use GET, HEAD, POST, PATCH, PUT or DELETE", method)
 	}
 	r := &Request{Method: method, Path: path, Query: query}
 	if body != nil {

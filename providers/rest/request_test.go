@@ -73,7 +73,7 @@ func TestDoSendsJSONAndDecodes(t *testing.T) {
 	if err != nil || out.ID != 7 || resp.Status != 200 || !resp.Rate.Known || resp.Rate.Remaining != 41 || resp.Header.Get("X-Remaining") != "41" {
 		t.Fatalf("%+v %+v %v", resp, out, err)
 	}
-	if _, err := c.NewRequest("TRACE", "/x", nil, nil); providers.KindOf(err) != providers.KindBadInput {
+	if _, err := c.NewRequest("TRACE", "/x", nil, nil); providers.KindOf(err) != providers.KindInternal {
 		t.Fatalf("TRACE: %v", err)
 	}
 	if _, err := c.NewRequest(http.MethodPost, "/x", nil, func() {}); providers.KindOf(err) != providers.KindInternal {

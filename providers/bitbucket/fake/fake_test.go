@@ -190,9 +190,18 @@ func TestRepositoriesSortAndPaging(t *testing.T) {
 				want = append(want, r.NameWithOwner)
 			}
 		}
+		// The field's order, ties by id in the same direction (the fake's rule for what Bitbucket
+		// does not document), not forgegraph's full-path tie-break.
 		slices.SortStableFunc(want, func(a, b string) int {
 			ra, rb := find(view, a), find(view, b)
-			return o.Compare(&ra, &rb)
+			if c := o.CompareKey(&ra, &rb); c != 0 {
+				return c
+			}
+			c := strings.Compare(ra.ForgeID, rb.ForgeID)
+			if o.Direction == providers.Desc {
+				c = -c
+			}
+			return c
 		})
 		var got []string
 		next := srv.URL + "/2.0/repositories/alpha?role=member&pagelen=7&sort=" + url.QueryEscape(sort)

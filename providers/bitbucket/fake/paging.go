@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
 )
@@ -79,10 +80,43 @@ func orderFor(sort string) (providers.Order, bool) {
 	return providers.Order{Sort: s, Direction: dir}, true
 }
 
-// sorted returns a copy of repos in o, ties broken by Order.Compare.
+// sorted returns a copy of repos in o as the fake's Bitbucket orders them, written for the fake
+// rather than taken from forgegraph's comparator. Bitbucket's docs ("Filter and sort API
+// results") say sort names one field, "-" for descending; they do not say how letter case or ties
+// are ordered. The fake compares full_name case-insensitively, a missing date as the oldest, and
+// breaks every tie by the repository's id (its uuid) in the sort's direction: unlike forgegraph,
+// which breaks ties by full path, so no test passes only because the two agree.
 func sorted(repos []providers.Repository, o providers.Order) []providers.Repository {
+	date := map[providers.Sort]func(r *providers.Repository) *time.Time{
+		providers.SortPushed:  func(r *providers.Repository) *time.Time { return r.UpdatedAt },
+		providers.SortUpdated: func(r *providers.Repository) *time.Time { return r.UpdatedAt },
+		providers.SortCreated: func(r *providers.Repository) *time.Time { return r.CreatedAt },
+	}[o.Sort]
 	c := slices.Clone(repos)
-	slices.SortStableFunc(c, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+	slices.SortStableFunc(c, func(a, b providers.Repository) int {
+		var r int
+		if date == nil {
+			r = strings.Compare(strings.ToLower(a.NameWithOwner), strings.ToLower(b.NameWithOwner))
+		} else {
+			ta, tb := date(&a), date(&b)
+			switch {
+			case ta == nil && tb == nil:
+			case ta == nil:
+				r = -1
+			case tb == nil:
+				r = 1
+			default:
+				r = ta.Compare(*tb)
+			}
+		}
+		if r == 0 {
+			r = strings.Compare(a.ForgeID, b.ForgeID)
+		}
+		if o.Direction == providers.Desc {
+			r = -r
+		}
+		return r
+	})
 	return c
 }
 

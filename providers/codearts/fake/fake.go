@@ -8,10 +8,12 @@
 package fake
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -144,8 +146,7 @@ func serveV4(w http.ResponseWriter, r *http.Request, repos []providers.Repositor
 		sorted[i].CreatedAt = truncate(rp.CreatedAt, time.Millisecond)
 		sorted[i].UpdatedAt = truncate(rp.UpdatedAt, time.Millisecond)
 	}
-	o := providers.NewOrder(sortKey, dir)
-	slices.SortStableFunc(sorted, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+	slices.SortStableFunc(sorted, v4Order(sortKey, dir))
 	lo := min(offset, len(sorted))
 	hi := min(lo+limit, len(sorted))
 	out := make([]v4Repo, 0, hi-lo)
@@ -225,4 +226,45 @@ func truncate(t *time.Time, d time.Duration) *time.Time {
 	}
 	u := t.Truncate(d)
 	return &u
+}
+
+// v4Order is the order of GET /v4/user/repositories, written for the fake rather than taken from
+// forgegraph's comparator: the API documents order_by (created_at or updated_at) and sort (asc or
+// desc) but not how ties are ordered, so the fake breaks them by repository id in the sort's
+// direction (unlike forgegraph, which breaks ties by full path); a missing time sorts as the oldest.
+func v4Order(key providers.Sort, dir providers.Direction) func(a, b providers.Repository) int {
+	at := func(r *providers.Repository) *time.Time { return r.UpdatedAt }
+	if key == providers.SortCreated {
+		at = func(r *providers.Repository) *time.Time { return r.CreatedAt }
+	}
+	return func(a, b providers.Repository) int {
+		var c int
+		ta, tb := at(&a), at(&b)
+		switch {
+		case ta == nil && tb == nil:
+		case ta == nil:
+			c = -1
+		case tb == nil:
+			c = 1
+		default:
+			c = ta.Compare(*tb)
+		}
+		if c == 0 {
+			c = compareIDs(a.ForgeID, b.ForgeID)
+		}
+		if dir == providers.Desc {
+			c = -c
+		}
+		return c
+	}
+}
+
+// compareIDs orders repository ids numerically when both are numbers (CodeArts' are), else as text.
+func compareIDs(a, b string) int {
+	x, errA := strconv.ParseInt(a, 10, 64)
+	y, errB := strconv.ParseInt(b, 10, 64)
+	if errA == nil && errB == nil {
+		return cmp.Compare(x, y)
+	}
+	return strings.Compare(a, b)
 }

@@ -128,15 +128,20 @@ func TestListDefaultsAndPaging(t *testing.T) {
 			t.Errorf("%s: %d items, want %d", q, n, want)
 		}
 	}
-	// Ties are broken by full path, as Order.Compare does.
+	// Ties are broken by id in the sort's direction (GitHub does not document its tie order; the
+	// fake deliberately differs from forgegraph's full-path tie-break): ids 100..103, desc.
 	same := repos(4)
 	for i := range same {
 		same[i].PushedAt = same[0].PushedAt
 	}
 	s.SetRepos(same)
 	got = names(t, fetch(t, base+"/user/repos?sort=pushed", bearer).body)
-	if fmt.Sprint(got) != "[o/r-000 o/r-001 o/r-002 o/R-003]" {
+	if fmt.Sprint(got) != "[o/R-003 o/r-002 o/r-001 o/r-000]" {
 		t.Fatalf("ties: %v", got)
+	}
+	got = names(t, fetch(t, base+"/user/repos?sort=pushed&direction=asc", bearer).body)
+	if fmt.Sprint(got) != "[o/r-000 o/r-001 o/r-002 o/R-003]" {
+		t.Fatalf("ties ascending: %v", got)
 	}
 	// Unknown values are GitHub's 422.
 	for _, q := range []string{"sort=stars", "direction=up"} {

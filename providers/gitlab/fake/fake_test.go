@@ -160,10 +160,11 @@ func TestOmitTotals(t *testing.T) {
 func TestSortsAndWireShape(t *testing.T) {
 	srv := serve(t, fake.New(token, repos(12)))
 	_, ws := list(t, srv, "membership=true&order_by=last_activity_at&sort=asc&per_page=100")
-	// Pushed at hour i%3; ties broken by full path ascending (Order.Compare).
+	// Pushed at hour i%3; ties broken by project id in the same direction (GitLab's
+	// order_options_with_tie_breaker), not by forgegraph's full-path comparator.
 	for i := 1; i < len(ws); i++ {
 		a, b := ws[i-1], ws[i]
-		if a.LastActivityAt > b.LastActivityAt || (a.LastActivityAt == b.LastActivityAt && strings.ToLower(a.PathWithNamespace) > strings.ToLower(b.PathWithNamespace)) {
+		if a.LastActivityAt > b.LastActivityAt || (a.LastActivityAt == b.LastActivityAt && a.ID > b.ID) {
 			t.Fatalf("last_activity_at asc: %s (%s) before %s (%s)", a.PathWithNamespace, a.LastActivityAt, b.PathWithNamespace, b.LastActivityAt)
 		}
 	}
@@ -289,8 +290,8 @@ func TestNonNumericForgeIDAndSubMillisecondTimes(t *testing.T) {
 	})
 	srv := serve(t, f)
 	_, ws := list(t, srv, "membership=true&order_by=last_activity_at&sort=desc")
-	// Equal once truncated, so the tie falls to the full path: z/a first.
-	if ws[0].PathWithNamespace != "z/a" || ws[0].ID <= 0 || ws[0].ID == ws[1].ID || ws[0].LastActivityAt != "2024-01-01T00:00:00.000Z" {
+	// Equal once truncated, so the tie falls to the project id, descending like the sort.
+	if ws[0].ID <= ws[1].ID || ws[1].ID <= 0 || ws[0].LastActivityAt != "2024-01-01T00:00:00.000Z" || ws[1].LastActivityAt != ws[0].LastActivityAt {
 		t.Fatalf("got %+v", ws)
 	}
 	if r, _ := get(t, srv, fmt.Sprintf("/projects/%d", ws[1].ID), nil); r.StatusCode != 200 {

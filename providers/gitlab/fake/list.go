@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
 )
@@ -16,11 +17,12 @@ const (
 	maxPerPage     = 100
 )
 
-// dateSorts maps GitLab's date order_by values to the domain sort of the same field.
-var dateSorts = map[string]providers.Sort{
-	"last_activity_at": providers.SortPushed,
-	"updated_at":       providers.SortUpdated,
-	"created_at":       providers.SortCreated,
+// dateFields maps GitLab's date order_by values to the repository time the fake serves as that
+// field.
+var dateFields = map[string]func(r *providers.Repository) *time.Time{
+	"last_activity_at": func(r *providers.Repository) *time.Time { return r.PushedAt },
+	"updated_at":       func(r *providers.Repository) *time.Time { return r.UpdatedAt },
+	"created_at":       func(r *providers.Repository) *time.Time { return r.CreatedAt },
 }
 
 // list answers GET /projects: the member's projects with membership=true, else every project the
@@ -100,30 +102,27 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	writeCacheable(w, r, http.StatusOK, out)
 }
 
-// comparer returns the order of order_by and dir. Date keys break ties with the domain's total order
-// (providers.Order.Compare); name, path, id and star_count break them by id in the same direction.
+// comparer returns the order of order_by and dir as GitLab applies it, written from GitLab's own
+// code, not from forgegraph's comparator: the API's order_options_with_tie_breaker (lib/api/
+// helpers.rb) orders by { order_by => sort, id => sort }, so every order_by, dates included, breaks
+// ties by project id in the same direction; PostgreSQL puts a NULL date last ascending and first
+// descending. Names and paths compare case-insensitively (their collation).
 func comparer(orderBy, dir string) (func(a, b *providers.Repository) int, bool) {
-	if s, ok := dateSorts[orderBy]; ok {
-		d := providers.Desc
-		if dir == "asc" {
-			d = providers.Asc
-		}
-		o := providers.Order{Sort: s, Direction: d}
-		return o.Compare, true
-	}
 	var key func(a, b *providers.Repository) int
-	switch orderBy {
-	case "id":
+	switch field := dateFields[orderBy]; {
+	case field != nil:
+		key = func(a, b *providers.Repository) int { return compareNullLast(field(a), field(b)) }
+	case orderBy == "id":
 		key = func(a, b *providers.Repository) int { return 0 }
-	case "name":
+	case orderBy == "name":
 		key = func(a, b *providers.Repository) int {
 			return strings.Compare(strings.ToLower(nameOf(a)), strings.ToLower(nameOf(b)))
 		}
-	case "path":
+	case orderBy == "path":
 		key = func(a, b *providers.Repository) int {
 			return strings.Compare(strings.ToLower(pathOf(a)), strings.ToLower(pathOf(b)))
 		}
-	case "star_count":
+	case orderBy == "star_count":
 		key = func(a, b *providers.Repository) int { return stars(a) - stars(b) }
 	default:
 		return nil, false
@@ -240,4 +239,18 @@ func stars(r *providers.Repository) int {
 		return 0
 	}
 	return *r.StargazerCount
+}
+
+// compareNullLast orders times ascending with a missing one after every present one (PostgreSQL's
+// default for ASC; reversed with the rest for DESC).
+func compareNullLast(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return a.Compare(*b)
 }

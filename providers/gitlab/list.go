@@ -1,5 +1,9 @@
 package gitlab
 
+// This file is how GitLab lists and pages: GET /projects?membership=true, page/per_page=100, More and
+// totals from x-next-page, x-total(-pages) and Link (readPaging); FULL_NAME read whole in id order
+// (readAll, wire.ReadAll) and sorted by providers.Local.
+
 import (
 	"context"
 	"net/http"
@@ -7,9 +11,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tomnomnom/linkheader"
-
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
@@ -35,8 +38,8 @@ func (st *nativeStream) Source() string { return SourceName }
 // FetchPage implements providers.Stream. It returns providers.ErrNotModified when etag still
 // matches, and *providers.Error values for every failure.
 func (st *nativeStream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
-	if i < 0 {
-		return providers.Page{}, providers.Errorf(providers.KindInternal, SourceName, "negative page index %d", i)
+	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
+		return providers.Page{}, err
 	}
 	return st.src.fetchPage(ctx, st.q.Token, listQuery(st.orderBy, st.sort, i+1), etag)
 }
@@ -100,12 +103,12 @@ func readPaging(h http.Header, page, n int) providers.Page {
 		p.Total = t
 	}
 	pages, pagesOK := rest.HeaderInt(h, "X-Total-Pages")
-	links := linkheader.ParseMultiple(h.Values("Link"))
+	links := wire.ParseLinks(h.Values("Link")...)
 	switch {
 	case len(h.Values("X-Next-Page")) > 0:
 		p.More = strings.TrimSpace(h.Get("X-Next-Page")) != ""
 	case len(h.Values("Link")) > 0:
-		p.More = len(links.FilterByRel("next")) > 0
+		p.More = links.Next
 	case pagesOK:
 		p.More = page < pages
 	case p.Total >= 0:
@@ -118,52 +121,71 @@ func readPaging(h http.Header, page, n int) providers.Page {
 		p.LastIndex = pages - 1
 	case p.Total >= 0:
 		p.LastIndex = max(0, (p.Total+providers.PageSize-1)/providers.PageSize-1)
-	default:
-		if last := links.FilterByRel("last"); len(last) > 0 {
-			if u, err := url.Parse(last[0].URL); err == nil {
-				if lp, err := strconv.Atoi(u.Query().Get("page")); err == nil && lp > 0 {
-					p.LastIndex = lp - 1
-				}
-			}
-		}
+	case links.Last > 0:
+		p.LastIndex = links.Last - 1
 	}
 	return p
 }
 
 // readAll reads the user's whole project list for a local sort, in id order (which new projects do
-// not shift), failing with KindBadResponse once it holds more than max projects: at once when
-// x-total says so, else after reading past max.
+// not shift), with wire.ReadAll's stop rule: it fails with KindBadResponse once it holds more than
+// max projects (at once when x-total says so, else after reading past max).
 func (s *Source) readAll(ctx context.Context, token string, max int) ([]providers.Repository, error) {
 	tooMany := func() error {
 		return providers.Errorf(providers.KindBadResponse, SourceName,
 			"more than %d projects: raise MAX_REPOSITORIES_PER_SOURCE or sort by PUSHED, UPDATED or CREATED, which GitLab sorts itself", max)
 	}
-	var all []providers.Repository
-	seen := map[string]bool{}
-	for page := 1; ; page++ {
-		p, err := s.fetchPage(ctx, token, listQuery("id", "asc", page), "")
-		if err != nil {
-			return nil, err
-		}
-		if p.Total > max {
-			return nil, tooMany()
-		}
-		for _, r := range p.Items {
-			// A project added to the user's list during the read shifts later pages: skip repeats.
-			if !seen[r.ForgeID] {
-				seen[r.ForgeID] = true
-				all = append(all, r)
-			}
-		}
-		if !p.More {
-			if len(all) > max {
-				return nil, tooMany()
-			}
-			return all, nil
-		}
-		// Every page but the last is full, so this bounds the read even when pages repeat.
-		if len(all) > max || page > max/providers.PageSize+1 {
-			return nil, tooMany()
-		}
+	return wire.ReadAll(ctx, wire.Read[providers.Repository]{
+		Source: SourceName, Max: max, PageSize: providers.PageSize, TooMany: tooMany,
+		// A project added to the user's list during the read shifts later pages: repeats are kept once.
+		Key: func(r providers.Repository) string { return r.ForgeID },
+		Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
+			p, err := s.fetchPage(ctx, token, listQuery("id", "asc", n), "")
+			return wire.Page[providers.Repository]{Items: p.Items, More: p.More, Total: p.Total}, err
+		},
+	})
+}
+
+// orderBy maps the sorts GitLab can give natively to its order_by values. FULL_NAME is missing on
+// purpose: order_by=name and order_by=path sort by the project's own name, not by its full path
+// (group/sub/name), so that sort is served locally.
+var orderBy = map[providers.Sort]string{
+	providers.SortPushed:  "last_activity_at",
+	providers.SortUpdated: "updated_at",
+	providers.SortCreated: "created_at",
+}
+
+// listKey names the whole list the local sort reads: every project the user is a member of.
+const listKey = "membership"
+
+// Streams returns the one stream of q's list: native paging of GET /projects?membership=true for
+// PUSHED, UPDATED and CREATED, and the locally sorted whole list for FULL_NAME. It returns no
+// stream when q's provider filter excludes GitLab, a KindInternal error for an invalid order (a server bug) and a
+// KindUnauth error when q has no token.
+func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stream, error) {
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
 	}
+	if !q.Allows(providers.GitLab) {
+		return nil, nil
+	}
+	if q.Token == "" {
+		return nil, providers.Errorf(providers.KindUnauth, SourceName,
+			"no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
+	}
+	if by, ok := orderBy[q.Order.Sort]; ok {
+		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: by, sort: direction(q.Order.Direction),
+			id: providers.StreamID(SourceName, "", q)}}, nil
+	}
+	read := func(ctx context.Context, max int) ([]providers.Repository, error) {
+		return s.readAll(ctx, q.Token, max)
+	}
+	return []providers.Stream{s.local.Stream(SourceName, "", q, listKey, read, nil)}, nil
+}
+
+func direction(d providers.Direction) string {
+	if d == providers.Asc {
+		return "asc"
+	}
+	return "desc"
 }

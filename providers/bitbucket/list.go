@@ -1,12 +1,16 @@
 package bitbucket
 
+// This file is how Bitbucket lists: one stream per workspace (workspaces.go), each paging
+// GET /2.0/repositories/{workspace}?role=member by page number; FULL_NAME read whole per workspace
+// (readAll, wire.ReadAll) and sorted by providers.Local.
+
 import (
 	"context"
-	"errors"
 	"net/url"
 	"strconv"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/wire"
 )
 
 // Name returns "bitbucket".
@@ -19,12 +23,12 @@ func (s *Source) Providers() []providers.Provider { return []providers.Provider{
 // workspace slug; none when q's provider filter excludes Bitbucket or the credential has no
 // workspace. PUSHED, UPDATED (both Bitbucket's updated_on) and CREATED (created_on) are paged
 // natively, 100 per upstream page; FULL_NAME is sorted locally per workspace through Config.Local.
-// Errors are *providers.Error: KindBadInput for an invalid order, KindUnauth without a token or
+// Errors are *providers.Error: KindInternal for an invalid order (a server bug), KindUnauth without a token or
 // for a rejected one, KindBadResponse when the credential is in more than MaxWorkspaces workspaces,
 // and the rest kinds of a failed workspace listing.
 func (s *Source) Streams(ctx context.Context, q providers.Query) ([]providers.Stream, error) {
-	if !q.Order.Valid() {
-		return nil, providers.Errorf(providers.KindBadInput, SourceName, "invalid order %q", q.Order.String())
+	if err := q.Check(SourceName); err != nil {
+		return nil, err
 	}
 	if !q.Allows(providers.Bitbucket) {
 		return nil, nil
@@ -92,8 +96,8 @@ func (st *stream) Source() string { return SourceName }
 // the first is the end of the list (Bitbucket's "Invalid page") and gives an empty last page. With
 // etag, a 304 answer gives providers.ErrNotModified. Other errors are *providers.Error values.
 func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
-	if i < 0 {
-		return providers.Page{}, providers.Errorf(providers.KindBadInput, SourceName, "negative page index %d", i)
+	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
+		return providers.Page{}, err
 	}
 	q := url.Values{
 		"role":    {"member"},
@@ -135,89 +139,49 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 	return providers.Page{Items: items, More: more, Total: total, LastIndex: -1, ETag: resp.Header.Get("ETag")}, nil
 }
 
-// readAll returns the reader of workspace ws's whole list for the local sort. It reads pages of
-// 100 by number, sorted by created_on so that repositories updated during the read do not move
-// between pages, until a page without next; it stops early once the list is longer than max (the
-// Local then fails) and drops duplicates.
+// readAll returns the reader of workspace ws's whole list for the local sort, with wire.ReadAll's
+// stop rule. It reads pages of 100 by number, sorted by created_on so that repositories updated
+// during the read do not move between pages, until a page without next; a repository seen twice is
+// kept once, and a list longer than max fails with KindBadResponse. A 404 for a page after the
+// first is Bitbucket's "Invalid page", the end of the list (as in FetchPage).
 func (s *Source) readAll(token, ws string) providers.ReadAll {
 	return func(ctx context.Context, max int) ([]providers.Repository, error) {
 		path, err := s.repositoriesPath(ws)
 		if err != nil {
 			return nil, err
 		}
-		var out []providers.Repository
-		seen := map[string]bool{}
-		for page := 1; ; page++ {
-			q := url.Values{
-				"role":    {"member"},
-				"sort":    {"created_on"},
-				"pagelen": {strconv.Itoa(providers.PageSize)},
-				"page":    {strconv.Itoa(page)},
-			}
-			resp, err := s.client.Get(ctx, token, path, q, "")
-			if err != nil {
-				if page > 1 && providers.KindOf(err) == providers.KindNotFound {
-					break
+		return wire.ReadAll(ctx, wire.Read[providers.Repository]{
+			Source: SourceName, Max: max, PageSize: providers.PageSize,
+			Key: func(r providers.Repository) string { return r.ForgeID },
+			TooMany: func() error {
+				return s.errorf(providers.KindBadResponse, nil, "more than %d repositories in workspace %s: raise MAX_REPOSITORIES_PER_SOURCE "+
+					"or sort by PUSHED, UPDATED or CREATED, which Bitbucket sorts itself", max, ws)
+			},
+			Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
+				q := url.Values{
+					"role":    {"member"},
+					"sort":    {"created_on"},
+					"pagelen": {strconv.Itoa(providers.PageSize)},
+					"page":    {strconv.Itoa(n)},
 				}
-				return nil, err
-			}
-			var body paginated[repository]
-			if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
-				return nil, err
-			}
-			items, err := s.convertRepositories(body.Values)
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range items {
-				if !seen[r.ForgeID] {
-					seen[r.ForgeID] = true
-					out = append(out, r)
+				resp, err := s.client.Get(ctx, token, path, q, "")
+				if err != nil {
+					if n > 1 && providers.KindOf(err) == providers.KindNotFound {
+						return wire.Page[providers.Repository]{Total: -1}, nil
+					}
+					return wire.Page[providers.Repository]{}, err
 				}
-			}
-			if body.Next == "" || len(body.Values) == 0 || len(out) > max {
-				break
-			}
-		}
-		return out, nil
+				var body paginated[repository]
+				if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
+					return wire.Page[providers.Repository]{}, err
+				}
+				items, err := s.convertRepositories(body.Values)
+				if err != nil {
+					return wire.Page[providers.Repository]{}, err
+				}
+				// size is not trusted as the total here: the list is read to its end or past max.
+				return wire.Page[providers.Repository]{Items: items, More: body.Next != "", Total: -1}, nil
+			},
+		})
 	}
-}
-
-// Repository fetches one repository with GET /2.0/repositories/{workspace}/{repo_slug}, from the
-// path in id. An id whose path is not "workspace/slug" made of Bitbucket's slug characters
-// (letters, digits, "-", "_", "."; never "." or "..") or {uuid}s is a KindBadInput error, before any
-// request. An id of another provider, a repository that does not exist or that the credential may
-// not see (Bitbucket's 403 for private repositories) is KindNotFound; other errors are the
-// *providers.Error kinds of rest.
-func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
-	if id.Provider != providers.Bitbucket {
-		return nil, s.errorf(providers.KindNotFound, nil, "no Bitbucket repository %q", id.NameWithOwner)
-	}
-	parts, err := s.client.IDPath(id.NameWithOwner, 2)
-	if err != nil {
-		return nil, err
-	}
-	path, err := s.repositoriesPath(parts...)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := s.client.Get(ctx, token, path, nil, "")
-	if err != nil {
-		var e *providers.Error
-		if errors.As(err, &e) && e.Kind == providers.KindForbidden {
-			c := *e
-			c.Kind = providers.KindNotFound
-			return nil, &c
-		}
-		return nil, err
-	}
-	var w repository
-	if err := s.client.Decode(ctx, resp.Body, &w); err != nil {
-		return nil, err
-	}
-	r, err := convertRepository(&w)
-	if err != nil {
-		return nil, s.errorf(providers.KindBadResponse, err, "unexpected repository object")
-	}
-	return &r, nil
 }

@@ -1,0 +1,51 @@
+package providers_test
+
+import (
+	"testing"
+
+	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/providertest"
+)
+
+// TestQueryKeyCoversEveryField: changing any field of Query alone changes its identity: Key for
+// every field but the credential, StreamID (through the credential's hash) for Token. A field added
+// to Query and forgotten in Key would let two lists share cached pages and accept each other's
+// cursors; this test then fails naming the field.
+func TestQueryKeyCoversEveryField(t *testing.T) {
+	for _, base := range []providers.Query{
+		{},
+		{Token: "t", Order: providers.NewOrder(providers.SortFullName, ""), Providers: []providers.Provider{providers.GitHub, providers.GitLab}},
+	} {
+		providertest.EachFieldChanged(t, base, func(field string, changed providers.Query) {
+			if field == "Token" {
+				if changed.Key() != base.Key() {
+					t.Errorf("Key holds the credential: %q", changed.Key())
+				}
+				if providers.StreamID("s", "", changed) == providers.StreamID("s", "", base) {
+					t.Errorf("StreamID does not change with the credential")
+				}
+				return
+			}
+			if changed.Key() == base.Key() {
+				t.Errorf("changing Query.%s alone leaves Key %q unchanged: add the field to Query.Key", field, base.Key())
+			}
+			if providers.StreamID("s", "", changed) == providers.StreamID("s", "", base) {
+				t.Errorf("changing Query.%s alone leaves StreamID unchanged", field)
+			}
+		})
+	}
+}
+
+// TestQueryKeyIsCanonical: the same list asked in another spelling has the same key.
+func TestQueryKeyIsCanonical(t *testing.T) {
+	a := providers.Query{Order: providers.NewOrder("", ""), Providers: []providers.Provider{providers.GitLab, providers.GitHub}}
+	b := providers.Query{Token: "other", Order: providers.NewOrder(providers.SortPushed, providers.Desc), Providers: []providers.Provider{providers.GitHub, providers.GitLab, providers.GitHub}}
+	if a.Key() != b.Key() {
+		t.Errorf("%q != %q", a.Key(), b.Key())
+	}
+	all := providers.Query{Order: a.Order}
+	none := providers.Query{Order: a.Order, Providers: []providers.Provider{}}
+	if all.Key() == none.Key() {
+		t.Errorf("no filter and an empty filter share the key %q", all.Key())
+	}
+}
