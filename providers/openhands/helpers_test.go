@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
 	"github.com/forgegraph/forgegraph/providers/openhands"
 	"github.com/forgegraph/forgegraph/providers/openhands/fake"
 	"github.com/forgegraph/forgegraph/providers/providertest"
@@ -152,6 +153,14 @@ func expectedOrder(o providers.Order, rs []providers.Repository) []string {
 		}
 		return o.Compare(&a, &b)
 	})
+	return identities(c)
+}
+
+// githubOrder is the order of one GitHub stream paged natively through OpenHands: GitHub's own, as
+// its fake gives it (ties by repository id, not by forgegraph's full-path rule).
+func githubOrder(o providers.Order, rs []providers.Repository) []string {
+	c := slices.Clone(rs)
+	slices.SortStableFunc(c, githubfake.Order(o))
 	return identities(c)
 }
 

@@ -262,7 +262,7 @@ func list(r *http.Request, repos []providers.Repository, item func(*providers.Re
 	}
 
 	sorted := slices.Clone(repos)
-	slices.SortStableFunc(sorted, githubOrder(o))
+	slices.SortStableFunc(sorted, Order(o))
 	lastPage := max((len(sorted)+perPage-1)/perPage, 1)
 	lo := min((page-1)*perPage, len(sorted))
 	hi := min(lo+perPage, len(sorted))
@@ -376,14 +376,14 @@ func copyHeader(dst, src http.Header) {
 	}
 }
 
-// githubOrder is the order of GET /user/repos in o, written for the fake rather than taken from
+// Order is the order of GET /user/repos in o, written for the fake rather than taken from
 // forgegraph's comparator. GitHub's REST docs ("List repositories for the authenticated user")
 // document the sort fields (created, updated, pushed, full_name) and the default directions (asc
 // for full_name, else desc), not how letter case or ties are ordered. The fake compares full_name
 // case-insensitively and breaks every tie by repository id in the sort's direction, as an SQL
 // ORDER BY key, id would: unlike forgegraph, which breaks ties by full path, so no test passes only
 // because the fake and the comparator agree. A missing date sorts as the oldest.
-func githubOrder(o providers.Order) func(a, b providers.Repository) int {
+func Order(o providers.Order) func(a, b providers.Repository) int {
 	date := map[providers.Sort]func(r *providers.Repository) *time.Time{
 		providers.SortPushed:  func(r *providers.Repository) *time.Time { return r.PushedAt },
 		providers.SortUpdated: func(r *providers.Repository) *time.Time { return r.UpdatedAt },

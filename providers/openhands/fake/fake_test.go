@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
 	"github.com/forgegraph/forgegraph/providers/openhands/fake"
 )
 
@@ -125,7 +126,7 @@ func TestGitHubOrdersAndPages(t *testing.T) {
 		s := map[string]providers.Sort{"pushed": providers.SortPushed, "updated": providers.SortUpdated, "created": providers.SortCreated, "full_name": providers.SortFullName}[sort]
 		o := providers.NewOrder(s, "")
 		want := slices.Clone(rs)
-		slices.SortStableFunc(want, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+		slices.SortStableFunc(want, githubfake.Order(o))
 		var got []string
 		for page := 1; page <= 3; page++ {
 			_, items, _, _ := get(t, srv, key, fmt.Sprintf("selected_provider=github&sort=%s&page=%d&per_page=100", sort, page))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
 )
 
 // OpenHands' ProviderType values.
@@ -118,8 +119,9 @@ func sorted(forge, sort string, list []providers.Repository) []providers.Reposit
 			return c
 		})
 	default:
-		// GitHub's sort=pushed|updated|created|full_name in its default direction; ties by full
-		// name, then id.
+		// GitHub's sort=pushed|updated|created|full_name in its default direction, as the GitHub
+		// fake orders it (github/fake.Order: written from GitHub's docs, not forgegraph's
+		// comparator; ties by repository id).
 		s := providers.SortPushed
 		switch sort {
 		case "updated":
@@ -129,8 +131,7 @@ func sorted(forge, sort string, list []providers.Repository) []providers.Reposit
 		case "full_name":
 			s = providers.SortFullName
 		}
-		o := providers.NewOrder(s, "")
-		slices.SortStableFunc(out, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
+		slices.SortStableFunc(out, githubfake.Order(providers.NewOrder(s, "")))
 	}
 	return out
 }
