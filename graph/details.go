@@ -31,13 +31,21 @@ func (r *Resolver) RepositoryByPath(ctx context.Context, p providers.Provider, n
 	return nil, err
 }
 
-// detailPlan returns the first source, direct ones first, that serves repo's forge and has
-// capability I, with the request's token for it; ok is false when none has it (the field is null).
+// detailPlan returns the direct source of repo's forge (one that serves that forge alone) when it
+// is enabled, has capability I and the request has a token for it; ok is false otherwise (the field
+// is null). A repository listed through a source that fronts several forges (OpenHands) has its
+// forge's provider, so its details come from that forge's direct source too; a fronting source is
+// never asked for details, and with no direct source (or no token for it) they are null rather
+// than an unauthenticated request that could only fail.
 func detailPlan[I any](ctx context.Context, r *Resolver, repo *providers.Repository) (c I, token, source string, ok bool) {
 	creds := providers.CredentialsFrom(ctx)
 	for _, p := range r.plans(ctx, &repo.Provider, providers.NewOrder("", "")) {
-		if c, ok := any(p.source).(I); ok {
-			return c, creds.Token(p.source.Name()), p.source.Name(), true
+		if ps := p.source.Providers(); len(ps) != 1 || ps[0] != repo.Provider {
+			continue
+		}
+		token := creds.Token(p.source.Name())
+		if c, ok := any(p.source).(I); ok && token != "" {
+			return c, token, p.source.Name(), true
 		}
 	}
 	return c, "", "", false
