@@ -73,17 +73,26 @@ func (d *Details) Load(ctx context.Context, key DetailKey, token string, fetch f
 	return d.loader.Load(ctx, key)()
 }
 
-// cached returns the cache's value of key, false on a miss.
+// cached returns the cache's value of key, false on a miss; JSON it decoded before is not decoded
+// again (decodedMemo).
 func (d *Details) cached(ctx context.Context, k DetailKey, rd read) (any, bool) {
 	if d.cache == nil {
 		return nil, false
 	}
-	raw, ok := d.cache.Get(ctx, k.Source, rd.token, k.String())
+	key := k.String()
+	raw, ok := d.cache.Get(ctx, k.Source, rd.token, key)
 	if !ok {
 		return nil, false
 	}
+	if v, ok := decoded.get(key, raw); ok {
+		return v, true
+	}
 	v, err := rd.decode(raw)
-	return v, err == nil
+	if err != nil {
+		return nil, false
+	}
+	decoded.put(key, raw, v)
+	return v, true
 }
 
 // batch fetches keys in parallel, at most MaxDetailsInFlight per source.
