@@ -67,9 +67,10 @@ func load[T any](ctx context.Context, key loaders.DetailKey, token string, fetch
 	return v.(T), nil
 }
 
-// detailKey is the loader key of field's page of repo on source for token.
-func detailKey(source, token string, repo *providers.Repository, field string, page int) loaders.DetailKey {
-	return loaders.DetailKey{Source: source, Cred: providers.HashToken(token), Repo: repo.Identity(), Field: field, Page: page}
+// detailKey is the loader key of field's page of repo on source for token; the token is hashed
+// once per request (Details.CredHash).
+func detailKey(ctx context.Context, source, token string, repo *providers.Repository, field string, page int) loaders.DetailKey {
+	return loaders.DetailKey{Source: source, Cred: loaders.DetailsFor(ctx).CredHash(token), Repo: repo.Identity(), Field: field, Page: page}
 }
 
 // Detail resolves one scalar detail f of repo with get: from the list item when it carried f, else
@@ -84,7 +85,7 @@ func Detail[T any](ctx context.Context, r *Resolver, repo *providers.Repository,
 	if !ok {
 		return zero, nil
 	}
-	d, err := load(ctx, detailKey(source, token, repo, "details", 0), token, func(ctx context.Context) (*providers.Details, error) {
+	d, err := load(ctx, detailKey(ctx, source, token, repo, "details", 0), token, func(ctx context.Context) (*providers.Details, error) {
 		return df.Details(ctx, token, repo)
 	})
 	if err != nil || !d.Has(f) {
@@ -163,7 +164,7 @@ func readNested[T any](ctx context.Context, r *Resolver, repo *providers.Reposit
 // pagedFetcher reads field's upstream pages of repo through the loader with list.
 func pagedFetcher[T any](source, token string, repo *providers.Repository, field string, list func(ctx context.Context, page int) (providers.ListPage[T], error)) providers.NestedFetcher[T] {
 	return func(ctx context.Context, i int) (providers.ListPage[T], error) {
-		return load(ctx, detailKey(source, token, repo, field, i), token, func(ctx context.Context) (providers.ListPage[T], error) {
+		return load(ctx, detailKey(ctx, source, token, repo, field, i), token, func(ctx context.Context) (providers.ListPage[T], error) {
 			return list(ctx, i)
 		})
 	}

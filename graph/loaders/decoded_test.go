@@ -52,3 +52,16 @@ func TestDetailsDecodeCachedJSONOnce(t *testing.T) {
 		t.Fatalf("%d decodes, want 2 (the changed JSON decoded once)", n)
 	}
 }
+
+// TestCredHash: the request's hash of a token is providers.HashToken's, and differs by token.
+func TestCredHash(t *testing.T) {
+	d := loaders.NewDetails(nil, 0)
+	for range 2 {
+		if got, want := d.CredHash("a"), providers.HashToken("a"); got != want {
+			t.Fatalf("CredHash(a) = %s, want %s", got, want)
+		}
+	}
+	if d.CredHash("a") == d.CredHash("b") {
+		t.Fatal("two tokens hash the same")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/providers"
 )
 
 // MaxDetailsInFlight bounds the upstream detail reads one request has in flight per source.
@@ -43,6 +44,7 @@ type Details struct {
 	loader *dataloader.Loader[DetailKey, any]
 	reads  sync.Map // DetailKey -> read
 	sems   sync.Map // source -> chan struct{}
+	hashes sync.Map // token -> providers.HashToken(token), this request's
 }
 
 // read is how one key is fetched and what its cached JSON decodes to.
@@ -71,6 +73,17 @@ func NewDetailCache() *cache.Memory[json.RawMessage] {
 func (d *Details) Load(ctx context.Context, key DetailKey, token string, fetch func(context.Context) (any, error), decode func(json.RawMessage) (any, error)) (any, error) {
 	d.reads.LoadOrStore(key, read{token: token, fetch: fetch, decode: decode})
 	return d.loader.Load(ctx, key)()
+}
+
+// CredHash returns providers.HashToken(token), computed once per request and token (an HMAC per
+// detail key was a tenth of a warm dashboard page's CPU).
+func (d *Details) CredHash(token string) string {
+	if h, ok := d.hashes.Load(token); ok {
+		return h.(string)
+	}
+	h := providers.HashToken(token)
+	d.hashes.Store(token, h)
+	return h
 }
 
 // cached returns the cache's value of key, false on a miss; JSON it decoded before is not decoded
