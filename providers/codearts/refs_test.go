@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/codearts/fake"
 )
 
 // makeRefs returns n refs named prefix-0000..., every third protected, each with a commit.
@@ -139,5 +140,26 @@ func TestRefsUnauthorized(t *testing.T) {
 		_, _, s := withFake(t, version, repos)
 		_, err := s.Refs(context.Background(), "wrong", &repos[0], providers.Branches, 0)
 		wantKind(t, err, providers.KindUnauth)
+	}
+}
+
+// TestRefsDemo: a repository given no refs serves the demo's, the same as fake.DemoRefs, on both
+// versions.
+func TestRefsDemo(t *testing.T) {
+	for _, version := range versions {
+		repos := makeRepos(4, 40)
+		_, _, s := withFake(t, version, repos)
+		sizes := map[int]bool{}
+		for i := range repos {
+			wantB, wantT := fake.DemoRefs(&repos[i])
+			gotB, _, _ := readRefs(t, s, &repos[i], providers.Branches)
+			gotT, _, _ := readRefs(t, s, &repos[i], providers.Tags)
+			sameList(t, "branches", refNames(gotB), refNames(wantB))
+			sameList(t, "tags", refNames(gotT), refNames(wantT))
+			sizes[len(gotB)] = true
+		}
+		if len(sizes) < 3 {
+			t.Errorf("%s: branch counts %v: the demo should vary them", version, sizes)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"fmt"
+	"hash/fnv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,7 +24,7 @@ type refSet struct {
 }
 
 // SetRefs sets the branches and tags of the repository whose forge id is id (copied). A repository
-// in the list without refs has none; an id not in the list is the forge's 404.
+// in the list that was given none serves DemoRefs; an id not in the list is the forge's 404.
 func (s *Server) SetRefs(id string, branches, tags []providers.Ref) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -77,12 +79,19 @@ func (s *Server) serveRefs(w http.ResponseWriter, r *http.Request, id string, ki
 		fail = writeV2Error
 	}
 	s.mu.RLock()
-	known := false
+	var repo *providers.Repository
 	for i := range s.repos {
-		known = known || s.repos[i].ForgeID == id
+		if s.repos[i].ForgeID == id {
+			repo = &s.repos[i]
+		}
 	}
-	set, forbidden := s.refs[id], s.forbidden[id]
+	set, given := s.refs[id]
+	forbidden := s.forbidden[id]
 	s.mu.RUnlock()
+	known := repo != nil
+	if known && !given {
+		set.branches, set.tags = DemoRefs(repo)
+	}
 	if forbidden {
 		fail(w, http.StatusForbidden, "CH.00403", "no permission to access this repository")
 		return
@@ -145,4 +154,38 @@ func (s *Server) serveRefs(w http.ResponseWriter, r *http.Request, id string, ki
 		"result": map[string]any{"total": len(refs), string(kind): items},
 		"status": "success",
 	})
+}
+
+// refCounts are the demo branch counts, picked by a hash of the name: the paging edges (0, 1, 100,
+// 101, 250) and a few ordinary ones.
+var refCounts = []int{1, 3, 0, 100, 101, 250, 2, 12}
+
+// DemoRefs returns the branches and tags the fake serves for r unless SetRefs gave others: made up
+// from a hash of its full name, the same on every run. The default branch (when r names one) comes
+// first and is protected.
+func DemoRefs(r *providers.Repository) (branches, tags []providers.Ref) {
+	h := fnv.New64a()
+	h.Write([]byte(strings.ToLower(r.NameWithOwner)))
+	x := h.Sum64()
+	sha := func(i int) *string {
+		v := fmt.Sprintf("%016x%024x", x, i+1)
+		return &v
+	}
+	n := refCounts[x>>38%uint64(len(refCounts))]
+	for i := range n {
+		name, prot := fmt.Sprintf("feature-%03d", i), false
+		if i == 0 {
+			name, prot = "master", true
+			if r.DefaultBranch != nil {
+				name = *r.DefaultBranch
+			}
+		}
+		branches = append(branches, providers.Ref{Name: name, CommitSHA: sha(i), IsProtected: &prot})
+	}
+	if n > 0 {
+		for i := range int(x >> 41 % 30) {
+			tags = append(tags, providers.Ref{Name: fmt.Sprintf("v1.%d.0", i), CommitSHA: sha(1000 + i)})
+		}
+	}
+	return branches, tags
 }
