@@ -4,7 +4,7 @@
 # on core 1).
 #
 #   bash bench/run.sh              # everything
-#   ONLY="a b" bash bench/run.sh   # some targets (a b c d e)
+#   ONLY="a b" bash bench/run.sh   # some targets (a b c d e f g h)
 #
 # Environment: OUT (results directory, default /tmp/forgegraph-bench), DURATION (load test length,
 # default 20s), CONNS (concurrent clients, default 64).
@@ -14,6 +14,10 @@
 #   (c) warm throughput and p50/p99 of the real binary in demo mode, wrk (and hey) at 64 clients
 #   (d) allocations per warm merged first page through the whole HTTP handler
 #   (e) peak RSS of the server walking 1,000 vs 20,000 repositories per source
+#   (f) cold dashboard page (20 merged repositories, languages(first: 3), branches { totalCount }),
+#       300 ms upstream latency: latency / one upstream latency, requests vs distinct, warm repeat
+#   (g) upstream requests walking the 1,000 branches of one repository, first: 100 / fewest possible
+#   (h) CPU time and allocations per executed (RESPONSE_CACHE_TTL=0) warm dashboard page
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
@@ -21,7 +25,7 @@ export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
 OUT=${OUT:-/tmp/forgegraph-bench}
 DURATION=${DURATION:-20s}
 CONNS=${CONNS:-64}
-ONLY=${ONLY:-a b c d e}
+ONLY=${ONLY:-a b c d e f g h}
 mkdir -p "$OUT"
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 step() { printf '\n=== %s\n' "$*" | tee -a "$OUT/log.txt"; }
@@ -64,6 +68,21 @@ fi
 if want b; then
   step "(b) upstream requests of a whole merged walk, first: 25"
   bench b '^BenchmarkWalkRequests$' -benchtime=2x -timeout=30m
+fi
+
+if want f; then
+  step "(f) cold dashboard page, 300 ms upstream latency"
+  bench f '^BenchmarkDashboardCold$' -benchtime=5x -timeout=30m
+fi
+
+if want g; then
+  step "(g) upstream requests walking 1,000 branches, first: 100"
+  bench g '^BenchmarkBranchWalk$' -benchtime=5x -timeout=30m
+fi
+
+if want h; then
+  step "(h) CPU time and allocations per executed warm dashboard page"
+  bench h '^BenchmarkWarmDashboard$' -benchmem -benchtime=3s -count=3 -timeout=30m
 fi
 
 if want d; then
@@ -176,6 +195,18 @@ step "summary (details in $OUT)"
       awk -v m="$mode" '$1 ~ ("WarmFirstPage/" m "-[0-9]+$") { for (i = 2; i <= NF; i++) { if ($i == "allocs/op") a=$(i-1); if ($i == "B/op") b=$(i-1); if ($i == "ns/op") t=$(i-1) } }
         END { printf "(d) warm merged first page through the handler, %s: %s allocs/op, %s B/op, %.0f us/op (last of 3 runs)\n", m, a, b, t/1000 }' "$OUT/d.txt"
     done
+  fi
+  if [ -f "$OUT/f.txt" ] && want f; then
+    awk '$1 ~ /DashboardCold/ { for (i = 2; i <= NF; i++) { if ($i == "page-ms") m=$(i-1); if ($i == "ratio") r=$(i-1); if ($i == "requests") q=$(i-1); if ($i == "distinct") d=$(i-1); if ($i == "warm-requests") w=$(i-1) }
+      printf "(f) cold dashboard page: %s ms = %s x one upstream latency (target <= 2.2): %s; %s upstream requests, %s distinct (target equal): %s; warm repeat %s requests (target 0): %s\n", m, r, (r <= 2.2 ? "MET" : "MISSED"), q, d, (q == d ? "MET" : "MISSED"), w, (w == 0 ? "MET" : "MISSED") }' "$OUT/f.txt"
+  fi
+  if [ -f "$OUT/g.txt" ] && want g; then
+    awk '$1 ~ /BranchWalk/ { for (i = 2; i <= NF; i++) { if ($i == "branch-requests") q=$(i-1); if ($i == "min-requests") m=$(i-1); if ($i == "ratio") r=$(i-1) }
+      printf "(g) 1,000-branch walk, first: 100: %s branch requests / %s minimum = %s (target <= 1.05): %s\n", q, m, r, (r <= 1.05 ? "MET" : "MISSED") }' "$OUT/g.txt"
+  fi
+  if [ -f "$OUT/h.txt" ] && want h; then
+    awk '$1 ~ /WarmDashboard/ { for (i = 2; i <= NF; i++) { if ($i == "allocs/op") a=$(i-1); if ($i == "B/op") b=$(i-1); if ($i == "ns/op") t=$(i-1) } }
+      END { printf "(h) executed warm dashboard page through the handler: %.0f us/op, %s allocs/op, %s B/op (last of 3 runs)\n", t/1000, a, b }' "$OUT/h.txt"
   fi
   if [ -f "$OUT/e.txt" ] && want e; then
     grep '^RSS-RATIO' "$OUT/e.txt" | sed 's/^RSS-RATIO/(e)/'

@@ -31,13 +31,21 @@ func (r *Resolver) RepositoryByPath(ctx context.Context, p providers.Provider, n
 	return nil, err
 }
 
-// detailPlan returns the first source, direct ones first, that serves repo's forge and has
-// capability I, with the request's token for it; ok is false when none has it (the field is null).
+// detailPlan returns the direct source of repo's forge (one that serves that forge alone) when it
+// is enabled, has capability I and the request has a token for it; ok is false otherwise (the field
+// is null). A repository listed through a source that fronts several forges (OpenHands) has its
+// forge's provider, so its details come from that forge's direct source too; a fronting source is
+// never asked for details, and with no direct source (or no token for it) they are null rather
+// than an unauthenticated request that could only fail.
 func detailPlan[I any](ctx context.Context, r *Resolver, repo *providers.Repository) (c I, token, source string, ok bool) {
 	creds := providers.CredentialsFrom(ctx)
 	for _, p := range r.plans(ctx, &repo.Provider, providers.Query{Order: providers.NewOrder("", "")}) {
-		if c, ok := any(p.source).(I); ok {
-			return c, creds.Token(p.source.Name()), p.source.Name(), true
+		if ps := p.source.Providers(); len(ps) != 1 || ps[0] != repo.Provider {
+			continue
+		}
+		token := creds.Token(p.source.Name())
+		if c, ok := any(p.source).(I); ok && token != "" {
+			return c, token, p.source.Name(), true
 		}
 	}
 	return c, "", "", false
@@ -59,9 +67,10 @@ func load[T any](ctx context.Context, key loaders.DetailKey, token string, fetch
 	return v.(T), nil
 }
 
-// detailKey is the loader key of field's page of repo on source for token.
-func detailKey(source, token string, repo *providers.Repository, field string, page int) loaders.DetailKey {
-	return loaders.DetailKey{Source: source, Cred: providers.HashToken(token), Repo: repo.Identity(), Field: field, Page: page}
+// detailKey is the loader key of field's page of repo on source for token; the token is hashed
+// once per request (Details.CredHash).
+func detailKey(ctx context.Context, source, token string, repo *providers.Repository, field string, page int) loaders.DetailKey {
+	return loaders.DetailKey{Source: source, Cred: loaders.DetailsFor(ctx).CredHash(token), Repo: repo.Identity(), Field: field, Page: page}
 }
 
 // Detail resolves one scalar detail f of repo with get: from the list item when it carried f, else
@@ -76,7 +85,7 @@ func Detail[T any](ctx context.Context, r *Resolver, repo *providers.Repository,
 	if !ok {
 		return zero, nil
 	}
-	d, err := load(ctx, detailKey(source, token, repo, "details", 0), token, func(ctx context.Context) (*providers.Details, error) {
+	d, err := load(ctx, detailKey(ctx, source, token, repo, "details", 0), token, func(ctx context.Context) (*providers.Details, error) {
 		return df.Details(ctx, token, repo)
 	})
 	if err != nil || !d.Has(f) {
@@ -155,7 +164,7 @@ func readNested[T any](ctx context.Context, r *Resolver, repo *providers.Reposit
 // pagedFetcher reads field's upstream pages of repo through the loader with list.
 func pagedFetcher[T any](source, token string, repo *providers.Repository, field string, list func(ctx context.Context, page int) (providers.ListPage[T], error)) providers.NestedFetcher[T] {
 	return func(ctx context.Context, i int) (providers.ListPage[T], error) {
-		return load(ctx, detailKey(source, token, repo, field, i), token, func(ctx context.Context) (providers.ListPage[T], error) {
+		return load(ctx, detailKey(ctx, source, token, repo, field, i), token, func(ctx context.Context) (providers.ListPage[T], error) {
 			return list(ctx, i)
 		})
 	}

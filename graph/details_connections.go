@@ -18,7 +18,7 @@ func (r *Resolver) Languages(ctx context.Context, repo *providers.Repository, a 
 		return nil, nil
 	}
 	all := func(ctx context.Context) ([]providers.Language, error) {
-		return load(ctx, detailKey(source, token, repo, "languages", 0), token, func(ctx context.Context) ([]providers.Language, error) {
+		return load(ctx, detailKey(ctx, source, token, repo, "languages", 0), token, func(ctx context.Context) ([]providers.Language, error) {
 			return ll.Languages(ctx, token, repo)
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
+	"github.com/forgegraph/forgegraph/providers"
 )
 
 // MaxDetailsInFlight bounds the upstream detail reads one request has in flight per source.
@@ -43,6 +44,7 @@ type Details struct {
 	loader *dataloader.Loader[DetailKey, any]
 	reads  sync.Map // DetailKey -> read
 	sems   sync.Map // source -> chan struct{}
+	hashes sync.Map // token -> providers.HashToken(token), this request's
 }
 
 // read is how one key is fetched and what its cached JSON decodes to.
@@ -73,17 +75,37 @@ func (d *Details) Load(ctx context.Context, key DetailKey, token string, fetch f
 	return d.loader.Load(ctx, key)()
 }
 
-// cached returns the cache's value of key, false on a miss.
+// CredHash returns providers.HashToken(token), computed once per request and token (an HMAC per
+// detail key was a tenth of a warm dashboard page's CPU).
+func (d *Details) CredHash(token string) string {
+	if h, ok := d.hashes.Load(token); ok {
+		return h.(string)
+	}
+	h := providers.HashToken(token)
+	d.hashes.Store(token, h)
+	return h
+}
+
+// cached returns the cache's value of key, false on a miss; JSON it decoded before is not decoded
+// again (decodedMemo).
 func (d *Details) cached(ctx context.Context, k DetailKey, rd read) (any, bool) {
 	if d.cache == nil {
 		return nil, false
 	}
-	raw, ok := d.cache.Get(ctx, k.Source, rd.token, k.String())
+	key := k.String()
+	raw, ok := d.cache.Get(ctx, k.Source, rd.token, key)
 	if !ok {
 		return nil, false
 	}
+	if v, ok := decoded.get(key, raw); ok {
+		return v, true
+	}
 	v, err := rd.decode(raw)
-	return v, err == nil
+	if err != nil {
+		return nil, false
+	}
+	decoded.put(key, raw, v)
+	return v, true
 }
 
 // batch fetches keys in parallel, at most MaxDetailsInFlight per source.

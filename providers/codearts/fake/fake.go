@@ -54,6 +54,9 @@ type Server struct {
 	mu       sync.RWMutex
 	repos    []providers.Repository
 	requests atomic.Int64
+	// refs and forbidden are the ref endpoints' state, by repository id (refs.go).
+	refs      map[string]refSet
+	forbidden map[string]bool
 }
 
 // New returns a server that lists repos to requests whose X-Auth-Token is token. The repositories'
@@ -75,18 +78,19 @@ func (s *Server) SetRepos(repos []providers.Repository) {
 // Requests returns how many requests the server has answered, failed ones included.
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
-// ServeHTTP answers GET V4Path and GET V2Path. A missing or wrong X-Auth-Token is a 401 with the
+// ServeHTTP answers GET V4Path and GET V2Path, and the ref endpoints (refs.go). A missing or wrong X-Auth-Token is a 401 with the
 // version's error body; a parameter out of its documented range is a 400 with that body; any other
 // path is the API gateway's 404.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
 	v2 := r.URL.Path == V2Path
-	if r.URL.Path != V4Path && !v2 {
+	refID, refKind, refV2, isRef := refsRoute(r.URL.Path)
+	if r.URL.Path != V4Path && !v2 && !isRef {
 		writeV4Error(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment")
 		return
 	}
 	fail := writeV4Error
-	if v2 {
+	if v2 || refV2 {
 		fail = writeV2Error
 	}
 	if r.Method != http.MethodGet {
@@ -96,6 +100,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if tok := r.Header.Get("X-Auth-Token"); tok == "" || tok != s.token {
 		fail(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: decrypt token fail")
+		return
+	}
+	if isRef {
+		s.serveRefs(w, r, refID, refKind, refV2)
 		return
 	}
 	s.mu.RLock()
