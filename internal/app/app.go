@@ -82,6 +82,7 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	}
 	store := pages.NewStore(c.pages, cfg.CacheTTL, 0)
 	store.Lookups = pages.NewLookups(c.lookups, cfg.CacheTTL)
+	store.StaleIfError = cfg.StaleIfError
 	m.CacheStats("pages", c.pageStats)
 	m.CacheStats("lookups", store.Lookups.Stats)
 	m.CacheStats("lists", c.listStats)
