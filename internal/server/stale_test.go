@@ -8,11 +8,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/config"
+	"github.com/forgegraph/forgegraph/internal/metrics"
 	"github.com/forgegraph/forgegraph/internal/pages"
 	"github.com/forgegraph/forgegraph/internal/server"
 	"github.com/forgegraph/forgegraph/providers"
@@ -31,6 +33,11 @@ type staleStack struct {
 // upstream requests are counted one per page) with pages fresh for a nanosecond (every query asks the
 // forge) and kept for stale-if-error for an hour; env is the server's configuration.
 func newStaleStack(t *testing.T, env map[string]string) *staleStack {
+	return newStaleStackWith(t, env, nil, nil)
+}
+
+// newStaleStackWith is newStaleStack with circuit breakers b and metrics m (each may be nil).
+func newStaleStackWith(t *testing.T, env map[string]string, b *rest.Breakers, m *metrics.Metrics) *staleStack {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(3, 4))
 	s := &staleStack{gh: &faulty{next: githubfake.New("gh-token", repos(rng, providers.GitHub, "octo", 40))}}
@@ -38,7 +45,7 @@ func newStaleStack(t *testing.T, env map[string]string) *staleStack {
 	t.Cleanup(ghSrv.Close)
 	limits := cache.NewMemory[rest.Rate](100)
 	gh, err := github.New(github.Config{BaseURL: ghSrv.URL + "/api/v3", Timeout: 300 * time.Millisecond,
-		Upstream: rest.Options{Limits: limits}})
+		Upstream: rest.Options{Limits: limits, Breakers: b}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +57,7 @@ func newStaleStack(t *testing.T, env map[string]string) *staleStack {
 	s.store.StaleIfError = time.Hour
 	h := server.New(server.Deps{Config: cfg, Sources: []providers.Source{gh},
 		Tokens: map[string]string{"github": "gh-token"}, Pages: s.store,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: limits})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: limits, Metrics: m})
 	s.ts = httptest.NewServer(h)
 	t.Cleanup(s.ts.Close)
 	return s
@@ -210,5 +217,39 @@ func TestStaleAnswerNotReplayed(t *testing.T) {
 	s.gh.set(func(http.ResponseWriter, *http.Request) bool { return false })
 	if r := post(t, s.ts, walkQuery, nil); len(r.Errors) != 0 || r.Extensions["stale"] != nil {
 		t.Fatalf("after recovery: %+v %v", r.Errors, r.Extensions)
+	}
+}
+
+// With a circuit breaker, a walk over a forge that went down asks it only until the circuit opens;
+// the rest is served stale, and /metrics shows the open circuit.
+func TestStaleWalkWithOpenCircuit(t *testing.T) {
+	m := metrics.New()
+	b := &rest.Breakers{Threshold: 2, CoolDown: time.Hour, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		OnChange: func(source string, st rest.CircuitState) { m.CircuitState(source, int(st)) }}
+	s := newStaleStackWith(t, map[string]string{"RESPONSE_CACHE_TTL": "0"}, b, m)
+	first := walk(t, s.ts)
+	s.gh.set(failWith(http.StatusBadGateway))
+	s.gh.hits.Store(0)
+	second := walk(t, s.ts)
+	if len(second.names) != len(first.names) || len(second.answers) < 3 {
+		t.Fatalf("stale walk: %d of %d repositories in %d pages", len(second.names), len(first.names), len(second.answers))
+	}
+	for i, r := range second.answers {
+		if e := staleEntries(r); len(e) != 1 || e[0]["reason"] != "UPSTREAM_UNAVAILABLE" {
+			t.Fatalf("page %d: %v", i, r.Extensions)
+		}
+	}
+	if n := s.gh.hits.Load(); n != 2 {
+		t.Fatalf("%d upstream requests for %d pages, want 2 (then the circuit is open)", n, len(second.answers))
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.ts.URL+"/metrics", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `forgegraph_source_circuit_state{source="github"} 2`) {
+		t.Fatalf("metrics lack the open circuit:\n%s", body)
 	}
 }
