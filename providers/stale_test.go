@@ -15,7 +15,10 @@ func TestStaleSet(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 10 {
 		wg.Add(2)
-		go func() { defer wg.Done(); MarkStale(ctx, "github", base.Add(time.Duration(i)*time.Minute), KindUnavailable) }()
+		go func() {
+			defer wg.Done()
+			MarkStale(ctx, "github", base.Add(time.Duration(i)*time.Minute), KindUnavailable)
+		}()
 		go func() { defer wg.Done(); MarkStale(ctx, "openhands", base, KindTimeout) }()
 	}
 	wg.Wait()
