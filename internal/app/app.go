@@ -73,7 +73,8 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 		return nil, err
 	}
 	local := providers.NewLocal(c.lists, cfg.MaxRepositories, cfg.CacheTTL)
-	up := rest.Options{Retries: rest.MaxRetries, Limits: c.limits, Observe: m.Upstream}
+	breakers := &rest.Breakers{Logger: log, OnChange: func(source string, s rest.CircuitState) { m.CircuitState(source, int(s)) }}
+	up := rest.Options{Retries: rest.MaxRetries, Limits: c.limits, Observe: m.Upstream, Breakers: breakers}
 	built, err := sources.Build(cfg, sources.Deps{HTTP: client, Local: local, Upstream: up, Workspaces: c.workspaces})
 	if err != nil {
 		closeCaches()
@@ -82,6 +83,10 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	}
 	store := pages.NewStore(c.pages, cfg.CacheTTL, 0)
 	store.Lookups = pages.NewLookups(c.lookups, cfg.CacheTTL)
+	store.StaleIfError = cfg.StaleIfError
+	for _, src := range built.Sources {
+		m.CircuitState(src.Name(), int(rest.CircuitClosed))
+	}
 	m.CacheStats("pages", c.pageStats)
 	m.CacheStats("lookups", store.Lookups.Stats)
 	m.CacheStats("lists", c.listStats)

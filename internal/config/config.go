@@ -58,6 +58,9 @@ type Config struct {
 	MaxRepositories int
 	// CacheTTL is how long upstream pages and whole lists are fresh (CACHE_TTL).
 	CacheTTL time.Duration
+	// StaleIfError is how long a fetched page is kept to be served when its forge fails
+	// (STALE_IF_ERROR, default 24h); zero turns stale-if-error off.
+	StaleIfError time.Duration
 	// ResponseCacheTTL is how long an identical request is answered from the previous answer
 	// (RESPONSE_CACHE_TTL, default 1s; 0 disables it).
 	ResponseCacheTTL time.Duration
@@ -127,6 +130,11 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.CacheTTL, err = duration(getenv, "CACHE_TTL", 60*time.Second); err != nil {
+		return c, err
+	}
+	if v := getenv("STALE_IF_ERROR"); v == "0" {
+		c.StaleIfError = 0
+	} else if c.StaleIfError, err = duration(getenv, "STALE_IF_ERROR", 24*time.Hour); err != nil {
 		return c, err
 	}
 	if v := getenv("RESPONSE_CACHE_TTL"); v == "0" {

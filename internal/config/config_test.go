@@ -91,3 +91,16 @@ func TestMetricsAddr(t *testing.T) {
 		}
 	}
 }
+
+func TestStaleIfError(t *testing.T) {
+	for env, want := range map[string]time.Duration{"": 24 * time.Hour, "0": 0, "90m": 90 * time.Minute} {
+		c, err := Load(func(k string) string { return map[string]string{"STALE_IF_ERROR": env}[k] })
+		if err != nil || c.StaleIfError != want {
+			t.Fatalf("STALE_IF_ERROR=%q: %v %v", env, c.StaleIfError, err)
+		}
+	}
+	if _, err := Load(func(k string) string { return map[string]string{"STALE_IF_ERROR": "soon"}[k] }); err == nil ||
+		!strings.Contains(err.Error(), "STALE_IF_ERROR") {
+		t.Fatalf("bad value: %v", err)
+	}
+}

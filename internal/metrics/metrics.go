@@ -24,6 +24,7 @@ type Metrics struct {
 	gqlErrors    *prometheus.CounterVec
 	httpTime     *prometheus.HistogramVec
 	redisErrors  *prometheus.CounterVec
+	circuit      *prometheus.GaugeVec
 }
 
 // New returns metrics registered on a fresh registry (with the Go and process collectors).
@@ -56,8 +57,12 @@ func New() *Metrics {
 			Name: "forgegraph_redis_errors_total",
 			Help: "Failed Redis operations (get, set, lock, unlock), values that could not be stored (encode) or read back (decode); each is answered without the shared cache.",
 		}, []string{"op"}),
+		circuit: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "forgegraph_source_circuit_state",
+			Help: "Circuit breaker state of each source's upstream host: 0 closed, 1 half-open, 2 open.",
+		}, []string{"source"}),
 	}
-	m.Registry.MustRegister(m.upstream, m.upstreamTime, m.operations, m.gqlErrors, m.httpTime, m.redisErrors,
+	m.Registry.MustRegister(m.upstream, m.upstreamTime, m.operations, m.gqlErrors, m.httpTime, m.redisErrors, m.circuit,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -69,6 +74,15 @@ func (m *Metrics) Upstream(source string, status int, d time.Duration) {
 	}
 	m.upstream.WithLabelValues(source, strconv.Itoa(status)).Inc()
 	m.upstreamTime.WithLabelValues(source).Observe(d.Seconds())
+}
+
+// CircuitState records source's circuit state (0 closed, 1 half-open, 2 open); it fits
+// rest.Breakers.OnChange through a conversion of the state.
+func (m *Metrics) CircuitState(source string, state int) {
+	if m == nil {
+		return
+	}
+	m.circuit.WithLabelValues(source).Set(float64(state))
 }
 
 // RedisError records one failed Redis operation; with an error argument ignored it fits

@@ -42,7 +42,7 @@ type Uncached interface {
 type Store struct {
 	cache                     *cache.Sealed[Entry]
 	freshFor, keep            time.Duration
-	flight                    flight[providers.Page]
+	flight                    flight[fetched]
 	now                       func() time.Time
 	hits, misses, revalidated atomic.Int64
 	peers                     atomic.Int64 // pages another replica fetched while this one waited
@@ -53,6 +53,21 @@ type Store struct {
 	// OnFetch, when set, is called after every upstream fetch with the stream's source and the outcome
 	// ("ok", "not_modified" or the error kind); it feeds metrics.
 	OnFetch func(source, outcome string, d time.Duration)
+	// StaleIfError is how long a page is kept after it was fetched (or revalidated) to be served
+	// when the forge fails (STALE_IF_ERROR): a failure that StaleServable accepts (5xx, timeout,
+	// connection error, rate limit; never 401 or 403) is answered with the copy the same credential
+	// read within this time, in its current generation (an invalidated credential has no copy), and
+	// the request's providers.StaleSet is told. Zero keeps pages only for freshness and
+	// revalidation and serves no stale copy.
+	StaleIfError time.Duration
+}
+
+// fetched is what one upstream fetch of a page gave: the page, and when it is a stale copy served
+// because the forge failed, when it was fetched and the failure's kind.
+type fetched struct {
+	page   providers.Page
+	asOf   time.Time
+	reason providers.Kind
 }
 
 // New returns a store over c with generations of its own in memory (keyed by providers.HashToken)
@@ -125,11 +140,11 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 		return old.Page, nil
 	}
 	// A fetch that began before the credential was invalidated is not joined after it.
-	return st.flight.do(ctx, k+"|g"+sc.Generation(), func(ctx context.Context) (providers.Page, error) {
+	f, err := st.flight.do(ctx, k+"|g"+sc.Generation(), func(ctx context.Context) (fetched, error) {
 		fill := sc.AwaitFill(ctx, k, peerWait, old, had, st.fresh)
 		if fill.Peer {
 			st.peers.Add(1)
-			return fill.Value.Page, nil
+			return fetched{page: fill.Value.Page}, nil
 		}
 		defer fill.Release()
 		old, had := fill.Value, fill.Seen
@@ -152,15 +167,37 @@ func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (provider
 			st.OnFetch(s.Source(), outcome, st.now().Sub(start))
 		}
 		if err != nil {
-			return providers.Page{}, err
+			if asOf, ok := st.staleCopy(old, had); ok && providers.StaleServable(err) {
+				return fetched{page: old.Page, asOf: asOf, reason: providers.KindOf(err)}, nil
+			}
+			return fetched{}, err
 		}
 		ttl := st.freshFor
 		if p.ETag != "" {
 			ttl = st.keep
 		}
+		ttl = max(ttl, st.StaleIfError)
 		sc.Set(ctx, k, Entry{Page: p, FreshUntil: st.now().Add(st.freshFor)}, ttl)
-		return p, nil
+		return fetched{page: p}, nil
 	})
+	if err != nil {
+		return providers.Page{}, err
+	}
+	if !f.asOf.IsZero() {
+		// Every request that shared the fetch is told, each in its own set.
+		providers.MarkStale(ctx, s.Source(), f.asOf, f.reason)
+	}
+	return f.page, nil
+}
+
+// staleCopy reports whether old (when had) may be served after a failure, and when it was fetched:
+// within StaleIfError of its fetch or last revalidation.
+func (st *Store) staleCopy(old Entry, had bool) (time.Time, bool) {
+	if !had || st.StaleIfError <= 0 {
+		return time.Time{}, false
+	}
+	asOf := old.FreshUntil.Add(-st.freshFor)
+	return asOf, st.now().Before(asOf.Add(st.StaleIfError))
 }
 
 // peerWait bounds how long a replica waits for another replica's fetch of the same page.

@@ -40,7 +40,8 @@ type CachedResponse struct {
 // hash of the credential headers, so no answer reaches another credential, and the generations of
 // the request's scopes (see scopes), so no answer kept before an invalidation of one of its
 // credentials is replayed after it, on any replica. A replayed answer carries the header
-// X-Cache: hit. ttl 0 disables it.
+// X-Cache: hit. An answer with data served from a stale copy (extensions.stale) is not kept, so
+// a recovered forge is asked again at once. ttl 0 disables it.
 func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHeaders []string, next http.Handler) http.Handler {
 	if ttl <= 0 || c == nil {
 		return next
@@ -129,7 +130,7 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 		}
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		if rec.status == http.StatusOK && !rec.overflow && mark.ok.Load() && cacheable(rec.buf.Bytes()) {
+		if rec.status == http.StatusOK && !rec.overflow && mark.ok.Load() && !servedStale(ctx) && cacheable(rec.buf.Bytes()) {
 			kept := CachedResponse{ContentType: w.Header().Get("Content-Type"), Body: bytes.Clone(rec.buf.Bytes()),
 				Fresh: time.Now().Add(ttl)}
 			if len(kept.Body) >= gqlhttp.MinGzipSize {

@@ -80,6 +80,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 	srv.Use(replayCheck{})
 	// Last of the operation context mutators: a query is registered once every check passed.
 	srv.Use(persistedQueries{store: apq})
+	srv.AroundResponses(staleExtension)
 	srv.SetParserTokenLimit(ParserTokenLimit)
 	srv.SetErrorPresenter(graph.PresentError)
 	srv.SetRecoverFunc(graph.Recover)
@@ -104,6 +105,7 @@ func New(d Deps) http.Handler {
 		d.Metrics.CacheStats("responses", responses.Stats)
 		gql = microcache(responses, ttl, credentialHeaders, gql)
 	}
+	gql = staleCollector(gql)
 	if d.Pages != nil {
 		gql = scopes(d.Pages.Scopes(), d.Tokens, gql)
 	}

@@ -30,7 +30,8 @@ type gqlResponse struct {
 		Path       []any          `json:"path"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
-	status int
+	Extensions map[string]any `json:"extensions"`
+	status     int
 }
 
 func newServer(t *testing.T, env map[string]string, srcs ...providers.Source) *httptest.Server {

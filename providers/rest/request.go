@@ -71,7 +71,8 @@ func (c *Client) Get(ctx context.Context, token, path string, query url.Values, 
 // Options.Retries; others are sent once. Every failure is a *providers.Error: KindUnauth (401, a
 // credential the forge rejected within RejectedFor, or no token), KindForbidden (403),
 // KindRateLimited (429, or 403 with the quota spent; ResetAt set when known), KindNotFound (404),
-// KindUnavailable (5xx, connection failures), KindTimeout, KindBadInput (a path that leaves Base),
+// KindUnavailable (5xx, connection failures, or the source's circuit is open: see Breakers; ResetAt
+// is then when it half-opens), KindTimeout, KindBadInput (a path that leaves Base),
 // KindBadResponse (other statuses, a redirect to another host or scheme, unreadable bodies). Error
 // messages hold the status and a fixed description, never the forge's body text, which is logged.
 func (c *Client) Do(ctx context.Context, token string, req *Request, out any) (*Response, error) {
@@ -81,6 +82,16 @@ func (c *Client) Do(ctx context.Context, token string, req *Request, out any) (*
 	if e := c.spent(ctx, token); e != nil {
 		return nil, e
 	}
+	if e := c.Options.Breakers.allow(c.Source, c.Base.Host); e != nil {
+		return nil, e
+	}
+	r, err := c.send(ctx, token, req, out)
+	c.Options.Breakers.record(c.Source, c.Base.Host, outcomeOf(ctx, err))
+	return r, err
+}
+
+// send is Do past the checks that need no request: the attempts and their retries.
+func (c *Client) send(ctx context.Context, token string, req *Request, out any) (*Response, error) {
 	retries := 0
 	if req.Idempotent() {
 		retries = min(max(c.Options.Retries, 0), MaxRetries)

@@ -34,6 +34,9 @@ type Options struct {
 	// Observe, when set, is called after every upstream attempt with the source, the HTTP status
 	// (0 for a transport failure) and its duration; it feeds metrics.
 	Observe func(source string, status int, d time.Duration)
+	// Breakers, when set, stop requests to a source's host after repeated failures (see Breakers);
+	// nil sends every request.
+	Breakers *Breakers
 	// Logger receives the forge's error texts, unreadable bodies and refused redirects, logged with
 	// the request's context (so a handler can add its request id); nil means slog.Default().
 	Logger *slog.Logger

@@ -288,6 +288,31 @@ query Dashboard($provider: Provider, $sort: RepositorySort, $direction: OrderDir
     b.hidden = false;
   }
 
+  // A forge answered from kept copies (extensions.stale): "GitHub is unreachable: showing data from
+  // 12 minutes ago", one banner per source, replaced by the latest answer's.
+  function staleBanner(st) {
+    var key = 'stale|' + (st.source || '');
+    var b = state.bannerKeys.get(key);
+    if (!b) {
+      b = el('div', 'banner stale');
+      b.setAttribute('role', 'status');
+      state.bannerKeys.set(key, b);
+      banners.appendChild(b);
+    }
+    b.textContent = '';
+    var name = PROVIDERS[st.provider] || (st.source ? st.source.charAt(0).toUpperCase() + st.source.slice(1) : 'A forge');
+    var why = st.reason === 'RATE_LIMITED' ? 'rate limited' : 'unreachable';
+    var title = el('p', 'banner-title');
+    if (st.provider) title.appendChild(el('span', 'badge ' + st.provider, name));
+    var when = relative(st.asOf);
+    if (when === 'just now') when = 'a moment ago';
+    title.appendChild(el('strong', null, name + ' is ' + why + ': showing data from ' + when));
+    var body = el('div', 'banner-body');
+    body.appendChild(title);
+    b.appendChild(body);
+    b.hidden = false;
+  }
+
   // ---- loading
 
   function variables() {
@@ -352,6 +377,8 @@ query Dashboard($provider: Provider, $sort: RepositorySort, $direction: OrderDir
       return;
     }
     errors.forEach(function (e) { if (e.extensions && e.extensions.provider) forgeBanner(e); });
+    var stale = body.extensions && Array.isArray(body.extensions.stale) ? body.extensions.stale : [];
+    stale.forEach(staleBanner);
     if (!repos) {
       var first = errors[0] || {};
       var code = first.extensions && first.extensions.code;
