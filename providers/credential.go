@@ -6,8 +6,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -60,11 +62,29 @@ func HashToken(token string) string {
 	if token == "" {
 		return ""
 	}
-	m := hmac.New(sha256.New, *credentialKey.Load())
-	m.Write([]byte(token))
+	key := credentialKey.Load()
+	x, _ := tokenHashers.Get().(*tokenHasher)
+	if x == nil || x.key != key {
+		x = &tokenHasher{key: key, mac: hmac.New(sha256.New, *key)}
+	} else {
+		x.mac.Reset()
+	}
+	x.mac.Write([]byte(token))
 	var sum [sha256.Size]byte
-	return hex.EncodeToString(m.Sum(sum[:0])[:16])
+	out := hex.EncodeToString(x.mac.Sum(sum[:0])[:16])
+	tokenHashers.Put(x)
+	return out
 }
+
+// tokenHasher is a reusable HMAC under one credential key: HashToken runs several times per request
+// and hmac.New (the key's pads) was most of its cost. A pooled hasher whose key has since changed
+// (SetCredentialSecret) is dropped, never reused.
+type tokenHasher struct {
+	key *[]byte
+	mac hash.Hash
+}
+
+var tokenHashers sync.Pool
 
 // CredentialSet names, for Binding.Credentials, the credentials c holds for the named sources: each
 // source with HashToken of its token, in name order, so the same set is spelled the same way
