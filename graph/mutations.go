@@ -254,7 +254,8 @@ func (r *Resolver) DeleteRepository(ctx context.Context, in model.DeleteReposito
 				"confirmNameWithOwner %q does not match the repository's nameWithOwner %q: nothing was deleted; send its current nameWithOwner to confirm",
 				in.ConfirmNameWithOwner, cur.NameWithOwner)
 		}
-		if _, err := w.DeleteRepository(ctx, token, gid); err != nil {
+		current := providers.GlobalID{Provider: gid.Provider, ForgeID: cur.ForgeID, NameWithOwner: cur.NameWithOwner}
+		if _, err := w.DeleteRepository(ctx, token, current); err != nil {
 			return nil, err
 		}
 		id := in.RepositoryID
