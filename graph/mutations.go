@@ -17,10 +17,6 @@ import (
 // clientMutationId and credential within it gets the first answer and reaches no forge.
 const ReplayTTL = 10 * time.Minute
 
-// replayWait bounds how long a repeated mutation waits for the first one still running (on this or
-// another replica) before it runs itself.
-const replayWait = 30 * time.Second
-
 // maxClientMutationID bounds clientMutationId.
 const maxClientMutationID = 256
 
@@ -31,9 +27,10 @@ type Writes struct {
 	Allow bool
 	// Demo is demo mode: the sources are in-memory fakes, which any request may change.
 	Demo bool
-	// Replays keeps clientMutationId answers, sealed per credential (shared through Redis when
-	// configured); nil keeps them in this process's memory.
-	Replays *cache.Sealed[json.RawMessage]
+	// Replays keeps clientMutationId answers, sealed with the credential (GetSealed/SetSealed; shared
+	// through Redis when configured); nil keeps them in this process's memory. It is not under the
+	// scopes' generations, which every mutation's invalidation changes.
+	Replays cache.Backend[json.RawMessage]
 	// Observe, when set, is told each mutation's source, operation and outcome ("ok", "replayed" or
 	// the error code), e.g. metrics.Metrics.Mutation.
 	Observe func(source, operation, outcome string)
@@ -88,19 +85,16 @@ func mutate[T any](ctx context.Context, r *Resolver, op, src, token string, p pr
 	if cmid == nil {
 		v, err = do(ctx)
 	} else {
-		var raw json.RawMessage
-		ran := false
-		raw, err = r.replays().GetOrMake(ctx, src, token, replayKey(op, input), replayWait, ReplayTTL, func(ctx context.Context) (json.RawMessage, error) {
-			ran = true
-			out, err := do(ctx)
-			if err != nil {
-				return nil, err
+		// Kept by credential outside the scopes' generations: the invalidation that follows a
+		// mutation must not forget its answer.
+		key := replayKey(op, src, providers.HashToken(token), input)
+		raw, ok := r.replays().GetSealed(ctx, token, key)
+		if ok && json.Unmarshal(raw, &v) == nil {
+			replayed = true
+		} else if v, err = do(ctx); err == nil {
+			if raw, e := json.Marshal(v); e == nil {
+				r.replays().SetSealed(ctx, token, key, raw, ReplayTTL)
 			}
-			return json.Marshal(out)
-		})
-		replayed = !ran && err == nil
-		if err == nil {
-			err = json.Unmarshal(raw, &v)
 		}
 	}
 	outcome := "ok"
@@ -115,20 +109,21 @@ func mutate[T any](ctx context.Context, r *Resolver, op, src, token string, p pr
 }
 
 // replays returns the clientMutationId cache, an in-memory one when none was configured.
-func (r *Resolver) replays() *cache.Sealed[json.RawMessage] {
+func (r *Resolver) replays() cache.Backend[json.RawMessage] {
 	r.replayOnce.Do(func() {
 		if r.Writes.Replays == nil {
-			r.Writes.Replays = cache.NewSealed[json.RawMessage](cache.NewMemory[json.RawMessage](10000), nil)
+			r.Writes.Replays = cache.NewMemory[json.RawMessage](10000)
 		}
 	})
 	return r.Writes.Replays
 }
 
-// replayKey identifies a mutation by its operation and whole input (clientMutationId included).
-func replayKey(op string, input any) string {
+// replayKey identifies a mutation by source, credential hash, operation and whole input
+// (clientMutationId included); it holds no token.
+func replayKey(op, src, cred string, input any) string {
 	b, _ := json.Marshal(input)
 	sum := sha256.Sum256(append([]byte(op+"\x00"), b...))
-	return "mutation:" + op + ":" + hex.EncodeToString(sum[:16])
+	return "mutation:" + src + ":" + cred + ":" + op + ":" + hex.EncodeToString(sum[:16])
 }
 
 // invalidate makes every cached answer of the request's credential for src, and for each

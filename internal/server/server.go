@@ -55,9 +55,9 @@ type Deps struct {
 	// Details keeps repository detail pages for CACHE_TTL (shared by replicas through Redis); nil:
 	// in memory (loaders.NewDetailCache).
 	Details *cache.Sealed[json.RawMessage]
-	// Replays keeps clientMutationId answers for graph.ReplayTTL, sealed per credential (shared
+	// Replays keeps clientMutationId answers for graph.ReplayTTL, sealed with the credential (shared
 	// through Redis when configured); nil: in memory.
-	Replays *cache.Sealed[json.RawMessage]
+	Replays cache.Backend[json.RawMessage]
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
