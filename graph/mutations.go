@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -104,7 +105,7 @@ func mutate[T any](ctx context.Context, r *Resolver, op, src, token string, p pr
 	case replayed:
 		outcome = "replayed"
 	}
-	r.observe(src, op, outcome)
+	r.observe(ctx, src, op, outcome)
 	return v, err
 }
 
@@ -145,7 +146,9 @@ func (r *Resolver) invalidate(ctx context.Context, src string, p providers.Provi
 	}
 }
 
-func (r *Resolver) observe(src, op, outcome string) {
+// observe logs one mutation (source, operation, outcome; never a token or the input) and counts it.
+func (r *Resolver) observe(ctx context.Context, src, op, outcome string) {
+	slog.InfoContext(ctx, "mutation", slog.String("source", src), slog.String("operation", op), slog.String("outcome", outcome))
 	if r.Writes.Observe != nil {
 		r.Writes.Observe(src, op, outcome)
 	}
@@ -174,7 +177,7 @@ func (r *Resolver) CreateRepository(ctx context.Context, in model.CreateReposito
 	}
 	w, src, token, err := r.writer(ctx, in.Provider)
 	if err != nil {
-		r.observe(src, "createRepository", Code(providers.KindOf(err)))
+		r.observe(ctx, src, "createRepository", Code(providers.KindOf(err)))
 		return nil, err
 	}
 	ci := providers.CreateInput{Owner: owner, Name: name, Visibility: in.Visibility, Description: in.Description,
@@ -208,7 +211,7 @@ func (r *Resolver) UpdateRepository(ctx context.Context, in model.UpdateReposito
 	}
 	w, src, token, err := r.writer(ctx, gid.Provider)
 	if err != nil {
-		r.observe(src, "updateRepository", Code(providers.KindOf(err)))
+		r.observe(ctx, src, "updateRepository", Code(providers.KindOf(err)))
 		return nil, err
 	}
 	return mutate(ctx, r, "updateRepository", src, token, gid.Provider, in.ClientMutationID, in, func(ctx context.Context) (*model.UpdateRepositoryPayload, error) {
@@ -232,7 +235,7 @@ func (r *Resolver) DeleteRepository(ctx context.Context, in model.DeleteReposito
 	}
 	w, src, token, err := r.writer(ctx, gid.Provider)
 	if err != nil {
-		r.observe(src, "deleteRepository", Code(providers.KindOf(err)))
+		r.observe(ctx, src, "deleteRepository", Code(providers.KindOf(err)))
 		return nil, err
 	}
 	s, _ := w.(providers.Source)
