@@ -193,11 +193,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if id.Provider != providers.Bitbucket {
 		return nil, s.errorf(providers.KindNotFound, nil, "no Bitbucket repository %q", id.NameWithOwner)
 	}
-	parts, err := s.client.IDPath(id.NameWithOwner, 2)
-	if err != nil {
-		return nil, err
-	}
-	path, err := s.repositoriesPath(parts...)
+	path, err := s.lookupPath(id) // write.go: by {uuid} when the id has one
 	if err != nil {
 		return nil, err
 	}
