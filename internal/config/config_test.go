@@ -46,6 +46,7 @@ func TestClearErrors(t *testing.T) {
 		"CODEARTS_API_VERSION=v3":        "use v4 or v2",
 		"MAX_REPOSITORIES_PER_SOURCE=-4": "positive whole number",
 		"LOG_LEVEL=loud":                 "debug, info",
+		"ALLOW_MUTATIONS=yes":            "use true or false",
 	} {
 		k, v, _ := strings.Cut(env, "=")
 		_, err := load(map[string]string{k: v})
@@ -88,6 +89,16 @@ func TestMetricsAddr(t *testing.T) {
 	for _, bad := range []string{"9090", "localhost", "127.0.0.1:http", "[::1]:99999"} {
 		if _, err := load(map[string]string{"METRICS_ADDR": bad}); err == nil || !strings.Contains(err.Error(), "METRICS_ADDR") {
 			t.Fatalf("METRICS_ADDR=%s: %v", bad, err)
+		}
+	}
+}
+
+// TestAllowMutations: ALLOW_MUTATIONS is off by default and on with true (any case) or 1.
+func TestAllowMutations(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "false": false, "0": false, "true": true, "TRUE": true, "1": true} {
+		c, err := load(map[string]string{"ALLOW_MUTATIONS": v})
+		if err != nil || c.AllowMutations != want {
+			t.Fatalf("ALLOW_MUTATIONS=%q: %v, %v", v, c.AllowMutations, err)
 		}
 	}
 }

@@ -292,3 +292,44 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestMutationInputErrors: GitHub's validation reason comes back as BAD_USER_INPUT in plain words;
+// an update that changes nothing, an over-long clientMutationId and a malformed id are refused
+// before any forge is asked.
+func TestMutationInputErrors(t *testing.T) {
+	s := newWriteStack(t, map[string]string{"ALLOW_MUTATIONS": "true"})
+	wantCode(t, post(t, s.ts, createMutation, map[string]any{"name": "has space"}), "BAD_USER_INPUT", "the forge refused the input: name is invalid")
+	if n := s.count(http.MethodPost); n != 1 {
+		t.Fatalf("%d POSTs", n)
+	}
+	before := s.total()
+	wantCode(t, post(t, s.ts, `mutation { updateRepository(input: {repositoryId: "`+repoID(s)+`"}) { repository { id } } }`, nil), "BAD_USER_INPUT", "changes nothing")
+	wantCode(t, post(t, s.ts, createMutation, map[string]any{"name": "x", "cmid": strings.Repeat("c", 300)}), "BAD_USER_INPUT", "clientMutationId is longer")
+	wantCode(t, post(t, s.ts, `mutation { deleteRepository(input: {repositoryId: "nope", confirmNameWithOwner: "a/b"}) { deletedRepositoryId } }`, nil), "BAD_USER_INPUT", "not a forgegraph repository id")
+	if n := s.total() - before; n != 0 {
+		t.Fatalf("refused mutations made %d upstream requests", n)
+	}
+}
+
+// TestMutationsRunInDocumentOrder: two creates of one name in one document run one after the
+// other: the first creates it, the second finds the name taken.
+func TestMutationsRunInDocumentOrder(t *testing.T) {
+	s := newWriteStack(t, map[string]string{"ALLOW_MUTATIONS": "true"})
+	r := post(t, s.ts, `mutation {
+	  a: createRepository(input: {provider: GITHUB, name: "twice", visibility: PUBLIC}) { repository { nameWithOwner } }
+	  b: createRepository(input: {provider: GITHUB, name: "twice", visibility: PUBLIC}) { repository { nameWithOwner } }
+	}`, nil)
+	// The payloads are non-null, so b's error nulls data (GraphQL's rule); a ran first all the same.
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "CONFLICT" || r.Errors[0].Path[0] != "b" || s.count(http.MethodPost) != 2 {
+		t.Fatalf("data %s, errors %+v, %d POSTs", r.Data, r.Errors, s.count(http.MethodPost))
+	}
+	l := decodeData[createdList](t, post(t, s.ts, createdListQuery, nil))
+	if l.Viewer.Repositories.Nodes[0].NameWithOwner != "octo/twice" {
+		t.Fatalf("a did not create: %+v", l.Viewer.Repositories.Nodes[0])
+	}
+}
+
+// repoID is the id of one of the stack's repositories.
+func repoID(*writeStack) string {
+	return providers.EncodeGlobalID(providers.GitHub, "1", "octo/r000")
+}
