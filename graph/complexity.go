@@ -1,6 +1,14 @@
 package graph
 
-import "github.com/forgegraph/forgegraph/providers"
+import (
+	"github.com/forgegraph/forgegraph/graph/model"
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+// MutationCost is the fixed cost of one mutation field (it writes to a forge, and looks the
+// repository up first for a delete): a document with many aliased mutations is refused by the
+// complexity limit before any forge is asked.
+const MutationCost = 200
 
 // ConnectionCost is the fixed cost of one repositories connection in a query's complexity: a
 // connection costs ConnectionCost plus its page size times what each repository selects.
@@ -19,6 +27,9 @@ func Complexity() ComplexityRoot {
 		return Connection(child, first, last)
 	}
 	c.Query.Node = func(child int, _ string) int { return Lookup(child) }
+	c.Mutation.CreateRepository = func(child int, _ model.CreateRepositoryInput) int { return MutationCost + child }
+	c.Mutation.UpdateRepository = func(child int, _ model.UpdateRepositoryInput) int { return MutationCost + child }
+	c.Mutation.DeleteRepository = func(child int, _ model.DeleteRepositoryInput) int { return MutationCost + child }
 	return c
 }
 

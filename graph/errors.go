@@ -27,6 +27,8 @@ var codes = map[providers.Kind]string{
 	providers.KindTimeout:       "UPSTREAM_TIMEOUT",
 	providers.KindNotFound:      "NOT_FOUND",
 	providers.KindInternal:      "INTERNAL",
+	providers.KindConflict:      "CONFLICT",
+	providers.KindNotSupported:  "NOT_SUPPORTED",
 }
 
 // providerOf names, for extensions.provider and RateLimit.provider, the forge a source fronts: its

@@ -4,6 +4,8 @@
 package graph
 
 import (
+	"sync"
+
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/internal/pages"
 	"github.com/forgegraph/forgegraph/providers"
@@ -21,4 +23,9 @@ type Resolver struct {
 	// Limits is the rate-limit state the forge clients keep (rest.Options.Limits); nil reports every
 	// quota as unknown.
 	Limits cache.Cache[rest.Rate]
+	// Writes configures the mutations (mutations.go); the zero value refuses server-held tokens and
+	// keeps clientMutationId answers in memory.
+	Writes Writes
+
+	replayOnce sync.Once
 }

@@ -12,6 +12,21 @@ import (
 	"github.com/forgegraph/forgegraph/providers"
 )
 
+// CreateRepository is the resolver for the createRepository field.
+func (r *mutationResolver) CreateRepository(ctx context.Context, input model.CreateRepositoryInput) (*model.CreateRepositoryPayload, error) {
+	return r.Resolver.CreateRepository(ctx, input)
+}
+
+// UpdateRepository is the resolver for the updateRepository field.
+func (r *mutationResolver) UpdateRepository(ctx context.Context, input model.UpdateRepositoryInput) (*model.UpdateRepositoryPayload, error) {
+	return r.Resolver.UpdateRepository(ctx, input)
+}
+
+// DeleteRepository is the resolver for the deleteRepository field.
+func (r *mutationResolver) DeleteRepository(ctx context.Context, input model.DeleteRepositoryInput) (*model.DeleteRepositoryPayload, error) {
+	return r.Resolver.DeleteRepository(ctx, input)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return &model.Viewer{}, nil
@@ -112,6 +127,9 @@ func (r *viewerResolver) RateLimit(ctx context.Context, obj *model.Viewer) ([]*m
 	return r.Resolver.RateLimits(ctx), nil
 }
 
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -122,6 +140,7 @@ func (r *Resolver) Repository() RepositoryResolver { return &repositoryResolver{
 func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
 
 type (
+	mutationResolver   struct{ *Resolver }
 	queryResolver      struct{ *Resolver }
 	repositoryResolver struct{ *Resolver }
 	viewerResolver     struct{ *Resolver }

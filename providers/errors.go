@@ -24,6 +24,11 @@ const (
 	KindBadResponse Kind = "BAD_RESPONSE"
 	KindNotFound    Kind = "NOT_FOUND"
 	KindInternal    Kind = "INTERNAL"
+	// KindConflict is a write the forge refused because of the repository's state, e.g. the name is
+	// taken (HTTP 409, GitHub's 422 "name already exists").
+	KindConflict Kind = "CONFLICT"
+	// KindNotSupported is an operation the forge (or forgegraph's support of it) does not have.
+	KindNotSupported Kind = "NOT_SUPPORTED"
 )
 
 // Error is the one error type of forgegraph. Source is the configured source that failed ("github",

@@ -2,5 +2,69 @@
 
 package model
 
+import (
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+type CreateRepositoryInput struct {
+	Provider providers.Provider `json:"provider"`
+	// User, organization, group path or workspace; null: the viewer's own account.
+	Owner             *string              `json:"owner,omitempty"`
+	Name              string               `json:"name"`
+	Visibility        providers.Visibility `json:"visibility"`
+	Description       *string              `json:"description,omitempty"`
+	HomepageURL       *string              `json:"homepageUrl,omitempty"`
+	HasIssuesEnabled  *bool                `json:"hasIssuesEnabled,omitempty"`
+	HasWikiEnabled    *bool                `json:"hasWikiEnabled,omitempty"`
+	AutoInit          *bool                `json:"autoInit,omitempty"`
+	GitignoreTemplate *string              `json:"gitignoreTemplate,omitempty"`
+	LicenseTemplate   *string              `json:"licenseTemplate,omitempty"`
+	ClientMutationID  *string              `json:"clientMutationId,omitempty"`
+}
+
+type CreateRepositoryPayload struct {
+	ClientMutationID *string               `json:"clientMutationId,omitempty"`
+	Repository       *providers.Repository `json:"repository,omitempty"`
+}
+
+type DeleteRepositoryInput struct {
+	RepositoryID string `json:"repositoryId"`
+	// Must equal the repository's current nameWithOwner, else BAD_USER_INPUT and nothing is deleted.
+	ConfirmNameWithOwner string  `json:"confirmNameWithOwner"`
+	ClientMutationID     *string `json:"clientMutationId,omitempty"`
+}
+
+type DeleteRepositoryPayload struct {
+	ClientMutationID    *string `json:"clientMutationId,omitempty"`
+	DeletedRepositoryID *string `json:"deletedRepositoryId,omitempty"`
+}
+
+// Writes. Each runs against one forge with the request's credential for it: a per-request header
+// (X-GitHub-Token, ...) may always mutate; a server-held token only when ALLOW_MUTATIONS=true (else
+// FORBIDDEN); demo mode changes its in-memory forges. A clientMutationId repeated with the same
+// mutation, input and credentials within 10 minutes returns the first answer without asking the forge
+// again. Several mutation fields in one document run one after another, in order.
+type Mutation struct {
+}
+
 type Query struct {
+}
+
+type UpdateRepositoryInput struct {
+	// Repository.id; it stays the same across renames.
+	RepositoryID     string                `json:"repositoryId"`
+	Name             *string               `json:"name,omitempty"`
+	Description      *string               `json:"description,omitempty"`
+	HomepageURL      *string               `json:"homepageUrl,omitempty"`
+	Visibility       *providers.Visibility `json:"visibility,omitempty"`
+	HasIssuesEnabled *bool                 `json:"hasIssuesEnabled,omitempty"`
+	HasWikiEnabled   *bool                 `json:"hasWikiEnabled,omitempty"`
+	DefaultBranch    *string               `json:"defaultBranch,omitempty"`
+	IsArchived       *bool                 `json:"isArchived,omitempty"`
+	ClientMutationID *string               `json:"clientMutationId,omitempty"`
+}
+
+type UpdateRepositoryPayload struct {
+	ClientMutationID *string               `json:"clientMutationId,omitempty"`
+	Repository       *providers.Repository `json:"repository,omitempty"`
 }

@@ -31,6 +31,7 @@ type sharedCaches struct {
 	limits               cache.Cache[rest.Rate]
 	apq                  graphql.Cache[string]          // nil: the server's in-memory default
 	details              *cache.Sealed[json.RawMessage] // repository detail pages (nested connections)
+	replays              cache.Backend[json.RawMessage] // clientMutationId answers; nil: in memory
 	pageStats, listStats func() (hits, misses int64)
 }
 
@@ -44,6 +45,7 @@ const (
 	redisRepos  = "forgegraph:v1:repo:"
 	redisDetail = "forgegraph:v1:detail:"
 	redisGens   = "forgegraph:v1:gen:"
+	redisReplay = "forgegraph:v1:mutation:"
 )
 
 // scopeRetain is how long an invalidation is remembered: longer than anything kept under a
@@ -105,7 +107,11 @@ func caches(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slo
 	scopes := cache.NewRedisScopes(client, redisGens, providers.HashToken, scopeRetain(cfg), observe)
 	c := sharedCaches{scopes: scopes, pages: cache.NewSealed(pageCache, scopes), lists: cache.NewSealed(lists, scopes),
 		limits: limits, apq: apq, workspaces: cache.NewSealed(workspaces, scopes),
-		lookups: cache.NewSealed(lookups, scopes), details: cache.NewSealed[json.RawMessage](details, scopes), pageStats: pageCache.Stats, listStats: lists.Stats}
+		lookups: cache.NewSealed(lookups, scopes), details: cache.NewSealed[json.RawMessage](details, scopes), pageStats: pageCache.Stats, listStats: lists.Stats,
+		// clientMutationId answers, sealed with the credential, shared so a replica that did not
+		// run the mutation answers its repeat (see graph.ReplayTTL).
+		replays: &cache.Fallback[json.RawMessage]{Shared: cache.NewRedis[json.RawMessage](client, redisReplay, observe),
+			Local: cache.NewMemory[json.RawMessage](10000)}}
 	opt := client.Options() // logged without the password
 	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()

@@ -33,6 +33,9 @@ type Config struct {
 	Sources []string
 	// Demo is set when no source is enabled: the embedded demo data is served.
 	Demo bool
+	// AllowMutations (ALLOW_MUTATIONS=true) lets mutations use server-held tokens; false: only
+	// per-request header credentials (and demo mode) may mutate.
+	AllowMutations bool
 	// Tokens are the server-held tokens by source name ("" when none).
 	Tokens map[string]string
 	// URLs are the configured API base URLs by source name ("" means the source's default).
@@ -124,6 +127,13 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Demo = len(c.Sources) == 0
 	if err := sourceSettings(&c, getenv); err != nil {
 		return c, err
+	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("ALLOW_MUTATIONS"))); v {
+	case "", "false", "0":
+	case "true", "1":
+		c.AllowMutations = true
+	default:
+		return c, fmt.Errorf("ALLOW_MUTATIONS=%q is not a boolean: use true or false (default false)", v)
 	}
 	var err error
 	if c.UpstreamTimeout, err = duration(getenv, "UPSTREAM_TIMEOUT", 10*time.Second); err != nil {

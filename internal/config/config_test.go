@@ -46,6 +46,7 @@ func TestClearErrors(t *testing.T) {
 		"CODEARTS_API_VERSION=v3":        "use v4 or v2",
 		"MAX_REPOSITORIES_PER_SOURCE=-4": "positive whole number",
 		"LOG_LEVEL=loud":                 "debug, info",
+		"ALLOW_MUTATIONS=yes":            "use true or false",
 	} {
 		k, v, _ := strings.Cut(env, "=")
 		_, err := load(map[string]string{k: v})
@@ -102,5 +103,15 @@ func TestStaleIfError(t *testing.T) {
 	if _, err := Load(func(k string) string { return map[string]string{"STALE_IF_ERROR": "soon"}[k] }); err == nil ||
 		!strings.Contains(err.Error(), "STALE_IF_ERROR") {
 		t.Fatalf("bad value: %v", err)
+	}
+}
+
+// TestAllowMutations: ALLOW_MUTATIONS is off by default and on with true (any case) or 1.
+func TestAllowMutations(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "false": false, "0": false, "true": true, "TRUE": true, "1": true} {
+		c, err := load(map[string]string{"ALLOW_MUTATIONS": v})
+		if err != nil || c.AllowMutations != want {
+			t.Fatalf("ALLOW_MUTATIONS=%q: %v, %v", v, c.AllowMutations, err)
+		}
 	}
 }

@@ -106,7 +106,7 @@ func TestPersistedQueryStoredOnlyWhenValid(t *testing.T) {
 		"too complex":      aliases,
 		"too deep":         deep,
 		"wrong variable":   "query($n: Nope) { viewer { repositories(first: $n) { totalCount } } }",
-		"mutation":         "mutation { __typename }",
+		"mutation":         "mutation { nope }",
 		"over token limit": "{ " + strings.Repeat("__typename ", 6000) + "}",
 	} {
 		r := register(t, ts, q)

@@ -102,8 +102,22 @@ func bodyLimit(max int64, next http.Handler) http.Handler {
 // server-held token.
 func credentials(held map[string]string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(providers.WithCredentials(r.Context(), requestCredentials(held, r))))
+		ctx := providers.WithCredentials(r.Context(), requestCredentials(held, r))
+		ctx = providers.WithHeaderSources(ctx, headerSources(r))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// headerSources names the sources whose credential r sends in its own header (mutations may use
+// those without ALLOW_MUTATIONS).
+func headerSources(r *http.Request) map[string]bool {
+	m := map[string]bool{}
+	for src, h := range TokenHeaders {
+		if strings.TrimSpace(r.Header.Get(h)) != "" {
+			m[src] = true
+		}
+	}
+	return m
 }
 
 // requestCredentials are r's credentials by source: each source's header, else its server-held

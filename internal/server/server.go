@@ -55,6 +55,9 @@ type Deps struct {
 	// Details keeps repository detail pages for CACHE_TTL (shared by replicas through Redis); nil:
 	// in memory (loaders.NewDetailCache).
 	Details *cache.Sealed[json.RawMessage]
+	// Replays keeps clientMutationId answers for graph.ReplayTTL, sealed with the credential (shared
+	// through Redis when configured); nil: in memory.
+	Replays cache.Backend[json.RawMessage]
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
@@ -89,7 +92,8 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 
 // New returns the whole HTTP handler.
 func New(d Deps) http.Handler {
-	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits}
+	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits,
+		Writes: graph.Writes{Allow: d.Config.AllowMutations, Demo: d.Config.Demo, Replays: d.Replays, Observe: d.Metrics.Mutation}}
 	var gql http.Handler = graphQL(r, d.Metrics, d.APQ)
 	credentialHeaders := CredentialHeaders()
 	gql = loaders.Middleware(d.Pages, gql)

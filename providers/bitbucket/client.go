@@ -75,7 +75,7 @@ func New(cfg Config) (*Source, error) {
 		workspaces = providers.NewMemoryCache[[]string](workspaceCacheSize)
 	}
 	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
-		Auth: authorize, RateLimit: rateLimit, ErrorMessage: errorMessage,
+		Auth: authorize, RateLimit: rateLimit, ErrorMessage: errorMessage, WriteError: writeError,
 		Segment: slugOrUUID, SegmentRule: slugRule}).WithBase(cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package bitbucket
 
-// This file is how Bitbucket finds one repository: GET /2.0/repositories/{workspace}/{repo_slug}.
+// This file is how Bitbucket finds one repository: GET /2.0/repositories/{workspace}/{uuid} (or
+// {repo_slug} for an id without a uuid).
 
 import (
 	"context"
@@ -19,11 +20,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if id.Provider != providers.Bitbucket {
 		return nil, s.errorf(providers.KindNotFound, nil, "no Bitbucket repository %q", id.NameWithOwner)
 	}
-	parts, err := s.client.IDPath(id.NameWithOwner, 2)
-	if err != nil {
-		return nil, err
-	}
-	path, err := s.repositoriesPath(parts...)
+	path, err := s.lookupPath(id) // write.go: by {uuid} when the id has one
 	if err != nil {
 		return nil, err
 	}

@@ -202,7 +202,7 @@ func TestRepository(t *testing.T) {
 	if canon(t, *got) != canon(t, want) {
 		t.Fatalf("got %s\nwant %s", canon(t, *got), canon(t, want))
 	}
-	if r := e.requests(); r[len(r)-1].Path != "/repositories/"+want.NameWithOwner {
+	if r := e.requests(); r[len(r)-1].Path != "/repositories/"+want.Owner+"/"+want.ForgeID { // by {uuid}: it survives renames
 		t.Fatalf("requested %s", r[len(r)-1].Path)
 	}
 	for _, bad := range []providers.GlobalID{
@@ -230,7 +230,7 @@ func TestRepository(t *testing.T) {
 
 // TestCraftedIDsStayInRepositories: a hand-made id whose path would steer the request elsewhere
 // (/2.0/repositories/../user) or smuggle characters into it never reaches the forge and is one
-// BAD_USER_INPUT error; a valid one asks for exactly /repositories/{workspace}/{slug}.
+// BAD_USER_INPUT error; a valid one asks for exactly /repositories/{workspace}/{uuid}.
 func TestCraftedIDsStayInRepositories(t *testing.T) {
 	repos := genRepos(rand.New(rand.NewPCG(4, 4)), map[string]int{"jdoe": 2})
 	e := newEnv(t, token, repos)
@@ -250,7 +250,7 @@ func TestCraftedIDsStayInRepositories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := e.requests(); len(r) != 1 || r[0].Path != "/repositories/"+repos[0].NameWithOwner {
+	if r := e.requests(); len(r) != 1 || r[0].Path != "/repositories/"+strings.SplitN(repos[0].NameWithOwner, "/", 2)[0]+"/"+repos[0].ForgeID {
 		t.Fatalf("requests %+v", r)
 	}
 }

@@ -69,7 +69,7 @@ func New(cfg Config) (*Source, error) {
 		return nil, fmt.Errorf("%s: the API URL is required: set GITEA_API_URL to the instance's API root, e.g. https://codeberg.org/api/v1", SourceName)
 	}
 	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
-		Auth: tokenAuth, ErrorMessage: errorMessage,
+		Auth: tokenAuth, ErrorMessage: errorMessage, WriteError: writeError,
 		// Gitea's user, organization and repository names: ASCII letters, digits, "-", "_" and ".".
 		Segment: rest.NameChars, SegmentRule: rest.NameCharsRule}).WithBase(cfg.BaseURL, "")
 	if err != nil {

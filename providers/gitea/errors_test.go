@@ -134,7 +134,7 @@ func TestViewerFailures(t *testing.T) {
 	}
 }
 
-// TestRepositoryLookup: GET /repos/{owner}/{repo} by a global id finds the viewer's and others'
+// TestRepositoryLookup: GET /repositories/{id} by a global id finds the viewer's and others'
 // public repositories, answers KindNotFound for an invisible one, another forge's id or an id whose
 // path now holds another repository.
 func TestRepositoryLookup(t *testing.T) {
@@ -147,7 +147,7 @@ func TestRepositoryLookup(t *testing.T) {
 	if err != nil || jsonOf(t, r) != jsonOf(t, repos[2]) {
 		t.Fatalf("lookup: %v, %v", r, err)
 	}
-	if got := e.paths(); len(got) != 1 || got[0] != "/api/v1/repos/"+strings.ToUpper(repos[2].Owner)+"/"+strings.ToUpper(repos[2].Name) {
+	if got := e.paths(); len(got) != 1 || got[0] != "/api/v1/repositories/"+repos[2].ForgeID { // by id: it survives renames
 		t.Fatalf("lookup asked %v", got)
 	}
 	if r, err := e.src.Repository(ctx, token, providers.GlobalID{Provider: providers.Gitea, ForgeID: "900003", NameWithOwner: "stranger3/public-3"}); err != nil || r.Owner != "stranger3" {

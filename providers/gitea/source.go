@@ -82,11 +82,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if id.Provider != providers.Gitea {
 		return nil, s.errorf(providers.KindNotFound, "%s repository %q is not on Gitea", id.Provider, id.NameWithOwner)
 	}
-	parts, err := s.client.IDPath(id.NameWithOwner, 2)
-	if err != nil {
-		return nil, err
-	}
-	path, err := s.client.Path("/repos", parts...)
+	path, err := s.lookupPath(id) // write.go: by numeric id when the id has one
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,7 @@ func newClient(hc *http.Client, timeout time.Duration, opts rest.Options) *rest.
 		},
 		RateLimit:    rateLimit,
 		ErrorMessage: errorMessage,
+		WriteError:   writeError,
 		// GitHub owner and repository names are ASCII letters, digits, "-", "_" and ".".
 		Segment:     rest.NameChars,
 		SegmentRule: rest.NameCharsRule,

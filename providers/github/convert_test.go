@@ -117,7 +117,7 @@ func TestConvertSeedRepositoryExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameRepository(t, *got, seedRepository(t, false))
-	if reqs := rc.Requests(); len(reqs) != 1 || reqs[0].URI != "/api/v3/repos/octocat/Hello-World" {
+	if reqs := rc.Requests(); len(reqs) != 1 || reqs[0].URI != "/api/v3/repositories/1296269" {
 		t.Fatalf("requests %+v", reqs)
 	}
 }

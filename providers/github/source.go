@@ -54,7 +54,9 @@ func (s *Source) Name() string { return SourceName }
 // Providers returns [providers.GitHub].
 func (s *Source) Providers() []providers.Provider { return []providers.Provider{providers.GitHub} }
 
-// Repository fetches the repository id names with GET /repos/{owner}/{repo}. It fails, before
+// Repository fetches the repository id names: by its numeric forge id with GET /repositories/{id}
+// (so an id keeps resolving after a rename or transfer), by path with GET /repos/{owner}/{repo}
+// when the id has no forge id (Query.repository). It fails, before
 // any request, with KindBadInput when id's path is not owner/name made of the characters GitHub
 // allows in names (letters, digits, "-", "_", "."; never "." or ".."); with KindNotFound when the
 // repository is not on GitHub, the credential cannot see it, or the path now holds another
@@ -63,11 +65,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if id.Provider != providers.GitHub {
 		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not on GitHub", id.Provider, id.NameWithOwner)
 	}
-	parts, err := s.client.IDPath(id.NameWithOwner, 2)
-	if err != nil {
-		return nil, err
-	}
-	path, err := s.client.Path("/repos", parts...)
+	path, err := s.lookupPath(id)
 	if err != nil {
 		return nil, err
 	}

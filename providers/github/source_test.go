@@ -297,7 +297,8 @@ func TestRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameRepository(t, *got, want)
-	if p := rc.Requests()[0].RawPath; p != "/repos/"+strings.ToUpper(want.NameWithOwner) {
+	// By its numeric id, so the id keeps resolving after a rename.
+	if p := rc.Requests()[0].RawPath; p != "/repositories/"+want.ForgeID {
 		t.Fatalf("path %q", p)
 	}
 

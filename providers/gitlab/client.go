@@ -48,7 +48,7 @@ type Source struct {
 // query.
 func New(cfg Config) (*Source, error) {
 	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
-		Auth: rest.HeaderAuth("PRIVATE-TOKEN"), RateLimit: rateLimit, ErrorMessage: errorMessage,
+		Auth: rest.HeaderAuth("PRIVATE-TOKEN"), RateLimit: rateLimit, ErrorMessage: errorMessage, WriteError: writeError,
 		// Slugs of users, groups and projects: ASCII letters, digits, "_", "." and "-".
 		Segment: rest.NameChars, SegmentRule: rest.NameCharsRule}).WithBase(cfg.BaseURL, DefaultBaseURL)
 	if err != nil {

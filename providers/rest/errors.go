@@ -98,6 +98,18 @@ func (c *Client) statusError(ctx context.Context, req *Request, r *Response, tok
 		e = c.errorf(providers.KindForbidden, nil, "access denied (HTTP 403 Forbidden): the token lacks a permission or scope this needs")
 	case r.Status == http.StatusNotFound:
 		e = c.errorf(providers.KindNotFound, nil, "not found (HTTP 404 Not Found), or not visible to this token")
+	case !req.Idempotent() && (r.Status == http.StatusConflict || r.Status == http.StatusUnprocessableEntity || r.Status == http.StatusBadRequest):
+		if c.WriteError != nil {
+			if e = c.WriteError(r.Status, r.Body); e != nil {
+				e.Source = c.Source
+				break
+			}
+		}
+		if r.Status == http.StatusConflict {
+			e = c.errorf(providers.KindConflict, nil, "conflict (HTTP 409 Conflict): the name may be taken")
+		} else {
+			e = c.errorf(providers.KindBadInput, nil, "the forge refused the input (HTTP %d %s): check the name and fields", r.Status, http.StatusText(r.Status))
+		}
 	case r.Status >= 500:
 		e = c.errorf(providers.KindUnavailable, nil, "forge error (HTTP %d %s)", r.Status, http.StatusText(r.Status))
 	default:

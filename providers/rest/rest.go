@@ -64,6 +64,11 @@ type Client struct {
 	// ErrorMessage extracts the human message from an error body for the log line of a failed
 	// request; nil or "" logs the start of the body. It never reaches a client-facing error.
 	ErrorMessage func(body []byte) string
+	// WriteError, when set, classifies the failed answer of a write (POST, PATCH, PUT, DELETE) with
+	// status 400, 409 or 422 from its body: e.g. a name taken (providers.KindConflict) or the forge's
+	// validation reasons (providers.Validation). nil, or a nil result, leaves the default: 409 is
+	// KindConflict, 400 and 422 KindBadInput without the forge's text.
+	WriteError func(status int, body []byte) *providers.Error
 	// Segment, when set, reports whether a raw path segment (a name taken from an id) uses only the
 	// characters the forge allows in names; Path and NestedPath refuse the others. nil allows every
 	// segment that passes the rules all forges share.

@@ -75,10 +75,6 @@ func (s *Server) Requests() int64 { return s.requests.Load() }
 // ServeHTTP answers one API request; its path is relative to the API base.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		writeError(w, http.StatusMethodNotAllowed, "Method not allowed", "", nil)
-		return
-	}
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="api.bitbucket.org"`)
 		writeError(w, http.StatusUnauthorized, "Unauthorized", "Invalid or missing credentials.", nil)
@@ -86,6 +82,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	if s.serveWrite(w, r, parts) { // write.go
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeError(w, http.StatusMethodNotAllowed, "Method not allowed", "", nil)
+		return
+	}
 	switch {
 	case removed[path]:
 		writeError(w, http.StatusGone, "CHANGE-2770 - Functionality has been deprecated",
@@ -226,7 +229,7 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, ws str
 func (s *Server) getRepository(w http.ResponseWriter, r *http.Request, ws, slug string) {
 	full := ws + "/" + slug
 	for _, repo := range s.snapshot() {
-		if strings.EqualFold(repo.NameWithOwner, full) {
+		if strings.EqualFold(repo.NameWithOwner, full) || (strings.EqualFold(workspaceOf(&repo), ws) && repo.ForgeID == slug) { // by {uuid} too
 			writeJSON(w, r, s.withDetails(&repo, apiRoot(r)))
 			return
 		}

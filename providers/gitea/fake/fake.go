@@ -100,6 +100,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := strings.TrimSuffix(r.URL.EscapedPath(), "/")
+	if s.serveWrite(w, r, path) { // write.go
+		return
+	}
 	switch {
 	case path == "/user" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"id": viewerID, "login": s.viewer(), "full_name": "", "email": s.viewer() + "@example.com"})

@@ -46,6 +46,7 @@ type Server struct {
 	mu          sync.Mutex
 	repos       []providers.Repository
 	details     map[string]RepoDetails // by lower-cased full name; see SetDetails
+	login       string                 // the token holder's login; see SetLogin (write.go)
 	limit       int
 	used        int
 	windowStart time.Time
@@ -138,9 +139,10 @@ func (s *Server) serve(r *http.Request) *answer {
 	s.mu.Lock()
 	repos := s.repos // replaced whole by SetRepos, never changed in place
 	s.mu.Unlock()
-	var a *answer
 	segs := segments(r.URL)
+	a := s.serveWrite(r, segs) // write.go
 	switch {
+	case a != nil:
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
 		a = errorAnswer(http.StatusNotFound, "Not Found", docsRoot)
 	case len(segs) == 2 && segs[0] == "user" && segs[1] == "repos":
@@ -152,7 +154,7 @@ func (s *Server) serve(r *http.Request) *answer {
 	default:
 		a = errorAnswer(http.StatusNotFound, "Not Found", docsRoot)
 	}
-	if a.status == http.StatusOK {
+	if a.status == http.StatusOK && r.Method == http.MethodGet {
 		etag := etagOf(a)
 		a.header.Set("ETag", etag)
 		if matches(r.Header.Values("If-None-Match"), etag) {

@@ -239,7 +239,7 @@ func TestErrors(t *testing.T) {
 	if New("", repos(1)).authorized(httptest.NewRequest("GET", "/", nil)) {
 		t.Fatal("an empty token authorizes a request without one")
 	}
-	for _, path := range []string{"/repos/o/missing", "/repos/o", "/user", "/nothing"} {
+	for _, path := range []string{"/repos/o/missing", "/repos/o", "/users", "/nothing"} {
 		r := fetch(t, base+path, "Bearer "+tok)
 		var e errorBody
 		if r.status != 404 || json.Unmarshal(r.body, &e) != nil || e.Message != "Not Found" || !strings.HasPrefix(e.DocumentationURL, "https://docs.github.com/rest") {

@@ -1,0 +1,153 @@
+package bitbucket
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/forgegraph/forgegraph/providers"
+)
+
+var _ providers.Writer = (*Source)(nil)
+
+// uuidForm is a Bitbucket uuid as the API writes it: {8-4-4-4-12} hex digits in braces.
+var uuidForm = regexp.MustCompile(`^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$`)
+
+// lookupPath is the path that reads repository id: /repositories/{workspace}/{uuid} when id has a
+// Bitbucket uuid (stable across renames), else /repositories/{workspace}/{slug}. The path is
+// checked either way.
+func (s *Source) lookupPath(id providers.GlobalID) (string, error) {
+	parts, err := s.client.IDPath(id.NameWithOwner, 2)
+	if err != nil {
+		return "", err
+	}
+	if uuidForm.MatchString(id.ForgeID) {
+		ws, err := s.repositoriesPath(parts[0])
+		if err != nil {
+			return "", err
+		}
+		return ws + "/" + url.PathEscape(id.ForgeID), nil
+	}
+	return s.repositoriesPath(parts...)
+}
+
+// writeError classifies Bitbucket's 400/409 of a write: "already exists" is KindConflict, other
+// messages KindBadInput with Bitbucket's message and detail.
+func writeError(status int, body []byte) *providers.Error {
+	var e struct {
+		Error struct {
+			Message string `json:"message"`
+			Detail  string `json:"detail"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal(body, &e)
+	if status == http.StatusConflict || strings.Contains(e.Error.Message, "already exists") {
+		return providers.Errorf(providers.KindConflict, SourceName, "the name is taken: a repository with this slug already exists in the workspace")
+	}
+	return providers.Validation(SourceName, []string{e.Error.Message, e.Error.Detail})
+}
+
+// CreateRepository creates a repository with POST /repositories/{workspace}/{slug}; owner (the
+// workspace) is required; the slug is the name.
+func (s *Source) CreateRepository(ctx context.Context, token string, p providers.Provider, in providers.CreateInput) (*providers.Repository, error) {
+	if p != providers.Bitbucket {
+		return nil, s.errorf(providers.KindNotSupported, nil, "%s repositories cannot be created on Bitbucket", p)
+	}
+	if in.Owner == "" {
+		return nil, s.errorf(providers.KindBadInput, nil, "owner is required on Bitbucket: give the workspace to create the repository in")
+	}
+	if in.Visibility == providers.VisibilityInternal {
+		return nil, s.errorf(providers.KindBadInput, nil, "Bitbucket repositories are PUBLIC or PRIVATE: INTERNAL is not supported")
+	}
+	path, err := s.repositoriesPath(in.Owner, strings.ToLower(in.Name))
+	if err != nil {
+		return nil, err
+	}
+	b := map[string]any{"scm": "git", "name": in.Name, "is_private": in.Visibility != providers.VisibilityPublic}
+	if in.Description != nil {
+		b["description"] = *in.Description
+	}
+	if in.HomepageURL != nil {
+		b["website"] = *in.HomepageURL
+	}
+	if in.HasIssuesEnabled != nil {
+		b["has_issues"] = *in.HasIssuesEnabled
+	}
+	if in.HasWikiEnabled != nil {
+		b["has_wiki"] = *in.HasWikiEnabled
+	}
+	return s.write(ctx, token, http.MethodPost, path, b, "may have been created",
+		`repository(provider: BITBUCKET, nameWithOwner: "`+in.Owner+"/"+strings.ToLower(in.Name)+`")`)
+}
+
+// UpdateRepository changes the repository with PUT /repositories/{workspace}/{uuid} (a new name
+// changes the slug). Archiving is KindNotSupported: Bitbucket has none.
+func (s *Source) UpdateRepository(ctx context.Context, token string, id providers.GlobalID, in providers.UpdateInput) (*providers.Repository, error) {
+	if in.IsArchived != nil {
+		return nil, s.errorf(providers.KindNotSupported, nil, "Bitbucket has no archiving: leave isArchived out")
+	}
+	if in.Visibility != nil && *in.Visibility == providers.VisibilityInternal {
+		return nil, s.errorf(providers.KindBadInput, nil, "Bitbucket repositories are PUBLIC or PRIVATE: INTERNAL is not supported")
+	}
+	path, err := s.lookupPath(id)
+	if err != nil {
+		return nil, err
+	}
+	b := map[string]any{}
+	if in.Name != nil {
+		b["name"] = *in.Name
+	}
+	if in.Description != nil {
+		b["description"] = *in.Description
+	}
+	if in.HomepageURL != nil {
+		b["website"] = *in.HomepageURL
+	}
+	if in.Visibility != nil {
+		b["is_private"] = *in.Visibility != providers.VisibilityPublic
+	}
+	if in.HasIssuesEnabled != nil {
+		b["has_issues"] = *in.HasIssuesEnabled
+	}
+	if in.HasWikiEnabled != nil {
+		b["has_wiki"] = *in.HasWikiEnabled
+	}
+	if in.DefaultBranch != nil {
+		b["mainbranch"] = map[string]string{"name": *in.DefaultBranch}
+	}
+	return s.write(ctx, token, http.MethodPut, path, b, "may have been changed", "node(id)")
+}
+
+// DeleteRepository deletes the repository with DELETE /repositories/{workspace}/{uuid}.
+func (s *Source) DeleteRepository(ctx context.Context, token string, id providers.GlobalID) (string, error) {
+	path, err := s.lookupPath(id)
+	if err != nil {
+		return "", err
+	}
+	req, err := s.client.NewRequest(http.MethodDelete, path, nil, nil)
+	if err != nil {
+		return "", err
+	}
+	_, err = s.client.Do(ctx, token, req, nil)
+	return "", providers.Ambiguous(err, SourceName, "may have been deleted", `repository(provider: BITBUCKET, nameWithOwner: "`+id.NameWithOwner+`")`)
+}
+
+// write sends one write and converts the repository Bitbucket answers with.
+func (s *Source) write(ctx context.Context, token, method, path string, body any, what, check string) (*providers.Repository, error) {
+	req, err := s.client.NewRequest(method, path, nil, body)
+	if err != nil {
+		return nil, err
+	}
+	var w repository
+	if _, err := s.client.Do(ctx, token, req, &w); err != nil {
+		return nil, providers.Ambiguous(err, SourceName, what, check)
+	}
+	r, err := convertRepository(&w)
+	if err != nil {
+		return nil, providers.Ambiguous(s.errorf(providers.KindBadResponse, err, "unexpected repository object"), SourceName, what, check)
+	}
+	return &r, nil
+}
