@@ -137,22 +137,14 @@ func (s *Source) DeleteRepository(ctx context.Context, token string, id provider
 	if err != nil {
 		return "", err
 	}
-	req, err := s.client.NewRequest(http.MethodDelete, path, nil, nil)
-	if err != nil {
-		return "", err
-	}
-	_, err = s.client.Do(ctx, token, req, nil)
+	_, err = s.client.Send(ctx, token, http.MethodDelete, path, nil, nil)
 	return "", providers.Ambiguous(err, SourceName, "may have been deleted", `repository(provider: GITEA, nameWithOwner: "`+id.NameWithOwner+`")`)
 }
 
 // write sends one write and converts the repository Gitea answers with.
 func (s *Source) write(ctx context.Context, token, method, path string, body any, what, check string) (*providers.Repository, error) {
-	req, err := s.client.NewRequest(method, path, nil, body)
-	if err != nil {
-		return nil, err
-	}
 	var w repository
-	if _, err := s.client.Do(ctx, token, req, &w); err != nil {
+	if _, err := s.client.Send(ctx, token, method, path, body, &w); err != nil {
 		return nil, providers.Ambiguous(err, SourceName, what, check)
 	}
 	r, err := convertRepository(&w)

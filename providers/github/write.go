@@ -146,23 +146,15 @@ func (s *Source) DeleteRepository(ctx context.Context, token string, id provider
 	if err != nil {
 		return "", err
 	}
-	req, err := s.client.NewRequest(http.MethodDelete, path, nil, nil)
-	if err != nil {
-		return "", err
-	}
-	_, err = s.client.Do(ctx, token, req, nil)
+	_, err = s.client.Send(ctx, token, http.MethodDelete, path, nil, nil)
 	check := `repository(provider: GITHUB, nameWithOwner: "` + id.NameWithOwner + `")`
 	return "", providers.Ambiguous(err, SourceName, "may have been deleted", check)
 }
 
 // write sends one write with body and converts the repository GitHub answers with.
 func (s *Source) write(ctx context.Context, token, method, path string, body any, what, check string) (*providers.Repository, error) {
-	req, err := s.client.NewRequest(method, path, nil, body)
-	if err != nil {
-		return nil, err
-	}
 	var w repository
-	if _, err := s.client.Do(ctx, token, req, &w); err != nil {
+	if _, err := s.client.Send(ctx, token, method, path, body, &w); err != nil {
 		return nil, providers.Ambiguous(err, SourceName, what, check)
 	}
 	r, err := convertRepository(&w)

@@ -145,11 +145,7 @@ func (s *Source) DeleteRepository(ctx context.Context, token string, id provider
 	if err != nil {
 		return "", err
 	}
-	req, err := s.client.NewRequest(http.MethodDelete, path, nil, nil)
-	if err != nil {
-		return "", err
-	}
-	if _, err := s.client.Do(ctx, token, req, nil); err != nil {
+	if _, err := s.client.Send(ctx, token, http.MethodDelete, path, nil, nil); err != nil {
 		return "", providers.Ambiguous(err, SourceName, "may have been deleted", `repository(provider: GITLAB, nameWithOwner: "`+id.NameWithOwner+`")`)
 	}
 	return "GitLab accepted the deletion; with delayed deletion it happens later (" + strconv.Quote(id.NameWithOwner) + " is marked for deletion meanwhile)", nil
@@ -157,12 +153,8 @@ func (s *Source) DeleteRepository(ctx context.Context, token string, id provider
 
 // write sends one write and converts the project GitLab answers with.
 func (s *Source) write(ctx context.Context, token, method, path string, body any, what, check string) (*providers.Repository, error) {
-	req, err := s.client.NewRequest(method, path, nil, body)
-	if err != nil {
-		return nil, err
-	}
 	var p project
-	if _, err := s.client.Do(ctx, token, req, &p); err != nil {
+	if _, err := s.client.Send(ctx, token, method, path, body, &p); err != nil {
 		return nil, providers.Ambiguous(err, SourceName, what, check)
 	}
 	r, err := convertProject(&p)

@@ -66,6 +66,17 @@ func (c *Client) Get(ctx context.Context, token, path string, query url.Values, 
 	return c.Do(ctx, token, &Request{Method: http.MethodGet, Path: path, Query: query, ETag: etag}, nil)
 }
 
+// Send is NewRequest followed by Do: one request of method to path (no query) with body encoded as
+// JSON (nil: none) and the answer decoded into out (nil: not decoded). Its errors are NewRequest's
+// (KindInternal) and Do's.
+func (c *Client) Send(ctx context.Context, token, method, path string, body, out any) (*Response, error) {
+	req, err := c.NewRequest(method, path, nil, body)
+	if err != nil {
+		return nil, err
+	}
+	return c.Do(ctx, token, req, out)
+}
+
 // Do sends req with token and, when out is not nil, decodes a 2xx answer's JSON body into it (an
 // empty body, a 204 or a 304 leaves out unchanged). Idempotent requests are retried per
 // Options.Retries; others are sent once. Every failure is a *providers.Error: KindUnauth (401, a
