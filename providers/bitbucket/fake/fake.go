@@ -30,6 +30,7 @@ import (
 	"sync/atomic"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/fakekit"
 )
 
 // ChangeURL is the changelog entry the 410 answers of removed routes point to.
@@ -47,8 +48,8 @@ var removed = map[string]bool{
 type Server struct {
 	token    string
 	mu       sync.RWMutex
-	repos    []providers.Repository // View of the repositories, sorted by full name
-	details  map[string]RepoDetails // by lower-cased full name; see SetDetails
+	repos    []providers.Repository    // View of the repositories, sorted by full name
+	details  fakekit.Memo[RepoDetails] // see SetDetails
 	requests atomic.Int64
 }
 

@@ -125,27 +125,15 @@ func DemoDetails(r *providers.Repository) RepoDetails {
 func (s *Server) SetDetails(fullName string, d RepoDetails) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.details == nil {
-		s.details = map[string]RepoDetails{}
-	}
-	s.details[strings.ToLower(fullName)] = d
+	s.details.Set(fullName, d)
 }
 
 // detailsOf returns what the fake serves for r: what SetDetails gave, else DemoDetails (made once
 // and kept).
 func (s *Server) detailsOf(r *providers.Repository) RepoDetails {
-	key := strings.ToLower(r.NameWithOwner)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d, ok := s.details[key]
-	if !ok {
-		d = DemoDetails(r)
-		if s.details == nil {
-			s.details = map[string]RepoDetails{}
-		}
-		s.details[key] = d
-	}
-	return d
+	return s.details.Get(r.NameWithOwner, func() RepoDetails { return DemoDetails(r) })
 }
 
 // permissionsOf is GitHub's permissions object for the highest permission p.

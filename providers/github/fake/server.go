@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/fakekit"
 )
 
 // DefaultRateLimit is the hourly request quota the server reports and enforces, GitHub's quota for
@@ -45,8 +46,8 @@ type Server struct {
 
 	mu          sync.Mutex
 	repos       []providers.Repository
-	details     map[string]RepoDetails // by lower-cased full name; see SetDetails
-	login       string                 // the token holder's login; see SetLogin (write.go)
+	details     fakekit.Memo[RepoDetails] // see SetDetails
+	login       string                    // the token holder's login; see SetLogin (write.go)
 	limit       int
 	used        int
 	windowStart time.Time

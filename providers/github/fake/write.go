@@ -189,10 +189,7 @@ func (s *Server) create(r *http.Request, org string) *answer {
 		d.Branches = []string{main}
 	}
 	s.repos = append(append([]providers.Repository(nil), s.repos...), repo)
-	if s.details == nil {
-		s.details = map[string]RepoDetails{}
-	}
-	s.details[strings.ToLower(full)] = d
+	s.details.Set(full, d)
 	_, api := origin(r)
 	w := toWire(&repo, api)
 	s.withDetails(&w, d, nil, api, true)
@@ -278,7 +275,7 @@ func (s *Server) change(r *http.Request, ownerSeg, repoSeg string) *answer {
 	}
 	s.repos = repos
 	delete(s.details, oldKey)
-	s.details[strings.ToLower(c.NameWithOwner)] = d
+	s.details.Set(c.NameWithOwner, d)
 	_, api := origin(r)
 	w := toWire(&c, api)
 	s.withDetails(&w, d, nil, api, true)

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/fakekit"
 )
 
 // Server is a fake GitLab API. Paths are relative to the API base (/projects, not
@@ -35,7 +36,7 @@ type Server struct {
 	token    string
 	mu       sync.RWMutex
 	repos    []providers.Repository
-	details  map[string]RepoDetails // by lower-cased full path; see SetDetails
+	details  fakekit.Memo[RepoDetails] // see SetDetails
 	requests atomic.Int64
 }
 

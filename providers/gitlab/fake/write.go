@@ -176,10 +176,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		d.Branches = []string{main}
 	}
 	s.repos = append(append([]providers.Repository(nil), s.repos...), repo)
-	if s.details == nil {
-		s.details = map[string]RepoDetails{}
-	}
-	s.details[strings.ToLower(full)] = d
+	s.details.Set(full, d)
 	s.reply(w, http.StatusCreated, &repo, d)
 }
 
@@ -272,7 +269,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, segs []string) {
 	c.UpdatedAt = &now
 	s.repos = append(append(repos, c), s.repos[idx+1:]...)
 	delete(s.details, oldKey)
-	s.details[strings.ToLower(c.NameWithOwner)] = d
+	s.details.Set(c.NameWithOwner, d)
 	s.reply(w, status, &c, d)
 }
 
