@@ -187,25 +187,35 @@ func (s *Server) find(rawID string) *providers.Repository {
 	return nil
 }
 
-// paged answers one page (page, per_page: default 20, at most 100) of items with GitLab's paging
-// headers.
-func (s *Server) paged(w http.ResponseWriter, r *http.Request, items []any) {
-	q := r.URL.Query()
-	perPage, ok := parseInt(q.Get("per_page"), defaultPerPage)
+// pageParams reads GitLab's page (from 1) and per_page (default 20, at most 100; below 1 is the
+// default) parameters; a value that is not a number is answered 400 and ok is false.
+func pageParams(w http.ResponseWriter, q url.Values) (page, perPage int, ok bool) {
+	perPage, ok = parseInt(q.Get("per_page"), defaultPerPage)
 	if !ok {
 		badParam(w, "per_page")
-		return
+		return 0, 0, false
 	}
 	if perPage < 1 {
 		perPage = defaultPerPage
 	}
 	perPage = min(perPage, maxPerPage)
-	page, ok := parseInt(q.Get("page"), 1)
+	page, ok = parseInt(q.Get("page"), 1)
 	if !ok {
 		badParam(w, "page")
-		return
+		return 0, 0, false
 	}
 	page = max(page, 1)
+	return page, perPage, true
+}
+
+// paged answers one page (page, per_page: default 20, at most 100) of items with GitLab's paging
+// headers.
+func (s *Server) paged(w http.ResponseWriter, r *http.Request, items []any) {
+	q := r.URL.Query()
+	page, perPage, ok := pageParams(w, q)
+	if !ok {
+		return
+	}
 	total := len(items)
 	lo := min((page-1)*perPage, total)
 	hi := min(lo+perPage, total)

@@ -47,21 +47,10 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		badParam(w, "sort")
 		return
 	}
-	perPage, ok := parseInt(q.Get("per_page"), defaultPerPage)
+	page, perPage, ok := pageParams(w, q)
 	if !ok {
-		badParam(w, "per_page")
 		return
 	}
-	if perPage < 1 {
-		perPage = defaultPerPage
-	}
-	perPage = min(perPage, maxPerPage)
-	page, ok := parseInt(q.Get("page"), 1)
-	if !ok {
-		badParam(w, "page")
-		return
-	}
-	page = max(page, 1)
 
 	all, omitTotals := s.visible(!membership)
 	cmp, ok := comparer(orderBy, dir)
