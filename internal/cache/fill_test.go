@@ -19,6 +19,22 @@ func TestAwaitFillWithoutLocker(t *testing.T) {
 	f.Release() // never nil
 }
 
+// TestAwaitFillWithoutLockerSeesAFinishedFill: a fill in this process that ended between the
+// caller's miss and its AwaitFill is taken, not made again (CI saw 10 concurrent lookups make 2
+// fetches when this looked nowhere).
+func TestAwaitFillWithoutLockerSeesAFinishedFill(t *testing.T) {
+	ctx := context.Background()
+	m := cache.NewMemory[int](4)
+	m.Set(ctx, "k", 7, time.Minute)
+	if f := cache.AwaitFill[int](ctx, m, "k", time.Second, 0, false, nil); !f.Peer || f.Value != 7 {
+		t.Fatalf("a value already kept: %+v, want it taken (Peer true, 7)", f)
+	}
+	old := func(v int) bool { return v != 7 }
+	if f := cache.AwaitFill(ctx, m, "k", time.Second, 0, false, old); f.Peer {
+		t.Fatalf("a kept value accept refuses: %+v, want Peer false", f)
+	}
+}
+
 func TestAwaitFillWaitsForTheHolder(t *testing.T) {
 	ctx := context.Background()
 	c := cachetest.NewShared[int](4)

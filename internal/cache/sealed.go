@@ -149,7 +149,7 @@ func (s Scoped[V]) AwaitFill(ctx context.Context, key string, wait time.Duration
 	if s.token == "" {
 		l = nil
 	}
-	return awaitFill(ctx, l, func() (V, bool) { return s.c.b.GetSealed(ctx, s.token, k) }, k, wait, last, seen, accept)
+	return awaitFill(ctx, l, func() (V, bool) { return s.Get(ctx, key) }, k, wait, last, seen, accept)
 }
 
 var lastRefusalLog atomic.Int64

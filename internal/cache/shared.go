@@ -29,8 +29,9 @@ type Fill[V any] struct {
 }
 
 // AwaitFill coordinates filling key in c, a value that is costly to make (an upstream page, a whole
-// list), between processes sharing c. When c is not a Locker it returns at once: the caller makes
-// the value. Otherwise it takes key's fill lock; while another process holds it, it polls c (10 ms
+// list), between processes sharing c. When c is not a Locker it looks in c once more (a fill in this
+// process may have ended since the caller's miss) and returns: Peer when that value is accepted,
+// else the caller makes the value. Otherwise it takes key's fill lock; while another process holds it, it polls c (10 ms
 // doubling to 200 ms) until a value that accept (nil: any value) takes appears, for at most wait.
 // It returns with Peer false, and the caller makes the value, when it holds the lock, when the
 // cache cannot be reached, when ctx ends, or when the other process took too long. seen/last are
@@ -43,10 +44,6 @@ func AwaitFill[V any](ctx context.Context, c Cache[V], key string, wait time.Dur
 // awaitFill is AwaitFill over a Locker (nil: none) and a getter of key's value.
 func awaitFill[V any](ctx context.Context, l Locker, get func() (V, bool), key string, wait time.Duration, last V, seen bool, accept func(V) bool) Fill[V] {
 	f := Fill[V]{Value: last, Seen: seen, Release: func() {}}
-	if l == nil {
-		return f
-	}
-	lockKey := "lock|" + key
 	look := func() bool {
 		if v, ok := get(); ok {
 			f.Value, f.Seen = v, true
@@ -54,6 +51,15 @@ func awaitFill[V any](ctx context.Context, l Locker, get func() (V, bool), key s
 		f.Peer = f.Seen && (accept == nil || accept(f.Value))
 		return f.Peer
 	}
+	if l == nil {
+		// No lock to share, but a fill in this process may have ended between the caller's miss
+		// and now (after its in-flight entry was removed): look once more before fetching again.
+		if v, ok := get(); ok && (accept == nil || accept(v)) {
+			f.Value, f.Seen, f.Peer = v, true, true
+		}
+		return f
+	}
+	lockKey := "lock|" + key
 	deadline := time.Now().Add(wait)
 	for delay := 10 * time.Millisecond; ; delay = min(delay*2, 200*time.Millisecond) {
 		got, err := l.Lock(ctx, lockKey, wait)
