@@ -31,7 +31,9 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return githubfake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v3", RateLimit: githubfake.DefaultRateLimit, Data: demo.Data{
-			Owners: []string{"octo-dev", "acme-corp", "acme-labs"}, Count: 120, Host: "github.com"}},
+			Owners: []string{"octo-dev", "acme-corp", "acme-labs"}, Count: 120, Host: "github.com"},
+			Users:  []string{"octo-dev"},
+			Public: &demo.Data{Owners: []string{"oss-foundation", "pixel-labs", "river-io"}, Count: 150, Host: "github.com", Seed: 1}},
 	},
 	{
 		Name: gitlab.SourceName, Provider: providers.GitLab,
@@ -41,7 +43,9 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return gitlabfake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v4", Data: demo.Data{
-			Owners: []string{"octo-dev", "acme/platform", "acme/platform/infra", "acme/mobile"}, Count: 60, Host: "gitlab.com"}},
+			Owners: []string{"octo-dev", "acme/platform", "acme/platform/infra", "acme/mobile"}, Count: 60, Host: "gitlab.com"},
+			Users:  []string{"octo-dev"},
+			Public: &demo.Data{Owners: []string{"oss-foundation", "pixel-labs/design", "river-io"}, Count: 450, Host: "gitlab.com", Seed: 1}},
 	},
 	{
 		Name: bitbucket.SourceName, Provider: providers.Bitbucket,
@@ -75,7 +79,8 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return giteafake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v1", Data: demo.Data{
-			Owners: []string{"octo-dev", "acme-tools", "forgejo-contrib"}, Count: 40, Host: "codeberg.org"}},
+			Owners: []string{"octo-dev", "acme-tools", "forgejo-contrib"}, Count: 40, Host: "codeberg.org"},
+			Users:  []string{"octo-dev"}},
 	},
 	{
 		Name:     openhands.SourceName,

@@ -67,3 +67,10 @@ func (s *Server) serveOwners(w http.ResponseWriter, r *http.Request, path string
 	writeJSON(w, http.StatusOK, s.paged(w, r, list))
 	return true
 }
+
+// SetUsers sets Users (logins that are users besides Viewer) while the server serves.
+func (s *Server) SetUsers(logins ...string) {
+	s.mu.Lock()
+	s.Users = append([]string(nil), logins...)
+	s.mu.Unlock()
+}
