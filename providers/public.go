@@ -23,10 +23,6 @@ type PublicLister interface {
 	Public(ctx context.Context, token string, after uint64) (items []Repository, more bool, err error)
 }
 
-// maxPublicPages bounds the upstream pages one publicRepositories page reads (a forge that answers
-// empty pages with a next link would otherwise be read without end).
-const maxPublicPages = 20
-
 // PublicEdge is one repository of a public page and its keyset position (its forge id).
 type PublicEdge struct {
 	Node *Repository
@@ -42,11 +38,10 @@ func PublicPage(ctx context.Context, l PublicLister, source, token string, after
 	if first <= 0 {
 		return nil, false, nil
 	}
+	// Every page adds a repository or ends the walk (an empty page that says more follow is an
+	// error), so at most first+1 upstream pages are read.
 	pos := after
-	for read := 0; ; read++ {
-		if read == maxPublicPages {
-			return nil, false, Errorf(KindBadResponse, source, "%d upstream pages gave only %d public repositories: ask for fewer (first) or page on", read, len(edges))
-		}
+	for {
 		items, more, err := l.Public(ctx, token, pos)
 		if err != nil {
 			return nil, false, err
