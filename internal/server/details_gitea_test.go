@@ -55,8 +55,10 @@ func TestDetailsGitea(t *testing.T) {
 	}
 	type refs struct {
 		TotalCount int
-		Edges      []struct{ Node struct{ Name, CommitSha string } }
-		PageInfo   struct{ HasNextPage, HasPreviousPage bool }
+		Edges      []struct {
+			Node struct{ Name, CommitSha string }
+		}
+		PageInfo struct{ HasNextPage, HasPreviousPage bool }
 	}
 	var data struct {
 		Viewer struct {

@@ -18,7 +18,7 @@ func detailsRepos(f *fake.Server) []providers.Repository {
 	f.SetRepos(repos)
 	f.SetDetails(repos[1].NameWithOwner, fake.RepoDetails{Website: "https://acme.example", OpenIssues: 7, Watchers: 3, SizeKB: 2048,
 		HasIssues: true, HasWiki: false, Topics: []string{"go", "graphql"}, Permission: "write",
-		Teams: []fake.Team{{Name: "Core Devs", Description: "the core", Permission: "owner"}, {Name: "Triage", Permission: "read"}, {Name: "Nobody", Permission: "none"}},
+		Teams:     []fake.Team{{Name: "Core Devs", Description: "the core", Permission: "owner"}, {Name: "Triage", Permission: "read"}, {Name: "Nobody", Permission: "none"}},
 		Languages: map[string]int64{"Go": 3000, "Shell": 1000, "Makefile": 1000}})
 	f.SetDetails(repos[0].NameWithOwner, fake.RepoDetails{Parent: repos[1].NameWithOwner, Permission: "admin", Personal: true, HasIssues: true})
 	f.SetDetails(repos[2].NameWithOwner, fake.RepoDetails{Internal: true, Permission: "read"})
@@ -317,9 +317,15 @@ func TestDetailErrors(t *testing.T) {
 	ctx := context.Background()
 	hidden := providers.Repository{ForgeID: "77", Provider: providers.Gitea, Name: "secret", NameWithOwner: "someone/secret", Owner: "someone"}
 	calls := map[string]func(tok string, r *providers.Repository) error{
-		"details":   func(tok string, r *providers.Repository) error { _, err := e.src.Details(ctx, tok, r); return err },
-		"branches":  func(tok string, r *providers.Repository) error { _, err := e.src.Refs(ctx, tok, r, providers.Branches, 0); return err },
-		"tags":      func(tok string, r *providers.Repository) error { _, err := e.src.Refs(ctx, tok, r, providers.Tags, 0); return err },
+		"details": func(tok string, r *providers.Repository) error { _, err := e.src.Details(ctx, tok, r); return err },
+		"branches": func(tok string, r *providers.Repository) error {
+			_, err := e.src.Refs(ctx, tok, r, providers.Branches, 0)
+			return err
+		},
+		"tags": func(tok string, r *providers.Repository) error {
+			_, err := e.src.Refs(ctx, tok, r, providers.Tags, 0)
+			return err
+		},
 		"languages": func(tok string, r *providers.Repository) error { _, err := e.src.Languages(ctx, tok, r); return err },
 		"teams":     func(tok string, r *providers.Repository) error { _, err := e.src.Teams(ctx, tok, r, 0); return err },
 	}
