@@ -125,3 +125,93 @@ func TestDetailsGitea(t *testing.T) {
 		}
 	}
 }
+
+// TestGiteaBranchesWalkBothWays walks the 250 branches of a Gitea repository through
+// Query.repository, forward with first: 30 and backward with last: 30 (each walk on a fresh
+// server): every branch once, in Gitea's order, totalCount exact, and each upstream request (the
+// repository, each page of 50 branches) made once per walk; the figures are logged.
+func TestGiteaBranchesWalkBothWays(t *testing.T) {
+	rs := repos(rand.New(rand.NewPCG(7, 8)), providers.Gitea, "acme", 2)
+	var want []string
+	for b := range 250 {
+		want = append(want, fmt.Sprintf("b%03d", b))
+	}
+	const q = `query($first: Int, $after: String, $last: Int, $before: String) {
+	  repository(provider: GITEA, nameWithOwner: "acme/r001") {
+	    branches(first: $first, after: $after, last: $last, before: $before) {
+	      totalCount nodes { name } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`
+	for _, backward := range []bool{false, true} {
+		f := giteafake.New("gt-token", rs)
+		f.SetDetails("acme/r001", giteafake.RepoDetails{Branches: want, Permission: "read"})
+		up := &upstream{h: http.StripPrefix("/api/v1", f), seen: map[string]int{}}
+		api := httptest.NewServer(up)
+		src, err := gitea.New(gitea.Config{BaseURL: api.URL + "/api/v1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := newServerTokens(t, nil, map[string]string{"gitea": "gt-token"}, src)
+		var got []string
+		var cursor any
+		pages := 0
+		for ; pages < 20; pages++ {
+			vars := map[string]any{"first": 30, "after": cursor}
+			if backward {
+				vars = map[string]any{"last": 30, "before": cursor}
+			}
+			r := post(t, srv, q, vars)
+			var d struct {
+				Repository struct {
+					Branches struct {
+						TotalCount int
+						Nodes      []struct{ Name string }
+						PageInfo   struct {
+							HasNextPage, HasPreviousPage bool
+							StartCursor, EndCursor       *string
+						}
+					}
+				}
+			}
+			if len(r.Errors) > 0 || json.Unmarshal(r.Data, &d) != nil {
+				t.Fatalf("page %d: %s %+v", pages, r.Data, r.Errors)
+			}
+			b := d.Repository.Branches
+			if b.TotalCount != 250 {
+				t.Fatalf("totalCount %d", b.TotalCount)
+			}
+			var names []string
+			for _, n := range b.Nodes {
+				names = append(names, n.Name)
+			}
+			if backward {
+				got = append(names, got...)
+				if !b.PageInfo.HasPreviousPage {
+					break
+				}
+				cursor = *b.PageInfo.StartCursor
+			} else {
+				got = append(got, names...)
+				if !b.PageInfo.HasNextPage {
+					break
+				}
+				cursor = *b.PageInfo.EndCursor
+			}
+		}
+		api.Close()
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("backward %v: %d branches: %v", backward, len(got), got)
+		}
+		reqs := up.counts()
+		total := 0
+		for req, c := range reqs {
+			total += c
+			if c != 1 {
+				t.Errorf("backward %v: %s asked %d times", backward, req, c)
+			}
+		}
+		t.Logf("Gitea branches walk, backward %v, 30 per page: 250 branches in %d pages; %d upstream requests (the repository once, 5 pages of 50 once each)",
+			backward, pages+1, total)
+		if total != 6 {
+			t.Errorf("backward %v: %d upstream requests, want 6: %v", backward, total, reqs)
+		}
+	}
+}
