@@ -263,7 +263,7 @@ func TestOwnersEachForge(t *testing.T) {
 						if total != len(want) {
 							t.Errorf("%s %s: totalCount %d, want %d", sort, dir, total, len(want))
 						}
-						checkWalk(t, fmt.Sprintf("%s %s backward=%v", sort, dir, backward), got, sorted, o)
+						checkOwnerWalk(t, fmt.Sprintf("%s %s backward=%v", sort, dir, backward), got, sorted, o)
 					}
 				}
 			}
@@ -271,8 +271,8 @@ func TestOwnersEachForge(t *testing.T) {
 	}
 }
 
-// checkWalk fails unless got holds every repository of want once and its keys are in order o.
-func checkWalk(t *testing.T, what string, got []string, want []providers.Repository, o providers.Order) {
+// checkOwnerWalk fails unless got holds every repository of want once and its keys are in order o.
+func checkOwnerWalk(t *testing.T, what string, got []string, want []providers.Repository, o providers.Order) {
 	t.Helper()
 	byPath := map[string]*providers.Repository{}
 	for i := range want {
