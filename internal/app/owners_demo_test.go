@@ -92,7 +92,9 @@ func TestDemoPublicListPages(t *testing.T) {
 			var out struct {
 				Data struct {
 					PublicRepositories struct {
-						Edges    []struct{ Node struct{ NameWithOwner string } }
+						Edges []struct {
+							Node struct{ NameWithOwner string }
+						}
 						PageInfo struct {
 							HasNextPage bool
 							EndCursor   string

@@ -80,7 +80,7 @@ var forges = []Forge{
 		Fake: func(token string, repos []providers.Repository) Fake { return giteafake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v1", Data: demo.Data{
 			Owners: []string{"octo-dev", "acme-tools", "forgejo-contrib"}, Count: 40, Host: "codeberg.org"},
-			Users:  []string{"octo-dev"}},
+			Users: []string{"octo-dev"}},
 	},
 	{
 		Name:     openhands.SourceName,
