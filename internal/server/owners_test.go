@@ -453,3 +453,35 @@ func idOfLine(s string) int {
 	fmt.Sscan(s, &n)
 	return n
 }
+
+// TestOwnerComplexity: an owner lookup costs like node (graph.Lookup), so a document with dozens of
+// aliased repositoryOwner fields is refused by the complexity limit before any forge is asked, and
+// an owner's repositories and a page of public repositories cost like a connection (100
+// repositories of a few fields pass, six such connections do not).
+func TestOwnerComplexity(t *testing.T) {
+	s := newOwnerStack(t)
+	before := s.calls["github"].Load()
+	var b strings.Builder
+	b.WriteString("{")
+	for i := 0; i < 80; i++ {
+		fmt.Fprintf(&b, " o%d: repositoryOwner(provider: GITHUB, login: \"u%d\") { login }", i, i)
+	}
+	b.WriteString(" }")
+	wantCode(t, post(t, s.ts, b.String(), nil), "BAD_USER_INPUT", "complexity")
+	if n := s.calls["github"].Load() - before; n != 0 {
+		t.Fatalf("a refused query asked GitHub %d times", n)
+	}
+	one := `repositoryOwner(provider: GITHUB, login: "acme") { repositories(first: 100) { nodes { nameWithOwner isPrivate url description } } }`
+	if r := post(t, s.ts, "{ a: "+one+" }", nil); len(r.Errors) > 0 {
+		t.Fatalf("one owner's 100 repositories refused: %+v", r.Errors)
+	}
+	six := func(field string) string {
+		return "{ a: " + field + " b: " + field + " c: " + field + " d: " + field + " e: " + field + " f: " + field + " }"
+	}
+	wantCode(t, post(t, s.ts, six(one), nil), "BAD_USER_INPUT", "complexity")
+	pub := `publicRepositories(provider: GITHUB, first: 100) { nodes { nameWithOwner isPrivate url description } }`
+	if r := post(t, s.ts, "{ a: "+pub+" }", nil); len(r.Errors) > 0 {
+		t.Fatalf("100 public repositories refused: %+v", r.Errors)
+	}
+	wantCode(t, post(t, s.ts, six(pub), nil), "BAD_USER_INPUT", "complexity")
+}
