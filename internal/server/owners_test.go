@@ -259,7 +259,10 @@ func TestOwnersEachForge(t *testing.T) {
 					sorted := slices.Clone(want)
 					slices.SortStableFunc(sorted, func(a, b providers.Repository) int { return o.Compare(&a, &b) })
 					for _, backward := range []bool{false, true} {
+						calls := s.calls[strings.ToLower(string(c.p))]
+						n0 := calls.Load()
 						got, total := walkOwner(t, s.ts, rng, decodeData[ownerOf](t, r).RepositoryOwner.ID, string(sort), string(dir), backward)
+						t.Logf("%s %s %s backward=%v: %d repositories, %d upstream requests", c.login, sort, dir, backward, len(got), calls.Load()-n0)
 						if total != len(want) {
 							t.Errorf("%s %s: totalCount %d, want %d", sort, dir, total, len(want))
 						}
@@ -441,6 +444,7 @@ func TestPublicRepositoriesWalk(t *testing.T) {
 			cursor = c.PageInfo.EndCursor
 			cursors = append(cursors, *cursor)
 		}
+		t.Logf("%s public walk: %d repositories", p, len(got))
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("%s: walked %d public repositories, want %d (each once, in id order)", p, len(got), len(want))
 		}
