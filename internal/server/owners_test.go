@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -56,6 +57,17 @@ type ownerStack struct {
 	gh    *githubfake.Server
 	gl    *gitlabfake.Server
 	calls map[string]*atomic.Int64
+	mu    sync.Mutex
+	seen  []string // "forge METHOD path?query" of every upstream request
+}
+
+// requests returns the upstream requests seen so far and forgets them.
+func (s *ownerStack) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.seen
+	s.seen = nil
+	return out
 }
 
 func newOwnerStack(t *testing.T) *ownerStack {
@@ -67,6 +79,9 @@ func newOwnerStack(t *testing.T) *ownerStack {
 		s.calls[name] = n
 		ts := httptest.NewServer(http.StripPrefix(prefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			n.Add(1)
+			s.mu.Lock()
+			s.seen = append(s.seen, name+" "+r.Method+" "+r.URL.EscapedPath()+"?"+r.URL.RawQuery)
+			s.mu.Unlock()
 			h.ServeHTTP(w, r)
 		})))
 		t.Cleanup(ts.Close)
@@ -488,4 +503,35 @@ func TestOwnerComplexity(t *testing.T) {
 		t.Fatalf("100 public repositories refused: %+v", r.Errors)
 	}
 	wantCode(t, post(t, s.ts, six(pub), nil), "BAD_USER_INPUT", "complexity")
+}
+
+// TestOwnerEndpoints: each forge's owner and its first page are read from the endpoints its docs
+// name for that kind of owner, with the parameters that make the list the owner's (GitHub's type,
+// GitLab's include_subgroups, no Bitbucket role).
+func TestOwnerEndpoints(t *testing.T) {
+	s := newOwnerStack(t)
+	for _, c := range []struct {
+		p, login string
+		want     []string
+	}{
+		{"GITHUB", "alice", []string{"github GET /users/alice?", "github GET /users/alice/repos?direction=desc&page=1&per_page=100&sort=pushed&type=owner"}},
+		{"GITHUB", "acme", []string{"github GET /users/acme?", "github GET /orgs/acme?", "github GET /orgs/acme/repos?direction=desc&page=1&per_page=100&sort=pushed&type=all"}},
+		{"GITLAB", "alice", []string{"gitlab GET /users?username=alice", "gitlab GET /users/alice/projects?order_by=last_activity_at&page=1&per_page=100&sort=desc"}},
+		{"GITLAB", "acme", []string{"gitlab GET /users?username=acme", "gitlab GET /groups/acme?with_projects=false",
+			"gitlab GET /groups/acme/projects?include_subgroups=true&order_by=last_activity_at&page=1&per_page=100&sort=desc"}},
+		{"GITLAB", "acme/infra", []string{"gitlab GET /groups/acme%2Finfra?with_projects=false",
+			"gitlab GET /groups/acme%2Finfra/projects?include_subgroups=true&order_by=last_activity_at&page=1&per_page=100&sort=desc"}},
+		{"BITBUCKET", "acme", []string{"bitbucket GET /workspaces/acme?", "bitbucket GET /repositories/acme?page=1&pagelen=100&sort=-updated_on"}},
+		{"GITEA", "acme", []string{"gitea GET /orgs/acme?", "gitea GET /orgs/acme/repos?limit=50&page=1", "gitea GET /orgs/acme/repos?limit=50&page=2", "gitea GET /orgs/acme/repos?limit=50&page=3"}},
+		{"GITEA", "alice", []string{"gitea GET /orgs/alice?", "gitea GET /users/alice?", "gitea GET /users/alice/repos?limit=50&page=1"}},
+	} {
+		s.requests()
+		q := `query($p: Provider!, $l: String!) { repositoryOwner(provider: $p, login: $l) { repositories(first: 5) { nodes { nameWithOwner } } } }`
+		if r := post(t, s.ts, q, map[string]any{"p": c.p, "l": c.login}); len(r.Errors) > 0 || strings.Contains(string(r.Data), "null") {
+			t.Fatalf("%s %s: %s %+v", c.p, c.login, r.Data, r.Errors)
+		}
+		if got := s.requests(); !slices.Equal(got, c.want) {
+			t.Errorf("%s %s upstream requests:\n got %q\nwant %q", c.p, c.login, got, c.want)
+		}
+	}
 }
