@@ -380,6 +380,7 @@ type publicPage struct {
 				IsPrivate     bool
 			}
 		}
+		Nodes    []struct{ ID string }
 		PageInfo struct {
 			HasNextPage, HasPreviousPage bool
 			EndCursor                    *string
@@ -391,7 +392,7 @@ type publicPage struct {
 // a walk with random page sizes lists every public repository once, in id order; repositories
 // created meanwhile with lower ids than the position (as a forge's id order never does, the
 // harshest case) do not shift what follows, and ones with higher ids are listed when reached; a
-// cursor of one forge is INVALID_CURSOR on the other.
+// cursor of one forge is INVALID_CURSOR on the other. A listed repository's id resolves by node.
 func TestPublicRepositoriesWalk(t *testing.T) {
 	s := newOwnerStack(t)
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -436,6 +437,13 @@ func TestPublicRepositoriesWalk(t *testing.T) {
 					t.Fatalf("%s: private %s listed", p, e.Node.NameWithOwner)
 				}
 				got = append(got, byName[e.Node.NameWithOwner]+" "+e.Node.NameWithOwner)
+			}
+			if page == 0 && len(c.Nodes) > 0 {
+				// A public repository of another account is found by its id, like any other.
+				n := post(t, s.ts, `query($id: ID!) { node(id: $id) { ... on Repository { nameWithOwner } } }`, map[string]any{"id": c.Nodes[0].ID})
+				if !strings.Contains(string(n.Data), `"`+c.Edges[0].Node.NameWithOwner+`"`) {
+					t.Errorf("%s: node(%s) answered %s %+v, want %s", p, c.Nodes[0].ID, n.Data, n.Errors, c.Edges[0].Node.NameWithOwner)
+				}
 			}
 			if page == 2 && !added {
 				// Below the position: never listed by this walk. Above: listed when reached.

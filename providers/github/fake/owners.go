@@ -139,3 +139,19 @@ func (s *Server) public(r *http.Request, repos []providers.Repository) *answer {
 	}
 	return a
 }
+
+// findable returns repos with the public ones of others (SetPublicOthers, read under s.mu): what
+// GET /repos/{owner}/{repo} and GET /repositories/{id} find, as GitHub finds any public
+// repository.
+func findable(repos, others []providers.Repository) []providers.Repository {
+	if len(others) == 0 {
+		return repos
+	}
+	out := slices.Clone(repos)
+	for _, r := range others {
+		if !r.IsPrivate {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -142,6 +142,7 @@ func (s *Server) serve(r *http.Request) *answer {
 	}
 	s.mu.Lock()
 	repos := s.repos // replaced whole by SetRepos, never changed in place
+	others := s.others
 	s.mu.Unlock()
 	segs := segments(r.URL)
 	a := s.serveWrite(r, segs) // write.go
@@ -155,7 +156,7 @@ func (s *Server) serve(r *http.Request) *answer {
 	case len(segs) == 2 && segs[0] == "user" && segs[1] == "repos":
 		a = list(r, repos, s.listItem)
 	case len(segs) == 3 && segs[0] == "repos":
-		a = s.get(r, repos, segs[1], segs[2])
+		a = s.get(r, findable(repos, others), segs[1], segs[2])
 	case len(segs) == 4 && segs[0] == "repos":
 		a = s.sub(r, repos, segs[1], segs[2], segs[3])
 	default:
