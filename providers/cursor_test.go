@@ -72,7 +72,7 @@ func TestCursorRejects(t *testing.T) {
 	check("other secret", pushed, providers.NewCodec([]byte("other")).Encode(pushed, sampleCursor()), "not issued by this server")
 	check("garbage", pushed, "hello", "not a forgegraph cursor")
 	check("empty", pushed, "", "not a forgegraph cursor")
-	check("too long", pushed, strings.Repeat("A", 10001), "too long")
+	check("too long", pushed, strings.Repeat("A", 25981), "too long") // maxCursorLen is 25,980
 	// base64 decoders skip line breaks; a valid cursor with one inserted is not the same text.
 	check("line break", pushed, text[:10]+"\n"+text[10:], "not a forgegraph cursor")
 	check("carriage return", pushed, text[:10]+"\r"+text[10:], "not a forgegraph cursor")

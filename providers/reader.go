@@ -23,6 +23,9 @@ type reader struct {
 	fetch Fetcher
 	mu    sync.Mutex
 	pages map[int]Page
+	// tie gives a repository's Mark.Tie (markTie); nil when the stream declares no tie order or
+	// the list is by name. List sets it.
+	tie func(*Repository) string
 }
 
 func newReader(s Stream, f Fetcher) *reader {
@@ -156,15 +159,32 @@ func (r *reader) count(ctx context.Context) (int, error) {
 }
 
 // anchorsBefore returns the anchor hashes of the items at pos-1 and pos-2, 0 where there is none or
-// it cannot be read, and the mark key (Order.MarkKey) of the item at pos-1.
-func (r *reader) anchorsBefore(ctx context.Context, pos int, o Order) (a1, a2 uint32, key int64) {
+// it cannot be read, and the mark key (Order.MarkKey) and tie (Mark.Tie) of the item at pos-1.
+//
+// At pos 0 there is no anchor: key and tie are those of the item at 0, the first after the position
+// (see Mark.Key), so that what moves before it later is found before the position.
+func (r *reader) anchorsBefore(ctx context.Context, pos int, o Order) (a1, a2 uint32, key int64, tie string) {
+	if pos == 0 {
+		if it, err := r.at(ctx, 0); err == nil && it != nil {
+			key, tie = o.MarkKey(it), r.tieOf(it)
+		}
+		return 0, 0, key, tie
+	}
 	if it, err := r.at(ctx, pos-1); err == nil && it != nil {
-		a1, key = AnchorHash(it), o.MarkKey(it)
+		a1, key, tie = AnchorHash(it), o.MarkKey(it), r.tieOf(it)
 	}
 	if it, err := r.at(ctx, pos-2); err == nil && it != nil {
 		a2 = AnchorHash(it)
 	}
-	return a1, a2, key
+	return a1, a2, key, tie
+}
+
+// tieOf returns it's Mark.Tie in this stream, "" when the stream declares no tie order.
+func (r *reader) tieOf(it *Repository) string {
+	if r.tie == nil {
+		return ""
+	}
+	return r.tie(it)
 }
 
 // realignWindow is how far from its old place an anchor is looked for.
@@ -174,7 +194,9 @@ const realignWindow = 2 * PageSize
 // just before it (the anchor) is still there, the position follows it. Otherwise, in date orders,
 // the position is where the repositories that sort after the mark's key begin (keyset): what was
 // shown sorts at or before the key, wherever it moved (pushed to the top, say), and what was not
-// shown sorts after it. Without a key, or when that place is out of reach, the anchor and the one
+// shown sorts after it; among repositories with the key's own date, the mark's tie (Mark.Tie, in
+// the stream's declared order of ties) tells which come after. Without a key, or when that place
+// is out of reach, the anchor and the one
 // before it (Anchor2) are looked for near their old places: when both moved together (repositories
 // added or deleted above them), the position follows them; when only one is found, it follows that
 // one; when they are found apart, one moved alone and the one nearer the old place stayed with the
@@ -182,6 +204,9 @@ const realignWindow = 2 * PageSize
 // before it).
 func (r *reader) realign(ctx context.Context, m Mark, o Order) (int, error) {
 	pos := m.Pos
+	if pos == 0 && m.Key != 0 {
+		return r.leading(ctx, m, o)
+	}
 	if pos <= 0 || m.Anchor == 0 {
 		return pos, nil
 	}
@@ -227,8 +252,10 @@ func (r *reader) realign(ctx context.Context, m Mark, o Order) (int, error) {
 
 // keyset returns, within realignWindow of m.Pos, the position where the repositories that sort after
 // m.Key begin; ok is false when it is not within reach. Repositories with the key's own date may lie
-// on either side: among them the anchors tell where the walk was, and when neither is among them
-// ok is false too (realign then goes by the anchors alone).
+// on either side: among them, where the stream declares its order of ties and the mark has a tie,
+// the position is the first whose tie comes after the mark's (tieSplit); else the anchors tell
+// where the walk was, and when neither is among them ok is false too (realign then goes by the
+// anchors alone).
 func (r *reader) keyset(ctx context.Context, m Mark, o Order) (int, bool, error) {
 	// side of the item at p against the key; ok is false when there is no item there.
 	side := func(p int) (int, bool, error) {
@@ -290,6 +317,11 @@ func (r *reader) keyset(ctx context.Context, m Mark, o Order) (int, bool, error)
 	if t0 == t1 {
 		return p, true, nil
 	}
+	if m.Tie != "" && r.tie != nil {
+		if q, ok, err := r.tieSplit(ctx, m.Tie, t0, t1, lo, hi); err != nil || ok {
+			return q, ok, err
+		}
+	}
 	for _, h := range []uint32{m.Anchor, m.Anchor2} {
 		for q := t0; q < t1 && h != 0; q++ {
 			if it, err := r.at(ctx, q); err != nil || (it != nil && AnchorHash(it) == h) {
@@ -298,6 +330,59 @@ func (r *reader) keyset(ctx context.Context, m Mark, o Order) (int, bool, error)
 		}
 	}
 	return 0, false, nil
+}
+
+// leading realigns a mark at position 0 that names the repository then first in the stream (its key
+// and tie, Mark.Key): the position is where the repositories that do not sort before it begin, so
+// that those that moved before it since (pushed to the top of a list by date, descending) lie before
+// the position: a backward walk that had shown the whole stream shows them. Repositories with its
+// date count as before it only by their tie, where the stream declares ties. Beyond realignWindow
+// the position stays 0.
+func (r *reader) leading(ctx context.Context, m Mark, o Order) (int, error) {
+	for p := 0; p < realignWindow; p++ {
+		it, err := r.at(ctx, p)
+		if err != nil || it == nil {
+			return p, err
+		}
+		s := o.SideOf(it, m.Key)
+		if s == 0 && m.Tie != "" && r.tie != nil {
+			if c, ok := compareTie(r.tie(it), m.Tie); ok && c < 0 {
+				continue
+			}
+		}
+		if s >= 0 {
+			return p, nil
+		}
+	}
+	return 0, nil
+}
+
+// tieSplit returns the first position in [t0, t1), a run of repositories with one date (within
+// [lo, hi), the reach of keyset), whose tie comes after tie (t1 when none does): the exact keyset
+// position among them. ok is false when it cannot tell: a tie in the run is unknown or cut alike
+// (compareTie), the run is not in ascending tie order (the forge does not order ties as the stream
+// declares), or the position may lie beyond the reach, where the run goes on.
+func (r *reader) tieSplit(ctx context.Context, tie string, t0, t1, lo, hi int) (int, bool, error) {
+	split, prev := t1, ""
+	for q := t0; q < t1; q++ {
+		it, err := r.at(ctx, q)
+		if err != nil || it == nil {
+			return 0, false, err
+		}
+		t := r.tie(it)
+		c, ok := compareTie(t, tie)
+		if !ok || t < prev {
+			return 0, false, nil
+		}
+		prev = t
+		if c > 0 && split == t1 {
+			split = q
+		}
+	}
+	if (split == t0 && t0 == lo && lo > 0) || (split == t1 && t1 == hi) {
+		return 0, false, nil
+	}
+	return split, true, nil
 }
 
 func abs(n int) int {

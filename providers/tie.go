@@ -1,0 +1,132 @@
+package providers
+
+import (
+	"encoding/binary"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TieOrderer is implemented by a stream whose forge fixes the order of repositories that share the
+// sort key (the same date): GitLab orders them by project id (in the sort's direction), the fakes
+// of GitHub, Bitbucket and CodeArts v4 by repository id, providers.Local by the rest of its total
+// order (full path, then id). A stream that does not implement it (Gitea: the database's order;
+// OpenHands) is placed by the anchors alone where a tie straddles a cursor (see reader.realign).
+//
+// TieKey returns r's tie key in the stream's current order: among repositories with the same date,
+// the stream lists them in ascending strings.Compare order of their tie keys (build them with
+// TieByNumber, TieByText or TieByPath, which keep the order of what they encode). "" means the key
+// is unknown for r (e.g. an id that is not a number): the walk then goes by the anchors there. It is
+// only asked in date orders.
+type TieOrderer interface {
+	TieKey(r *Repository) string
+}
+
+// maxTieLen bounds the tie a cursor mark keeps (Mark.Tie): a longer one is cut to this length, and
+// repositories whose ties share the cut part are told apart by the anchors.
+const maxTieLen = 48
+
+// TieByNumber returns the tie key of a decimal id (a GitHub, GitLab or CodeArts id) for a stream
+// that orders ties by that number, descending when desc. It is "" when id is not a number up to
+// 2^64-1.
+func TieByNumber(id string, desc bool) string {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return ""
+	}
+	return string(appendTieNumber(make([]byte, 0, 9), n, desc))
+}
+
+// appendTieNumber appends n in an order-keeping form: its length in bytes (0 to 8), then its
+// big-endian bytes without leading zeros; when desc, every byte inverted, which reverses the order.
+func appendTieNumber(b []byte, n uint64, desc bool) []byte {
+	var be [8]byte
+	binary.BigEndian.PutUint64(be[:], n)
+	lead := 0
+	for lead < 8 && be[lead] == 0 {
+		lead++
+	}
+	start := len(b)
+	b = append(b, byte(8-lead))
+	b = append(b, be[lead:]...)
+	if desc {
+		for i := start; i < len(b); i++ {
+			b[i] = ^b[i]
+		}
+	}
+	return b
+}
+
+// TieByText returns the tie key of a stream that orders ties by the bytes of s (e.g. Bitbucket's
+// uuids), descending when desc. It is order-keeping for text without NUL bytes, and for strings of
+// one fixed length whatever their bytes.
+func TieByText(s string, desc bool) string {
+	b := make([]byte, 0, len(s)+1)
+	b = append(b, s...)
+	if !desc {
+		return string(append(b, 0))
+	}
+	for i := range b {
+		b[i] = ^b[i]
+	}
+	return string(append(b, 0xff))
+}
+
+// TieByPath returns the tie key of providers.Local's total order (Order.Compare past the sort key):
+// the full path ignoring case, then the full path, then the forge id, all ascending whatever the
+// direction. A stream that sorts with Order.Compare (filtered or not) declares its ties with it.
+func TieByPath(r *Repository) string {
+	var b strings.Builder
+	b.Grow(2*len(r.NameWithOwner) + len(r.ForgeID) + 3)
+	b.WriteString(strings.ToLower(r.NameWithOwner))
+	b.WriteByte(0)
+	b.WriteString(r.NameWithOwner)
+	b.WriteByte(0)
+	b.WriteString(r.ForgeID)
+	b.WriteByte(0)
+	return b.String()
+}
+
+// TieKey implements TieOrderer: a Local list is sorted by Order.Compare.
+func (s *localStream) TieKey(r *Repository) string { return TieByPath(r) }
+
+// markTie returns the function that gives Mark.Tie for a repository of stream s in order o, nil
+// when s declares no tie order (TieOrderer) or o is by name. The tie of a repository is the part of
+// its date below the millisecond (cursor keys keep milliseconds; Bitbucket's dates have
+// microseconds) in the order's direction, then the stream's TieKey, cut to maxTieLen; it is "" when
+// the repository has no date or no tie key.
+func markTie(s Stream, o Order) func(*Repository) string {
+	t, ok := s.(TieOrderer)
+	if !ok || o.Sort == SortFullName {
+		return nil
+	}
+	desc := o.Direction == Desc
+	return func(r *Repository) string {
+		if o.MarkKey(r) == 0 {
+			return ""
+		}
+		k := t.TieKey(r)
+		if k == "" {
+			return ""
+		}
+		sub := dateKey(r, o.Sort) % int64(time.Millisecond)
+		if sub < 0 {
+			sub += int64(time.Millisecond)
+		}
+		b := make([]byte, 0, 4+len(k))
+		b = appendTieNumber(b, uint64(sub), desc)
+		b = append(b, k...)
+		return string(b[:min(len(b), maxTieLen)])
+	}
+}
+
+// compareTie compares the tie of a repository (tie, from markTie) with a mark's (Mark.Tie): negative
+// when the repository comes first in the stream, 0 when it is the mark's repository, positive when it
+// comes after. ok is false when it cannot tell: the repository's tie is unknown, or both ties were
+// cut to maxTieLen and agree on it.
+func compareTie(tie, mark string) (c int, ok bool) {
+	if tie == "" || (tie == mark && len(mark) == maxTieLen) {
+		return 0, false
+	}
+	return strings.Compare(tie, mark), true
+}
