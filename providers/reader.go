@@ -23,9 +23,9 @@ type reader struct {
 	fetch Fetcher
 	mu    sync.Mutex
 	pages map[int]Page
-	// tie gives a repository's Mark.Tie (markTie); nil when the stream declares no tie order or
-	// the list is by name. List sets it.
-	tie func(*Repository) string
+	// tie gives a repository's tie and the part of it a mark keeps (markTie); nil when the stream
+	// declares no tie order or the list is by name. List sets it.
+	tie tieFunc
 }
 
 func newReader(s Stream, f Fetcher) *reader {
@@ -184,7 +184,18 @@ func (r *reader) tieOf(it *Repository) string {
 	if r.tie == nil {
 		return ""
 	}
-	return r.tie(it)
+	_, kept := r.tie(it)
+	return kept
+}
+
+// wholeTie returns it's whole tie in this stream (markTie), "" when the stream declares no tie
+// order.
+func (r *reader) wholeTie(it *Repository) string {
+	if r.tie == nil {
+		return ""
+	}
+	tie, _ := r.tie(it)
+	return tie
 }
 
 // realignWindow is how far from its old place an anchor is looked for.
@@ -318,7 +329,7 @@ func (r *reader) keyset(ctx context.Context, m Mark, o Order) (int, bool, error)
 		return p, true, nil
 	}
 	if m.Tie != "" && r.tie != nil {
-		if q, ok, err := r.tieSplit(ctx, m.Tie, t0, t1, lo, hi); err != nil || ok {
+		if q, ok, err := r.tieSplit(ctx, m, t0, t1, lo, hi); err != nil || ok {
 			return q, ok, err
 		}
 	}
@@ -346,7 +357,7 @@ func (r *reader) leading(ctx context.Context, m Mark, o Order) (int, error) {
 		}
 		s := o.SideOf(it, m.Key)
 		if s == 0 && m.Tie != "" && r.tie != nil {
-			if c, ok := compareTie(r.tie(it), m.Tie); ok && c < 0 {
+			if c, ok := compareTie(r.wholeTie(it), m.Tie); ok && c < 0 {
 				continue
 			}
 		}
@@ -357,20 +368,25 @@ func (r *reader) leading(ctx context.Context, m Mark, o Order) (int, error) {
 	return 0, nil
 }
 
-// tieSplit returns the first position in [t0, t1), a run of repositories with one date (within
-// [lo, hi), the reach of keyset), whose tie comes after tie (t1 when none does): the exact keyset
-// position among them. ok is false when it cannot tell: a tie in the run is unknown or cut alike
-// (compareTie), the run is not in ascending tie order (the forge does not order ties as the stream
-// declares), or the position may lie beyond the reach, where the run goes on.
-func (r *reader) tieSplit(ctx context.Context, tie string, t0, t1, lo, hi int) (int, bool, error) {
+// tieSplit returns the first position in [t0, t1), a run of repositories with m's date (within
+// [lo, hi), the reach of keyset), whose tie comes after m's (t1 when none does): the exact keyset
+// position among them. A repository whose tie begins with the mark's (compareTie) is the mark's own
+// when it is its anchor. ok is false when it cannot tell: a tie in the run is unknown, or begins
+// with the mark's and is not the anchor; the run is not in ascending tie order (the forge does not
+// order ties as the stream declares); or the position may lie beyond the reach, where the run
+// goes on.
+func (r *reader) tieSplit(ctx context.Context, m Mark, t0, t1, lo, hi int) (int, bool, error) {
 	split, prev := t1, ""
 	for q := t0; q < t1; q++ {
 		it, err := r.at(ctx, q)
 		if err != nil || it == nil {
 			return 0, false, err
 		}
-		t := r.tie(it)
-		c, ok := compareTie(t, tie)
+		t := r.wholeTie(it)
+		c, ok := compareTie(t, m.Tie)
+		if !ok && t != "" && AnchorHash(it) == m.Anchor {
+			c, ok = 0, true
+		}
 		if !ok || t < prev {
 			return 0, false, nil
 		}

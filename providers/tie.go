@@ -15,15 +15,18 @@ import (
 //
 // TieKey returns r's tie key in the stream's current order: among repositories with the same date,
 // the stream lists them in ascending strings.Compare order of their tie keys (build them with
-// TieByNumber, TieByText or TieByPath, which keep the order of what they encode). "" means the key
-// is unknown for r (e.g. an id that is not a number): the walk then goes by the anchors there. It is
+// TieByNumber, TieByText or TieByPath, which keep the order of what they encode, and none of which
+// is a prefix of another). keep is how many of the key's first bytes a cursor keeps (0: all; at
+// most maxTieLen are kept): repositories whose keys share the kept part are told apart by the
+// anchors, so keep what tells one repository from the others of its date. key "" means the key is
+// unknown for r (e.g. an id that is not a number): the walk then goes by the anchors there. It is
 // only asked in date orders.
 type TieOrderer interface {
-	TieKey(r *Repository) string
+	TieKey(r *Repository) (key string, keep int)
 }
 
 // maxTieLen bounds the tie a cursor mark keeps (Mark.Tie): a longer one is cut to this length, and
-// repositories whose ties share the cut part are told apart by the anchors.
+// repositories whose ties share the kept part are told apart by the anchors.
 const maxTieLen = 48
 
 // TieByNumber returns the tie key of a decimal id (a GitHub, GitLab or CodeArts id) for a stream
@@ -74,40 +77,50 @@ func TieByText(s string, desc bool) string {
 
 // TieByPath returns the tie key of providers.Local's total order (Order.Compare past the sort key):
 // the full path ignoring case, then the full path, then the forge id, all ascending whatever the
-// direction. A stream that sorts with Order.Compare (filtered or not) declares its ties with it.
-func TieByPath(r *Repository) string {
+// direction, and how much of it a cursor keeps: the full path ignoring case, which tells one
+// repository of a forge from the others (the rest orders one path on two forges, in a merged list).
+// A stream that sorts with Order.Compare (filtered or not) declares its ties with it.
+func TieByPath(r *Repository) (key string, keep int) {
 	var b strings.Builder
 	b.Grow(2*len(r.NameWithOwner) + len(r.ForgeID) + 3)
 	b.WriteString(strings.ToLower(r.NameWithOwner))
 	b.WriteByte(0)
+	keep = b.Len()
 	b.WriteString(r.NameWithOwner)
 	b.WriteByte(0)
 	b.WriteString(r.ForgeID)
 	b.WriteByte(0)
-	return b.String()
+	return b.String(), keep
 }
 
 // TieKey implements TieOrderer: a Local list is sorted by Order.Compare.
-func (s *localStream) TieKey(r *Repository) string { return TieByPath(r) }
+func (s *localStream) TieKey(r *Repository) (string, int) { return TieByPath(r) }
 
-// markTie returns the function that gives Mark.Tie for a repository of stream s in order o, nil
-// when s declares no tie order (TieOrderer) or o is by name. The tie of a repository is the part of
-// its date below the millisecond (cursor keys keep milliseconds; Bitbucket's dates have
-// microseconds) in the order's direction, then the stream's TieKey, cut to maxTieLen; it is "" when
-// the repository has no date or no tie key.
-func markTie(s Stream, o Order) func(*Repository) string {
+// tieFunc gives a repository's tie in one stream and order (markTie): the whole tie, what
+// realign compares, and the part of it a cursor mark keeps (Mark.Tie).
+type tieFunc func(*Repository) (tie, kept string)
+
+// markTie returns the tieFunc of stream s in order o, nil when s declares no tie order
+// (TieOrderer) or o is by name. The tie of a repository is the part of its date below the
+// millisecond (cursor keys keep milliseconds; Bitbucket's dates have microseconds) in the order's
+// direction, then the stream's TieKey; a mark keeps that part and the key's kept bytes, at most
+// maxTieLen in all. Both are "" when the repository has no date or no tie key.
+func markTie(s Stream, o Order) tieFunc {
 	t, ok := s.(TieOrderer)
 	if !ok || o.Sort == SortFullName {
 		return nil
 	}
 	desc := o.Direction == Desc
-	return func(r *Repository) string {
+	return func(r *Repository) (string, string) {
 		if o.MarkKey(r) == 0 {
-			return ""
+			return "", ""
 		}
-		k := t.TieKey(r)
+		k, keep := t.TieKey(r)
 		if k == "" {
-			return ""
+			return "", ""
+		}
+		if keep <= 0 || keep > len(k) {
+			keep = len(k)
 		}
 		sub := dateKey(r, o.Sort) % int64(time.Millisecond)
 		if sub < 0 {
@@ -115,17 +128,18 @@ func markTie(s Stream, o Order) func(*Repository) string {
 		}
 		b := make([]byte, 0, 4+len(k))
 		b = appendTieNumber(b, uint64(sub), desc)
-		b = append(b, k...)
-		return string(b[:min(len(b), maxTieLen)])
+		n := len(b)
+		tie := string(append(b, k...))
+		return tie, tie[:min(n+keep, maxTieLen)]
 	}
 }
 
-// compareTie compares the tie of a repository (tie, from markTie) with a mark's (Mark.Tie): negative
-// when the repository comes first in the stream, 0 when it is the mark's repository, positive when it
-// comes after. ok is false when it cannot tell: the repository's tie is unknown, or both ties were
-// cut to maxTieLen and agree on it.
+// compareTie compares the whole tie of a repository (markTie) with a mark's (Mark.Tie): negative
+// when the repository comes first in the stream, positive when it comes after. ok is false when it
+// cannot tell: the repository's tie is unknown, or it begins with the mark's (the mark's own
+// repository, or another that shares the part the mark kept), which only the anchors tell apart.
 func compareTie(tie, mark string) (c int, ok bool) {
-	if tie == "" || (tie == mark && len(mark) == maxTieLen) {
+	if tie == "" || strings.HasPrefix(tie, mark) {
 		return 0, false
 	}
 	return strings.Compare(tie, mark), true

@@ -67,7 +67,12 @@ func TestTieKeysKeepOrder(t *testing.T) {
 		y := providers.Repository{NameWithOwner: names[rng.IntN(len(names))], ForgeID: fmt.Sprint(rng.IntN(3)), PushedAt: &at}
 		for _, d := range []providers.Direction{providers.Asc, providers.Desc} {
 			o := providers.NewOrder(providers.SortPushed, d)
-			if got := sign(strings.Compare(providers.TieByPath(&x), providers.TieByPath(&y))); got != o.Compare(&x, &y) {
+			kx, nx := providers.TieByPath(&x)
+			ky, _ := providers.TieByPath(&y)
+			if nx != len(x.NameWithOwner)+1 || kx[:nx] != strings.ToLower(x.NameWithOwner)+"\x00" {
+				t.Fatalf("TieByPath(%s) keeps %d bytes of %q, want the lower-cased path", x.NameWithOwner, nx, kx)
+			}
+			if got := sign(strings.Compare(kx, ky)); got != o.Compare(&x, &y) {
 				t.Fatalf("TieByPath %s/%s vs %s/%s: %d, Order.Compare %d", x.NameWithOwner, x.ForgeID, y.NameWithOwner, y.ForgeID, got, o.Compare(&x, &y))
 			}
 		}

@@ -11,10 +11,11 @@ import (
 // with the same date to be by uuid in the sort's direction, as the fake serves it. Bitbucket does
 // not document it; where a run of tied repositories is not in that order, realign notices and
 // places the walk by the anchors instead. A canonical "{8-4-4-4-12}" uuid in lower case counts as
-// its 16 bytes (a cursor keeps one tie per workspace), which keeps its text's order; any other id
-// as its text.
-func (st *stream) TieKey(r *providers.Repository) string {
-	return providers.TieByText(uuidBytes(r.ForgeID), strings.HasPrefix(st.sort, "-"))
+// its 16 bytes, which keeps its text's order; any other id as its text. A cursor keeps the first 8
+// bytes (it keeps one tie per workspace, up to 240): two uuids of one date that share them are told
+// apart by the anchors.
+func (st *stream) TieKey(r *providers.Repository) (string, int) {
+	return providers.TieByText(uuidBytes(r.ForgeID), strings.HasPrefix(st.sort, "-")), 8
 }
 
 // uuidBytes returns the 16 bytes of a canonical lower-case "{8-4-4-4-12}" uuid, else id itself.

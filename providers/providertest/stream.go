@@ -78,12 +78,12 @@ func (s *Stream) Items() []providers.Repository {
 
 // TieKey implements providers.TieOrderer: the stream orders ties by id (ByID) or by
 // providers.Local's total order.
-func (s *Stream) TieKey(r *providers.Repository) string {
+func (s *Stream) TieKey(r *providers.Repository) (string, int) {
 	s.mu.RLock()
 	byID := s.ByID
 	s.mu.RUnlock()
 	if byID {
-		return providers.TieByNumber(r.ForgeID, s.Q.Order.Direction == providers.Desc)
+		return providers.TieByNumber(r.ForgeID, s.Q.Order.Direction == providers.Desc), 0
 	}
 	return providers.TieByPath(r)
 }

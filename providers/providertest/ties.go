@@ -28,7 +28,8 @@ func CheckTies(ctx context.Context, st providers.Stream, o providers.Order) (int
 			r := &p.Items[j]
 			if prev != nil && o.MarkKey(r) != 0 && o.CompareKey(prev, r) == 0 {
 				pairs++
-				a, b := t.TieKey(prev), t.TieKey(r)
+				a, _ := t.TieKey(prev)
+				b, _ := t.TieKey(r)
 				if a == "" || b == "" || a >= b {
 					return pairs, fmt.Errorf("%v: %s (id %s) then %s (id %s), with one date, are not in the stream's declared order of ties (keys %q, %q)",
 						o, prev.NameWithOwner, prev.ForgeID, r.NameWithOwner, r.ForgeID, a, b)
