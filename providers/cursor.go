@@ -255,6 +255,7 @@ func (k *Codec) Decode(b Binding, text string) (Cursor, error) {
 // parseMarks reads the edge and the marks of a cursor's payload after its digests.
 func parseMarks(body []byte, bad func(string) (Cursor, error)) (Cursor, error) {
 	r := bytes.NewReader(body)
+	text := string(body) // the marks' ties are slices of it: one allocation for all
 	edge, err := binary.ReadVarint(r)
 	if err != nil {
 		return bad("is malformed")
@@ -285,12 +286,13 @@ func parseMarks(body []byte, bad func(string) (Cursor, error)) (Cursor, error) {
 		if err != nil || n > maxTieLen || n > uint64(r.Len()) {
 			return bad("is malformed")
 		}
-		tie := make([]byte, n)
-		if _, err := io.ReadFull(r, tie); err != nil {
+		at := len(body) - r.Len()
+		tie := text[at : at+int(n)]
+		if _, err := r.Seek(int64(n), io.SeekCurrent); err != nil {
 			return bad("is malformed")
 		}
 		c.Marks[i] = Mark{Stream: binary.BigEndian.Uint32(b4[:]), Pos: int(pos),
-			Anchor: binary.BigEndian.Uint32(a8[:4]), Anchor2: binary.BigEndian.Uint32(a8[4:]), Key: key, Tie: string(tie)}
+			Anchor: binary.BigEndian.Uint32(a8[:4]), Anchor2: binary.BigEndian.Uint32(a8[4:]), Key: key, Tie: tie}
 	}
 	if r.Len() != 0 {
 		return bad("is malformed")

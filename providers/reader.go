@@ -25,7 +25,7 @@ type reader struct {
 	pages map[int]Page
 	// tie gives a repository's tie and the part of it a mark keeps (markTie); nil when the stream
 	// declares no tie order or the list is by name. List sets it.
-	tie tieFunc
+	tie *tieOrder
 }
 
 func newReader(s Stream, f Fetcher) *reader {
@@ -184,8 +184,7 @@ func (r *reader) tieOf(it *Repository) string {
 	if r.tie == nil {
 		return ""
 	}
-	_, kept := r.tie(it)
-	return kept
+	return r.tie.tie(it, false)
 }
 
 // wholeTie returns it's whole tie in this stream (markTie), "" when the stream declares no tie
@@ -194,8 +193,7 @@ func (r *reader) wholeTie(it *Repository) string {
 	if r.tie == nil {
 		return ""
 	}
-	tie, _ := r.tie(it)
-	return tie
+	return r.tie.tie(it, true)
 }
 
 // realignWindow is how far from its old place an anchor is looked for.

@@ -96,42 +96,53 @@ func TieByPath(r *Repository) (key string, keep int) {
 // TieKey implements TieOrderer: a Local list is sorted by Order.Compare.
 func (s *localStream) TieKey(r *Repository) (string, int) { return TieByPath(r) }
 
-// tieFunc gives a repository's tie in one stream and order (markTie): the whole tie, what
-// realign compares, and the part of it a cursor mark keeps (Mark.Tie).
-type tieFunc func(*Repository) (tie, kept string)
+// tieOrder gives the ties of one stream's repositories in one order (markTie).
+type tieOrder struct {
+	t    TieOrderer
+	o    Order
+	desc bool
+}
 
-// markTie returns the tieFunc of stream s in order o, nil when s declares no tie order
-// (TieOrderer) or o is by name. The tie of a repository is the part of its date below the
-// millisecond (cursor keys keep milliseconds; Bitbucket's dates have microseconds) in the order's
-// direction, then the stream's TieKey; a mark keeps that part and the key's kept bytes, at most
-// maxTieLen in all. Both are "" when the repository has no date or no tie key.
-func markTie(s Stream, o Order) tieFunc {
+// markTie returns the ties of stream s in order o, nil when s declares no tie order (TieOrderer)
+// or o is by name.
+func markTie(s Stream, o Order) *tieOrder {
 	t, ok := s.(TieOrderer)
 	if !ok || o.Sort == SortFullName {
 		return nil
 	}
-	desc := o.Direction == Desc
-	return func(r *Repository) (string, string) {
-		if o.MarkKey(r) == 0 {
-			return "", ""
-		}
-		k, keep := t.TieKey(r)
-		if k == "" {
-			return "", ""
-		}
-		if keep <= 0 || keep > len(k) {
-			keep = len(k)
-		}
-		sub := dateKey(r, o.Sort) % int64(time.Millisecond)
-		if sub < 0 {
-			sub += int64(time.Millisecond)
-		}
-		b := make([]byte, 0, 4+len(k))
-		b = appendTieNumber(b, uint64(sub), desc)
-		n := len(b)
-		tie := string(append(b, k...))
-		return tie, tie[:min(n+keep, maxTieLen)]
+	return &tieOrder{t: t, o: o, desc: o.Direction == Desc}
+}
+
+// tie returns r's tie: the part of its date below the millisecond (cursor keys keep milliseconds;
+// Bitbucket's dates have microseconds) in the order's direction, then the stream's TieKey. whole
+// gives all of it, what realign compares; else the part a mark keeps (Mark.Tie): the key's kept
+// bytes, at most maxTieLen in all. It is "" when r has no date or no tie key.
+func (x *tieOrder) tie(r *Repository, whole bool) string {
+	if x.o.MarkKey(r) == 0 {
+		return ""
 	}
+	k, keep := x.t.TieKey(r)
+	if k == "" {
+		return ""
+	}
+	if whole || keep <= 0 || keep > len(k) {
+		keep = len(k)
+	}
+	sub := dateKey(r, x.o.Sort) % int64(time.Millisecond)
+	if sub < 0 {
+		sub += int64(time.Millisecond)
+	}
+	var num [9]byte
+	head := appendTieNumber(num[:0], uint64(sub), x.desc)
+	n := len(head) + keep
+	if !whole {
+		n = min(n, maxTieLen)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.Write(head)
+	b.WriteString(k[:n-len(head)])
+	return b.String()
 }
 
 // compareTie compares the whole tie of a repository (markTie) with a mark's (Mark.Tie): negative
