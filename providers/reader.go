@@ -341,64 +341,6 @@ func (r *reader) keyset(ctx context.Context, m Mark, o Order) (int, bool, error)
 	return 0, false, nil
 }
 
-// leading realigns a mark at position 0 that names the repository then first in the stream (its key
-// and tie, Mark.Key): the position is where the repositories that do not sort before it begin, so
-// that those that moved before it since (pushed to the top of a list by date, descending) lie before
-// the position: a backward walk that had shown the whole stream shows them. Repositories with its
-// date count as before it only by their tie, where the stream declares ties. Beyond realignWindow
-// the position stays 0.
-func (r *reader) leading(ctx context.Context, m Mark, o Order) (int, error) {
-	for p := 0; p < realignWindow; p++ {
-		it, err := r.at(ctx, p)
-		if err != nil || it == nil {
-			return p, err
-		}
-		s := o.SideOf(it, m.Key)
-		if s == 0 && m.Tie != "" && r.tie != nil {
-			if c, ok := compareTie(r.wholeTie(it), m.Tie); ok && c < 0 {
-				continue
-			}
-		}
-		if s >= 0 {
-			return p, nil
-		}
-	}
-	return 0, nil
-}
-
-// tieSplit returns the first position in [t0, t1), a run of repositories with m's date (within
-// [lo, hi), the reach of keyset), whose tie comes after m's (t1 when none does): the exact keyset
-// position among them. A repository whose tie begins with the mark's (compareTie) is the mark's own
-// when it is its anchor. ok is false when it cannot tell: a tie in the run is unknown, or begins
-// with the mark's and is not the anchor; the run is not in ascending tie order (the forge does not
-// order ties as the stream declares); or the position may lie beyond the reach, where the run
-// goes on.
-func (r *reader) tieSplit(ctx context.Context, m Mark, t0, t1, lo, hi int) (int, bool, error) {
-	split, prev := t1, ""
-	for q := t0; q < t1; q++ {
-		it, err := r.at(ctx, q)
-		if err != nil || it == nil {
-			return 0, false, err
-		}
-		t := r.wholeTie(it)
-		c, ok := compareTie(t, m.Tie)
-		if !ok && t != "" && AnchorHash(it) == m.Anchor {
-			c, ok = 0, true
-		}
-		if !ok || t < prev {
-			return 0, false, nil
-		}
-		prev = t
-		if c > 0 && split == t1 {
-			split = q
-		}
-	}
-	if (split == t0 && t0 == lo && lo > 0) || (split == t1 && t1 == hi) {
-		return 0, false, nil
-	}
-	return split, true, nil
-}
-
 func abs(n int) int {
 	if n < 0 {
 		return -n
