@@ -24,6 +24,8 @@ type nativeStream struct {
 	orderBy string
 	sort    string
 	id      string // providers.StreamID, computed once
+	// native are the filter parameters GitLab narrows with (filter.go); nil for the unfiltered list.
+	native url.Values
 }
 
 // ID implements providers.Stream.
@@ -41,7 +43,26 @@ func (st *nativeStream) FetchPage(ctx context.Context, i int, etag string) (prov
 	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
 		return providers.Page{}, err
 	}
-	return st.src.fetchPage(ctx, st.q.Token, listQuery(st.orderBy, st.sort, i+1), etag)
+	query := listQuery(st.orderBy, st.sort, i+1)
+	viewer := ""
+	if st.native != nil {
+		for k, v := range st.native {
+			query[k] = v
+		}
+		if st.q.Filter.Affiliations != nil {
+			var err error
+			if viewer, err = st.src.viewer(ctx, st.q.Token); err != nil {
+				return providers.Page{}, err
+			}
+		}
+	}
+	p, err := st.src.fetchPage(ctx, st.q.Token, query, etag)
+	if err == nil && viewer != "" {
+		for j := range p.Items {
+			p.Items[j].Affiliation = affiliation(p.Items[j].Affiliation, p.Items[j].Owner, viewer)
+		}
+	}
+	return p, err
 }
 
 // listQuery is the query of one page of the user's projects. membership=true is what makes it the
@@ -172,6 +193,12 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if q.Token == "" {
 		return nil, providers.Errorf(providers.KindUnauth, SourceName,
 			"no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
+	}
+	if !q.Filter.IsZero() {
+		// A filtered list is read whole (providers.FilterStreams) and sorted there: read it in id
+		// order, narrowed by what GitLab filters natively.
+		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: "id", sort: "asc",
+			id: providers.StreamID(SourceName, "", q), native: nativeFilter(q.Filter)}}, nil
 	}
 	if by, ok := orderBy[q.Order.Sort]; ok {
 		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: by, sort: direction(q.Order.Direction),
