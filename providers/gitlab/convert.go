@@ -76,11 +76,6 @@ func convertProject(p *project) (providers.Repository, error) {
 		PushedAt:       parseTime(p.LastActivityAt),
 		Details:        convertDetails(p, false, false),
 	}
-	if p.Namespace != nil && p.Namespace.Kind == "group" {
-		// A group's project is reached through the group; a user namespace's needs the viewer's
-		// username (affiliation, filter.go).
-		r.Affiliation = providers.AffOrganizationMember
-	}
 	if r.Name == "" {
 		r.Name = p.Path
 	}

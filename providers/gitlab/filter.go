@@ -55,13 +55,13 @@ func boolString(b bool) string {
 	return "false"
 }
 
-// affiliation completes a project's affiliation: cur when the namespace already said (a group's
-// project is ORGANIZATION_MEMBER), else OWNER in the viewer's own namespace and COLLABORATOR in
-// another user's.
-func affiliation(cur providers.Affiliation, owner, viewer string) providers.Affiliation {
+// affiliation is how viewer reaches a project in namespace ns owned by owner (the namespace's
+// full path): ORGANIZATION_MEMBER in a group, OWNER in the viewer's own user namespace, else
+// COLLABORATOR (another user's namespace).
+func affiliation(ns *namespace, owner, viewer string) providers.Affiliation {
 	switch {
-	case cur != "":
-		return cur
+	case ns != nil && ns.Kind == "group":
+		return providers.AffOrganizationMember
 	case strings.EqualFold(owner, viewer):
 		return providers.AffOwner
 	default:

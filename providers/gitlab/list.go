@@ -56,13 +56,7 @@ func (st *nativeStream) FetchPage(ctx context.Context, i int, etag string) (prov
 			}
 		}
 	}
-	p, err := st.src.fetchPage(ctx, st.q.Token, query, etag)
-	if err == nil && viewer != "" {
-		for j := range p.Items {
-			p.Items[j].Affiliation = affiliation(p.Items[j].Affiliation, p.Items[j].Owner, viewer)
-		}
-	}
-	return p, err
+	return st.src.fetchPage(ctx, st.q.Token, query, etag, viewer)
 }
 
 // listQuery is the query of one page of the user's projects. membership=true is what makes it the
@@ -77,8 +71,9 @@ func listQuery(orderBy, sort string, page int) url.Values {
 	}
 }
 
-// fetchPage reads one page of GET /projects and reads its paging headers.
-func (s *Source) fetchPage(ctx context.Context, token string, query url.Values, etag string) (providers.Page, error) {
+// fetchPage reads one page of GET /projects and reads its paging headers. With a viewer (the
+// username of token's user) it sets each project's affiliation (filter.go); "" leaves it unknown.
+func (s *Source) fetchPage(ctx context.Context, token string, query url.Values, etag, viewer string) (providers.Page, error) {
 	resp, err := s.client.Get(ctx, token, "/projects", query, etag)
 	if err != nil {
 		return providers.Page{}, err
@@ -93,6 +88,11 @@ func (s *Source) fetchPage(ctx context.Context, token string, query url.Values, 
 	items, err := convertProjects(ps)
 	if err != nil {
 		return providers.Page{}, err
+	}
+	if viewer != "" {
+		for j := range ps {
+			items[j].Affiliation = affiliation(ps[j].Namespace, items[j].Owner, viewer)
+		}
 	}
 	page, _ := strconv.Atoi(query.Get("page"))
 	if len(items) > providers.PageSize {
@@ -161,7 +161,7 @@ func (s *Source) readAll(ctx context.Context, token string, max int) ([]provider
 		// A project added to the user's list during the read shifts later pages: repeats are kept once.
 		Key: func(r providers.Repository) string { return r.ForgeID },
 		Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
-			p, err := s.fetchPage(ctx, token, listQuery("id", "asc", n), "")
+			p, err := s.fetchPage(ctx, token, listQuery("id", "asc", n), "", "")
 			return wire.Page[providers.Repository]{Items: p.Items, More: p.More, Total: p.Total}, err
 		},
 	})
