@@ -48,10 +48,11 @@ var removed = map[string]bool{
 // Server is the fake API. It is safe for concurrent use.
 type Server struct {
 	// Username is the caller's username, the slug of its personal workspace (GET /user); "" means
-	// the workspace of the first repository whose Affiliation is OWNER, else "me". Set it before
+	// the workspace of the first repository given to SetRepos as OWNER, else "me". Set it before
 	// serving.
 	Username string
 	token    string
+	personal string // the workspace of the first repository given as OWNER (SetRepos)
 	mu       sync.RWMutex
 	repos    []providers.Repository    // View of the repositories, sorted by full name
 	details  fakekit.Memo[RepoDetails] // see SetDetails
@@ -70,8 +71,15 @@ func New(token string, repos []providers.Repository) *Server {
 // SetRepos replaces the repositories served, as the forge's data changes.
 func (s *Server) SetRepos(repos []providers.Repository) {
 	v := sorted(View(repos), providers.NewOrder(providers.SortFullName, providers.Asc))
+	personal := ""
+	for i := range repos {
+		if repos[i].Affiliation == providers.AffOwner {
+			personal, _, _ = strings.Cut(repos[i].NameWithOwner, "/")
+			break
+		}
+	}
 	s.mu.Lock()
-	s.repos = v
+	s.repos, s.personal = v, personal
 	s.mu.Unlock()
 }
 
@@ -120,10 +128,10 @@ func (s *Server) username() string {
 	if s.Username != "" {
 		return s.Username
 	}
-	for _, r := range s.snapshot() {
-		if r.Affiliation == providers.AffOwner {
-			return workspaceOf(&r)
-		}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.personal != "" {
+		return s.personal
 	}
 	return "me"
 }

@@ -33,7 +33,8 @@ type Server struct {
 	// does when a list has more than 10,000 projects.
 	OmitTotals bool
 	// Username is the token holder's username and personal namespace (GET /user, owned=true); ""
-	// means the owner of the first project. Set it before serving.
+	// means the owner of the first project whose Affiliation is OWNER, else of the first project.
+	// Set it before serving.
 	Username string
 
 	token    string

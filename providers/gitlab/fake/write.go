@@ -29,10 +29,16 @@ type writeBody struct {
 func namespaceID(path string) int64 { return hashID("namespace\x00" + strings.ToLower(path)) }
 
 // userNamespace is the token holder's own namespace: Username, else the owner of the first
-// project. s.mu is held.
+// project whose Affiliation is OWNER, else of the first project. s.mu is held.
 func (s *Server) userNamespace() string {
 	if s.Username != "" {
 		return s.Username
+	}
+	for i := range s.repos {
+		if s.repos[i].Affiliation == providers.AffOwner {
+			owner, _ := providers.SplitPath(s.repos[i].NameWithOwner)
+			return owner
+		}
 	}
 	if len(s.repos) > 0 {
 		owner, _ := providers.SplitPath(s.repos[0].NameWithOwner)
