@@ -42,7 +42,8 @@ func TestFilteredWalks(t *testing.T) {
 }
 
 // TestFilterNative: v4 sends archived and user_created (OWNER alone: only the viewer's list is
-// read), never search; COLLABORATOR alone asks nothing (CodeArts has no collaborators).
+// read, so 30 repositories of the viewer's among 5,000 cost one request), never search;
+// COLLABORATOR alone asks nothing (CodeArts has no collaborators).
 func TestFilterNative(t *testing.T) {
 	all := filterData(codearts.APIv4, 15, 5000)
 	_, rec, src := withFake(t, codearts.APIv4, all)
@@ -53,6 +54,21 @@ func TestFilterNative(t *testing.T) {
 		if v.Get("archived") != "true" || v.Get("user_created") != "true" || v.Has("search") {
 			t.Errorf("query %v", v)
 		}
+	}
+	// 30 of 5,000 created by the viewer: one request.
+	mine := 0
+	for i := range all {
+		all[i].Affiliation = providers.AffOrganizationMember
+		if mine < 30 && i%7 == 0 {
+			all[i].Affiliation = providers.AffOwner
+			mine++
+		}
+	}
+	_, rec, src = withFake(t, codearts.APIv4, all)
+	q.Filter = providers.Filter{Affiliations: []providers.Affiliation{providers.AffOwner}}
+	providertest.CheckFiltered(t, src, providers.NewLocal(nil, 0, 0), q, all, []int{7})
+	if n := rec.Count("/v4/user/repositories"); n != 1 {
+		t.Errorf("%d requests for the viewer's 30 repositories, want 1", n)
 	}
 	rec.Take()
 	q.Filter = providers.Filter{Affiliations: []providers.Affiliation{providers.AffCollaborator}}
