@@ -10,7 +10,8 @@ func setOwnerComplexity(c *ComplexityRoot) {
 	c.Query.PublicRepositories = func(child int, _ providers.Provider, first *int, _ *string) int {
 		return Connection(child, first, nil)
 	}
-	owned := func(child int, _ *providers.Sort, _ *providers.Direction, first *int, _ *string, last *int, _ *string) int {
+	owned := func(child int, _ *providers.Sort, _ *providers.Direction, first *int, _ *string, last *int, _ *string,
+		_ *string, _ *providers.Privacy, _, _ *bool) int {
 		return Connection(child, first, last)
 	}
 	c.User.Repositories = owned

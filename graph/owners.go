@@ -99,8 +99,12 @@ func (r *Resolver) ownerNode(ctx context.Context, id string) (model.Node, error)
 }
 
 // OwnerRepositories answers RepositoryOwner.repositories: the owner's list on its forge's direct
-// source, paged like Viewer.repositories (a.Provider is ignored), its cursors bound to the owner.
+// source, paged and filtered like Viewer.repositories (a.Provider is ignored; a bad filter is a
+// KindBadInput error), its cursors bound to the owner and the filter.
 func (r *Resolver) OwnerRepositories(ctx context.Context, o *providers.Owner, a ListArgs) (*model.RepositoryConnection, error) {
+	if err := a.Filter.check(); err != nil {
+		return nil, err
+	}
 	src, _, ok, err := r.ownerFinder(ctx, o.Provider)
 	if !ok {
 		if err == nil {

@@ -28,8 +28,9 @@ func (r *mutationResolver) DeleteRepository(ctx context.Context, input model.Del
 }
 
 // Repositories is the resolver for the repositories field.
-func (r *organizationResolver) Repositories(ctx context.Context, obj *model.Organization, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string) (*model.RepositoryConnection, error) {
-	return r.Resolver.OwnerRepositories(ctx, obj.Owner(), ListArgs{Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before})
+func (r *organizationResolver) Repositories(ctx context.Context, obj *model.Organization, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string, query *string, privacy *providers.Privacy, isFork *bool, isArchived *bool) (*model.RepositoryConnection, error) {
+	return r.Resolver.OwnerRepositories(ctx, obj.Owner(), ListArgs{Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before,
+		Filter: FilterArgs{Query: query, Privacy: privacy, IsFork: isFork, IsArchived: isArchived}})
 }
 
 // Viewer is the resolver for the viewer field.
@@ -133,13 +134,15 @@ func (r *repositoryResolver) Teams(ctx context.Context, obj *providers.Repositor
 }
 
 // Repositories is the resolver for the repositories field.
-func (r *userResolver) Repositories(ctx context.Context, obj *model.User, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string) (*model.RepositoryConnection, error) {
-	return r.Resolver.OwnerRepositories(ctx, obj.Owner(), ListArgs{Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before})
+func (r *userResolver) Repositories(ctx context.Context, obj *model.User, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string, query *string, privacy *providers.Privacy, isFork *bool, isArchived *bool) (*model.RepositoryConnection, error) {
+	return r.Resolver.OwnerRepositories(ctx, obj.Owner(), ListArgs{Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before,
+		Filter: FilterArgs{Query: query, Privacy: privacy, IsFork: isFork, IsArchived: isArchived}})
 }
 
 // Repositories is the resolver for the repositories field.
-func (r *viewerResolver) Repositories(ctx context.Context, obj *model.Viewer, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string) (*model.RepositoryConnection, error) {
-	return r.Resolver.Repositories(ctx, ListArgs{Provider: provider, Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before})
+func (r *viewerResolver) Repositories(ctx context.Context, obj *model.Viewer, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string, query *string, privacy *providers.Privacy, affiliations []providers.Affiliation, isFork *bool, isArchived *bool) (*model.RepositoryConnection, error) {
+	return r.Resolver.Repositories(ctx, ListArgs{Provider: provider, Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before,
+		Filter: FilterArgs{Query: query, Privacy: privacy, Affiliations: affiliations, IsFork: isFork, IsArchived: isArchived}})
 }
 
 // RateLimit is the resolver for the rateLimit field.

@@ -16,6 +16,8 @@ func TestQueryKeyCoversEveryField(t *testing.T) {
 		{},
 		{Token: "t", Order: providers.NewOrder(providers.SortFullName, ""), Providers: []providers.Provider{providers.GitHub, providers.GitLab}},
 		{Token: "t", Order: providers.NewOrder("", ""), Owner: providers.OwnerRef{Login: "acme/platform", Kind: providers.OwnerOrganization}},
+		{Order: providers.NewOrder("", ""), Filter: providers.Filter{Query: "ab", Privacy: providers.PrivacyPrivate,
+			Affiliations: []providers.Affiliation{providers.AffOwner}, IsFork: new(true), IsArchived: new(false)}},
 	} {
 		providertest.EachFieldChanged(t, base, func(field string, changed providers.Query) {
 			if field == "Token" {
@@ -77,5 +79,37 @@ func TestQueryKeyOwner(t *testing.T) {
 		if k == viewer.Key() {
 			t.Errorf("owner %+v has the viewer's key", ref)
 		}
+	}
+}
+
+// TestFilterKey: the zero filter leaves the key as it was before filters existed (so unfiltered
+// streams, cached pages and cursors are unchanged), spellings of one filter share a key, and
+// filters that keep different repositories do not.
+func TestFilterKey(t *testing.T) {
+	o := providers.NewOrder("", "")
+	if got := (providers.Query{Order: o}).Key(); got != "order=PUSHED:DESC;providers=*" {
+		t.Errorf("unfiltered key %q", got)
+	}
+	aff := func(as ...providers.Affiliation) []providers.Affiliation { return as }
+	same := [][2]providers.Filter{
+		{{Query: "Foo"}, {Query: "fOO"}},
+		{{Affiliations: aff(providers.AffOwner, providers.AffCollaborator)}, {Affiliations: aff(providers.AffCollaborator, providers.AffOwner, providers.AffOwner)}},
+	}
+	for _, p := range same {
+		if p[0].Key() != p[1].Key() {
+			t.Errorf("%+v and %+v: %q != %q", p[0], p[1], p[0].Key(), p[1].Key())
+		}
+	}
+	differ := []providers.Filter{
+		{}, {Query: "a"}, {Query: "a,privacy=PUBLIC"}, {Query: "a", Privacy: providers.PrivacyPublic},
+		{Privacy: providers.PrivacyPrivate}, {Affiliations: []providers.Affiliation{}}, {Affiliations: aff(providers.AffOwner)},
+		{IsFork: new(true)}, {IsFork: new(false)}, {IsArchived: new(true)}, {IsArchived: new(false)},
+	}
+	seen := map[string]int{}
+	for i, f := range differ {
+		if j, ok := seen[f.Key()]; ok {
+			t.Errorf("filters %+v and %+v share the key %q", differ[j], f, f.Key())
+		}
+		seen[f.Key()] = i
 	}
 }

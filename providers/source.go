@@ -27,12 +27,17 @@ type Query struct {
 	// Owner is the owner whose repositories are listed (Query.repositoryOwner); the zero value is
 	// the viewer's own list. Sources without OwnerFinder refuse a non-zero one (KindNotSupported).
 	Owner OwnerRef
+	// Filter narrows the list (filter.go); the zero Filter is the unfiltered list. Sources may
+	// narrow natively with it; the exact predicate Filter.Match is always applied on top (see
+	// FilterStreams), so a source that ignores it is still exact.
+	Filter Filter
 }
 
 // Key is q's canonical identity without its credential: every field of Query but Token, written
 // in one fixed form ("order=PUSHED:DESC;providers=*"; the provider set sorted, "*" for nil, "" for
-// an empty set; then ";owner=KIND:\"login\"" when an owner is listed). It is the one identity of
-// "what was asked": StreamID builds stream ids and page
+// an empty set; then ";owner=KIND:\"login\"" when an owner is listed, and ";filter=" and
+// Filter.Key when the filter is not zero). It is the one identity of "what was asked": StreamID
+// builds stream ids and page
 // cache keys from it (with the credential's hash), and the GraphQL layer binds cursors to the Key
 // of the list's query (with the credential set). Token is left out on purpose: a credential is
 // never part of a key, only its keyed hash is. A field added to Query must be added here; a test
@@ -56,6 +61,11 @@ func (q Query) Key() string {
 		// Quoted, so no login can spell another field; absent for the viewer's list, whose key
 		// (and so its cursors and cached pages) stays as it was.
 		b.WriteString(";owner=" + string(q.Owner.Kind) + ":" + strconv.Quote(q.Owner.Login))
+	}
+	if fk := q.Filter.Key(); fk != "" {
+		// Only a filter that narrows is written: the unfiltered key is the one it always was.
+		b.WriteString(";filter=")
+		b.WriteString(fk)
 	}
 	return b.String()
 }

@@ -32,7 +32,7 @@ import (
 )
 
 // ownerRepos returns n repositories of provider p under owner with ids from firstID, dates spread
-// over a few days with ties, every third one private.
+// over a few days with ties, every third one private, every fourth a fork, every fifth archived.
 func ownerRepos(rng *rand.Rand, p providers.Provider, owner string, firstID, n int) []providers.Repository {
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	out := make([]providers.Repository, n)
@@ -44,7 +44,8 @@ func ownerRepos(rng *rand.Rand, p providers.Provider, owner string, firstID, n i
 			name = strings.ToUpper(name[:1]) + name[1:]
 		}
 		out[i] = providers.Repository{ForgeID: fmt.Sprint(firstID + i), Provider: p, Name: name, Owner: owner,
-			NameWithOwner: owner + "/" + name, CreatedAt: &t1, UpdatedAt: &t2, PushedAt: &t2, IsPrivate: i%3 == 2}
+			NameWithOwner: owner + "/" + name, CreatedAt: &t1, UpdatedAt: &t2, PushedAt: &t2, IsPrivate: i%3 == 2,
+			IsFork: new(i%4 == 1), IsArchived: new(i%5 == 3)}
 	}
 	return out
 }

@@ -47,13 +47,16 @@ type ownerPage struct {
 
 // ownerPageQuery pages an owner's repositories through node(id), so one query serves User and
 // Organization alike.
-const ownerPageQuery = `query($id: ID!, $sort: RepositorySort, $dir: OrderDirection, $first: Int, $after: String, $last: Int, $before: String) {
-  node(id: $id) { ... on RepositoryOwner { repositories(sort: $sort, direction: $dir, first: $first, after: $after, last: $last, before: $before) {
+const ownerPageQuery = `query($id: ID!, $sort: RepositorySort, $dir: OrderDirection, $first: Int, $after: String, $last: Int, $before: String,
+    $query: String, $privacy: RepositoryPrivacy, $isFork: Boolean, $isArchived: Boolean) {
+  node(id: $id) { ... on RepositoryOwner { repositories(sort: $sort, direction: $dir, first: $first, after: $after, last: $last, before: $before,
+    query: $query, privacy: $privacy, isFork: $isFork, isArchived: $isArchived) {
     totalCount edges { cursor node { nameWithOwner } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } }`
 
 // walkOwner pages through owner id's repositories in sort and dir, forward or backward, with
-// random page sizes, and returns the full paths in list order and the totalCount of the first page.
-func walkOwner(t *testing.T, ts *httptest.Server, rng *rand.Rand, id, sort, dir string, backward bool) ([]string, int) {
+// random page sizes, with the filter arguments in filter (nil: none), and returns the full paths in
+// list order and the totalCount of the first page.
+func walkOwner(t *testing.T, ts *httptest.Server, rng *rand.Rand, id, sort, dir string, backward bool, filter map[string]any) ([]string, int) {
 	t.Helper()
 	var out []string
 	var cursor *string
@@ -63,6 +66,9 @@ func walkOwner(t *testing.T, ts *httptest.Server, rng *rand.Rand, id, sort, dir 
 		vars := map[string]any{"id": id, "sort": sort, "dir": dir, "first": n, "after": cursor}
 		if backward {
 			vars = map[string]any{"id": id, "sort": sort, "dir": dir, "last": n, "before": cursor}
+		}
+		for k, v := range filter {
+			vars[k] = v
 		}
 		r := post(t, ts, ownerPageQuery, vars)
 		if len(r.Errors) > 0 {
@@ -155,7 +161,7 @@ func TestOwnersEachForge(t *testing.T) {
 					for _, backward := range []bool{false, true} {
 						calls := s.calls[strings.ToLower(string(c.p))]
 						n0 := calls.Load()
-						got, total := walkOwner(t, s.ts, rng, decodeData[ownerOf](t, r).RepositoryOwner.ID, string(sort), string(dir), backward)
+						got, total := walkOwner(t, s.ts, rng, decodeData[ownerOf](t, r).RepositoryOwner.ID, string(sort), string(dir), backward, nil)
 						t.Logf("%s %s %s backward=%v: %d repositories, %d upstream requests", c.login, sort, dir, backward, len(got), calls.Load()-n0)
 						if total != len(want) {
 							t.Errorf("%s %s: totalCount %d, want %d", sort, dir, total, len(want))

@@ -40,6 +40,9 @@ func (s *Source) Streams(ctx context.Context, q providers.Query) ([]providers.St
 	if err != nil {
 		return nil, err
 	}
+	if !q.Filter.IsZero() {
+		return s.filteredStreams(ctx, q, workspaces)
+	}
 	streams := make([]providers.Stream, 0, len(workspaces))
 	for _, ws := range workspaces {
 		streams = append(streams, s.workspaceStream(q, ws, "member"))
@@ -94,6 +97,10 @@ type stream struct {
 	sort string
 	role string // the role parameter; "" sends none
 	id   string // providers.StreamID, computed once
+	// bbql is the filter query (q=) of a filtered list (filter.go), "" for none; aff the
+	// workspace's affiliation set on each item of a filtered list.
+	bbql string
+	aff  providers.Affiliation
 }
 
 // ID implements providers.Stream.
@@ -121,6 +128,9 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 	if st.role != "" {
 		q.Set("role", st.role)
 	}
+	if st.bbql != "" {
+		q.Set("q", st.bbql)
+	}
 	path, err := st.s.repositoriesPath(st.ws)
 	if err != nil {
 		return providers.Page{}, err
@@ -142,6 +152,9 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 	items, err := st.s.convertRepositories(body.Values)
 	if err != nil {
 		return providers.Page{}, err
+	}
+	for j := range items {
+		items[j].Affiliation = st.aff
 	}
 	more := body.Next != ""
 	if len(items) > providers.PageSize || (more && len(items) != providers.PageSize) {

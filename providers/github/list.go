@@ -30,18 +30,21 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if !q.Owner.IsZero() {
 		return s.ownerStreams(q) // owners.go
 	}
-	return []providers.Stream{&stream{client: s.client, q: q, id: providers.StreamID(SourceName, "", q), path: "/user/repos"}}, nil
+	return []providers.Stream{&stream{client: s.client, src: s, q: q, id: providers.StreamID(SourceName, "", q), path: "/user/repos", native: nativeFilter(q.Filter)}}, nil
 }
 
 // stream is a repository list in one order: the user's (GET /user/repos) or an owner's
 // (owners.go).
 type stream struct {
 	client *rest.Client
+	src    *Source
 	q      providers.Query
 	id     string
 	// path is the list's endpoint; extra are query parameters beyond sort, direction and paging.
 	path  string
 	extra url.Values
+	// native are the filter parameters GitHub narrows with (filter.go); nil for the unfiltered list.
+	native url.Values
 }
 
 func (s *stream) ID() string { return s.id }
@@ -86,6 +89,16 @@ func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 	for k, v := range s.extra {
 		query[k] = v
 	}
+	for k, v := range s.native {
+		query[k] = v
+	}
+	viewer := ""
+	if s.q.Filter.Affiliations != nil {
+		var err error
+		if viewer, err = s.src.viewer(ctx, s.q.Token); err != nil {
+			return providers.Page{}, err
+		}
+	}
 	resp, err := s.client.Get(ctx, s.q.Token, s.path, query, etag)
 	if err != nil {
 		return providers.Page{}, err
@@ -104,6 +117,11 @@ func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 	items, err := convertRepositories(body)
 	if err != nil {
 		return providers.Page{}, err
+	}
+	if viewer != "" {
+		for j := range body {
+			items[j].Affiliation = affiliation(body[j].Owner, viewer)
+		}
 	}
 	// Only page numbers are read from the Link header: page URLs are always built from the base.
 	links := wire.ParseLinks(resp.Header.Values("Link")...)

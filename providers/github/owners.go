@@ -92,7 +92,7 @@ func (s *Source) ownerStreams(q providers.Query) ([]providers.Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []providers.Stream{&stream{client: s.client, q: q, id: providers.StreamID(SourceName, "", q),
+	return []providers.Stream{&stream{client: s.client, src: s, q: q, id: providers.StreamID(SourceName, "", q),
 		path: path, extra: url.Values{"type": {typ}}}}, nil
 }
 

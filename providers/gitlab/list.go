@@ -26,6 +26,8 @@ type nativeStream struct {
 	id      string // providers.StreamID, computed once
 	// list is the endpoint and its filter: the user's projects, or an owner's (owners.go).
 	list projectList
+	// native are the filter parameters GitLab narrows with (filter.go); nil for the unfiltered list.
+	native url.Values
 }
 
 // ID implements providers.Stream.
@@ -43,7 +45,20 @@ func (st *nativeStream) FetchPage(ctx context.Context, i int, etag string) (prov
 	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
 		return providers.Page{}, err
 	}
-	return st.src.fetchPage(ctx, st.q.Token, st.list.path, st.list.query(st.orderBy, st.sort, i+1), etag)
+	query := st.list.query(st.orderBy, st.sort, i+1)
+	viewer := ""
+	if st.native != nil {
+		for k, v := range st.native {
+			query[k] = v
+		}
+		if st.q.Filter.Affiliations != nil {
+			var err error
+			if viewer, err = st.src.viewer(ctx, st.q.Token); err != nil {
+				return providers.Page{}, err
+			}
+		}
+	}
+	return st.src.fetchPage(ctx, st.q.Token, st.list.path, query, etag, viewer)
 }
 
 // projectList is a project list endpoint: its path and the filter parameters sent with every page.
@@ -72,8 +87,9 @@ func (l projectList) query(orderBy, sort string, page int) url.Values {
 }
 
 // fetchPage reads one page of GET path (/projects, or an owner's projects) and reads its paging
-// headers.
-func (s *Source) fetchPage(ctx context.Context, token, path string, query url.Values, etag string) (providers.Page, error) {
+// headers. With a viewer (the username of token's user) it sets each project's affiliation
+// (filter.go); "" leaves it unknown.
+func (s *Source) fetchPage(ctx context.Context, token, path string, query url.Values, etag, viewer string) (providers.Page, error) {
 	resp, err := s.client.Get(ctx, token, path, query, etag)
 	if err != nil {
 		return providers.Page{}, err
@@ -88,6 +104,11 @@ func (s *Source) fetchPage(ctx context.Context, token, path string, query url.Va
 	items, err := convertProjects(ps)
 	if err != nil {
 		return providers.Page{}, err
+	}
+	if viewer != "" {
+		for j := range ps {
+			items[j].Affiliation = affiliation(ps[j].Namespace, items[j].Owner, viewer)
+		}
 	}
 	page, _ := strconv.Atoi(query.Get("page"))
 	if len(items) > providers.PageSize {
@@ -156,7 +177,7 @@ func (s *Source) readAll(ctx context.Context, token string, list projectList, ma
 		// A project added to the user's list during the read shifts later pages: repeats are kept once.
 		Key: func(r providers.Repository) string { return r.ForgeID },
 		Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
-			p, err := s.fetchPage(ctx, token, list.path, list.query("id", "asc", n), "")
+			p, err := s.fetchPage(ctx, token, list.path, list.query("id", "asc", n), "", "")
 			return wire.Page[providers.Repository]{Items: p.Items, More: p.More, Total: p.Total}, err
 		},
 	})
@@ -196,6 +217,17 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 			return nil, err
 		}
 		key = "owner|" + string(q.Owner.Kind) + ":" + strconv.Quote(q.Owner.Login)
+	}
+	if !q.Filter.IsZero() {
+		// A filtered list is read whole (providers.FilterStreams) and sorted there: read it in id
+		// order, narrowed by what GitLab filters natively on the user's own list (an owner's is
+		// read unnarrowed: its endpoints do not search namespaces).
+		var native url.Values
+		if q.Owner.IsZero() {
+			native = nativeFilter(q.Filter)
+		}
+		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: "id", sort: "asc",
+			id: providers.StreamID(SourceName, "", q), native: native, list: list}}, nil
 	}
 	if by, ok := orderBy[q.Order.Sort]; ok {
 		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: by, sort: direction(q.Order.Direction),

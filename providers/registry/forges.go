@@ -31,8 +31,9 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return githubfake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v3", RateLimit: githubfake.DefaultRateLimit, Data: demo.Data{
-			Owners: []string{"octo-dev", "acme-corp", "acme-labs"}, Count: 120, Host: "github.com"},
-			Users:  []string{"octo-dev"},
+			Owners: []string{"octo-dev", "acme-corp", "acme-labs"}, Count: 120, Host: "github.com",
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner, "acme-labs": providers.AffCollaborator}},
+			Users:  []string{"octo-dev", "acme-labs"},
 			Public: &demo.Data{Owners: []string{"oss-foundation", "pixel-labs", "river-io"}, Count: 150, Host: "github.com", Seed: 1}},
 	},
 	{
@@ -43,7 +44,8 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return gitlabfake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v4", Data: demo.Data{
-			Owners: []string{"octo-dev", "acme/platform", "acme/platform/infra", "acme/mobile"}, Count: 60, Host: "gitlab.com"},
+			Owners: []string{"octo-dev", "acme/platform", "acme/platform/infra", "acme/mobile"}, Count: 60, Host: "gitlab.com",
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner}},
 			Users:  []string{"octo-dev"},
 			Public: &demo.Data{Owners: []string{"oss-foundation", "pixel-labs/design", "river-io"}, Count: 450, Host: "gitlab.com", Seed: 1}},
 	},
@@ -55,7 +57,8 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return bitbucketfake.New(token, repos) },
 		Demo: &Demo{Path: "/2.0", Data: demo.Data{
-			Owners: []string{"octo-dev", "acme-payments", "acme-data"}, Count: 45, Host: "bitbucket.org", UUIDs: true}},
+			Owners: []string{"octo-dev", "acme-payments", "acme-data"}, Count: 45, Host: "bitbucket.org", UUIDs: true,
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner}}},
 	},
 	{
 		Name: codearts.SourceName, Provider: providers.CodeArts,
@@ -68,7 +71,8 @@ var forges = []Forge{
 		Fake: func(token string, repos []providers.Repository) Fake { return codeartsfake.New(token, repos) },
 		Demo: &Demo{Path: "", Data: demo.Data{
 			Owners: []string{"a1b2c3d4e5f60718293a4b5c6d7e8f90/octo-dev", "a1b2c3d4e5f60718293a4b5c6d7e8f90/acme-cn"},
-			Count:  35, Host: "codehub.devcloud.example.com"}},
+			Count:  35, Host: "codehub.devcloud.example.com",
+			Affiliations: map[string]providers.Affiliation{"a1b2c3d4e5f60718293a4b5c6d7e8f90/octo-dev": providers.AffOwner}}},
 	},
 	{
 		Name: gitea.SourceName, Provider: providers.Gitea,
@@ -79,8 +83,9 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return giteafake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v1", Data: demo.Data{
-			Owners: []string{"octo-dev", "acme-tools", "forgejo-contrib"}, Count: 40, Host: "codeberg.org"},
-			Users: []string{"octo-dev"}},
+			Owners: []string{"octo-dev", "acme-tools", "forgejo-contrib"}, Count: 40, Host: "codeberg.org",
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner, "forgejo-contrib": providers.AffCollaborator}},
+			Users: []string{"octo-dev", "forgejo-contrib"}},
 	},
 	{
 		Name:     openhands.SourceName,

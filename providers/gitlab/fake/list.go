@@ -62,6 +62,14 @@ func (s *Server) listWhere(w http.ResponseWriter, r *http.Request, keep func(*pr
 	if keep != nil {
 		all = slices.DeleteFunc(all, func(r providers.Repository) bool { return !keep(&r) })
 	}
+	s.mu.RLock()
+	user := s.userNamespace()
+	s.mu.RUnlock()
+	all, bad := filterProjects(q, all, user)
+	if bad != "" {
+		badParam(w, bad)
+		return
+	}
 	cmp, ok := comparer(orderBy, dir)
 	if !ok {
 		badParam(w, "order_by")
