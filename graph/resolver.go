@@ -28,4 +28,5 @@ type Resolver struct {
 	Writes Writes
 
 	replayOnce sync.Once
+	flights    flights // mutations in progress (mutationflight.go)
 }

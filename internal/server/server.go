@@ -58,6 +58,9 @@ type Deps struct {
 	// Replays keeps clientMutationId answers for graph.ReplayTTL, sealed with the credential (shared
 	// through Redis when configured); nil: in memory.
 	Replays cache.Backend[json.RawMessage]
+	// MutationFlight configures how identical mutations sent at once wait for one another; the zero
+	// value waits graph.InProgressWait.
+	MutationFlight graph.Flight
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
@@ -94,7 +97,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 // New returns the whole HTTP handler.
 func New(d Deps) http.Handler {
 	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits,
-		Writes: graph.Writes{Allow: d.Config.AllowMutations, Demo: d.Config.Demo, Replays: d.Replays, Observe: d.Metrics.Mutation}}
+		Writes: graph.Writes{Allow: d.Config.AllowMutations, Demo: d.Config.Demo, Replays: d.Replays, Observe: d.Metrics.Mutation, Flight: d.MutationFlight}}
 	var gql http.Handler = graphQL(r, d.Metrics, d.APQ)
 	credentialHeaders := CredentialHeaders()
 	gql = loaders.Middleware(d.Pages, gql)
