@@ -79,3 +79,43 @@ func demoOwner(p providers.Provider) any {
 	}
 	return registry.DemoRepositoriesOf(p)[0].Owner
 }
+
+// TestEveryServedIDDecodes: the id of every repository the demo forges serve (every forge's id
+// shape: numbers, Bitbucket {uuid}s, CodeArts ids) decodes to its provider and forge id, so no id
+// the server issues is refused as malformed.
+func TestEveryServedIDDecodes(t *testing.T) {
+	s := newDemoStack(t)
+	const q = `query($p: Provider, $after: String) { viewer { repositories(provider: $p, sort: FULL_NAME, first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id provider } } } }`
+	n := 0
+	for _, p := range providers.AllProviders {
+		var after any
+		for {
+			var l struct {
+				Viewer struct {
+					Repositories struct {
+						PageInfo struct {
+							HasNextPage bool
+							EndCursor   string
+						}
+						Nodes []struct{ ID, Provider string }
+					}
+				}
+			}
+			s.do(t, q, map[string]any{"p": p, "after": after}, &l)
+			for _, r := range l.Viewer.Repositories.Nodes {
+				gid, err := providers.DecodeGlobalID(r.ID)
+				if err != nil || string(gid.Provider) != r.Provider || gid.ForgeID == "" || gid.NameWithOwner != "" {
+					t.Fatalf("%s id %s: %+v, %v", r.Provider, r.ID, gid, err)
+				}
+				n++
+			}
+			if !l.Viewer.Repositories.PageInfo.HasNextPage {
+				break
+			}
+			after = l.Viewer.Repositories.PageInfo.EndCursor
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d repositories checked", n)
+	}
+}

@@ -188,3 +188,21 @@ func TestIdenticalMutationInProgressTimesOut(t *testing.T) {
 		t.Fatalf("first %s, %d POSTs", a, g.posts.Load())
 	}
 }
+
+// TestIdenticalMutationInProgressTimesOutInProcess: the same in one process: the twin answers
+// CONFLICT after Flight.Wait, and the first still completes with one POST.
+func TestIdenticalMutationInProgressTimesOutInProcess(t *testing.T) {
+	g := newGatedForge(t)
+	ts := flightServer(t, g, nil, graph.Flight{Wait: 50 * time.Millisecond})
+	first := sendAsync(ts)
+	<-g.posted
+	var r gqlResponse
+	if err := json.Unmarshal([]byte(<-sendAsync(ts)), &r); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, r, "CONFLICT", "a mutation with this clientMutationId is in progress")
+	g.open()
+	if a := <-first; strings.Contains(a, `"errors"`) || g.posts.Load() != 1 {
+		t.Fatalf("first %s, %d POSTs", a, g.posts.Load())
+	}
+}
