@@ -73,8 +73,9 @@ func (r *Resolver) writer(ctx context.Context, p providers.Provider) (providers.
 }
 
 // mutate runs one mutation op of input on src with token: once per clientMutationId (when given)
-// and credential within ReplayTTL (identical ones sent at once included: see once), then invalidating every cache of that credential and source (and
-// of aggregators fronting forge p) so the next query sees the change. It records the outcome.
+// and credential within ReplayTTL (identical ones sent at once included: see once), then
+// invalidating every cache of that credential and source (and of aggregators fronting forge p) so
+// the next query sees the change. It records the outcome.
 func mutate[T any](ctx context.Context, r *Resolver, op, src, token string, p providers.Provider, cmid *string, input any, run func(context.Context) (T, error)) (T, error) {
 	do := func(ctx context.Context) (T, error) {
 		v, err := run(ctx)
