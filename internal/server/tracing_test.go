@@ -79,8 +79,8 @@ func newTracedStack(t *testing.T, traced bool) *tracedStack {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(17, 17))
 	s := &tracedStack{gh: &faulty{next: githubfake.New("gh-token", repos(rng, providers.GitHub, "octo", 40))},
-		gl:   &faulty{next: gitlabfake.New("gl-token", repos(rng, providers.GitLab, "grp", 30))},
-		exp:  tracetest.NewInMemoryExporter(), ended: make(chan string, 16), logs: &lockedBuffer{}}
+		gl:  &faulty{next: gitlabfake.New("gl-token", repos(rng, providers.GitLab, "grp", 30))},
+		exp: tracetest.NewInMemoryExporter(), ended: make(chan string, 16), logs: &lockedBuffer{}}
 	ghSrv := httptest.NewServer(http.StripPrefix("/api/v3", s.gh))
 	glSrv := httptest.NewServer(http.StripPrefix("/api/v4", s.gl))
 	t.Cleanup(ghSrv.Close)
