@@ -2232,7 +2232,7 @@ func (ec *executionContext) _Contributor_login(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_login(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Contributor", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Contributor_name(ctx context.Context, field graphql.CollectedField, obj *providers.Contributor) (ret graphql.Marshaler) {
@@ -2255,7 +2255,7 @@ func (ec *executionContext) _Contributor_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Contributor", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Contributor_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Contributor) (ret graphql.Marshaler) {
@@ -2278,7 +2278,7 @@ func (ec *executionContext) _Contributor_avatarUrl(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_avatarUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Contributor", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Contributor_contributions(ctx context.Context, field graphql.CollectedField, obj *providers.Contributor) (ret graphql.Marshaler) {
@@ -2301,7 +2301,7 @@ func (ec *executionContext) _Contributor_contributions(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_contributions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Contributor", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _ContributorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContributorConnection) (ret graphql.Marshaler) {
@@ -2420,7 +2420,7 @@ func (ec *executionContext) _ContributorConnection_totalCount(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_ContributorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContributorConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("ContributorConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _ContributorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContributorEdge) (ret graphql.Marshaler) {
@@ -2443,7 +2443,7 @@ func (ec *executionContext) _ContributorEdge_cursor(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ContributorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContributorEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("ContributorEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _ContributorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContributorEdge) (ret graphql.Marshaler) {
@@ -2498,7 +2498,7 @@ func (ec *executionContext) _CreateRepositoryPayload_clientMutationId(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_CreateRepositoryPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreateRepositoryPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("CreateRepositoryPayload", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _CreateRepositoryPayload_repository(ctx context.Context, field graphql.CollectedField, obj *model.CreateRepositoryPayload) (ret graphql.Marshaler) {
@@ -2553,7 +2553,7 @@ func (ec *executionContext) _DeleteRepositoryPayload_clientMutationId(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_DeleteRepositoryPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeleteRepositoryPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("DeleteRepositoryPayload", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _DeleteRepositoryPayload_deletedRepositoryId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteRepositoryPayload) (ret graphql.Marshaler) {
@@ -2576,7 +2576,7 @@ func (ec *executionContext) _DeleteRepositoryPayload_deletedRepositoryId(ctx con
 	)
 }
 func (ec *executionContext) fieldContext_DeleteRepositoryPayload_deletedRepositoryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeleteRepositoryPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+	return scalarFieldContext("DeleteRepositoryPayload", field, false, false, noChildFieldsID)
 }
 
 func (ec *executionContext) _Language_name(ctx context.Context, field graphql.CollectedField, obj *providers.Language) (ret graphql.Marshaler) {
@@ -2599,7 +2599,7 @@ func (ec *executionContext) _Language_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Language_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Language", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Language", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Language_color(ctx context.Context, field graphql.CollectedField, obj *providers.Language) (ret graphql.Marshaler) {
@@ -2622,7 +2622,7 @@ func (ec *executionContext) _Language_color(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Language_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Language", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Language", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _LanguageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LanguageConnection) (ret graphql.Marshaler) {
@@ -2741,7 +2741,7 @@ func (ec *executionContext) _LanguageConnection_totalCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_LanguageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("LanguageConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _LanguageConnection_totalSize(ctx context.Context, field graphql.CollectedField, obj *model.LanguageConnection) (ret graphql.Marshaler) {
@@ -2764,7 +2764,7 @@ func (ec *executionContext) _LanguageConnection_totalSize(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_LanguageConnection_totalSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("LanguageConnection", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _LanguageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LanguageEdge) (ret graphql.Marshaler) {
@@ -2787,7 +2787,7 @@ func (ec *executionContext) _LanguageEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_LanguageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("LanguageEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _LanguageEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LanguageEdge) (ret graphql.Marshaler) {
@@ -2842,7 +2842,7 @@ func (ec *executionContext) _LanguageEdge_size(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_LanguageEdge_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageEdge", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("LanguageEdge", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _LanguageEdge_percentage(ctx context.Context, field graphql.CollectedField, obj *model.LanguageEdge) (ret graphql.Marshaler) {
@@ -2865,7 +2865,7 @@ func (ec *executionContext) _LanguageEdge_percentage(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_LanguageEdge_percentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageEdge", field, true, false, errors.New("field of type Float does not have child fields"))
+	return scalarFieldContext("LanguageEdge", field, true, false, noChildFieldsFloat)
 }
 
 func (ec *executionContext) _Mutation_createRepository(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3020,7 +3020,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("PageInfo", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3043,7 +3043,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("PageInfo", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3066,7 +3066,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("PageInfo", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3089,7 +3089,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("PageInfo", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3308,7 +3308,7 @@ func (ec *executionContext) _RateLimit_source(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _RateLimit_provider(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3331,7 +3331,7 @@ func (ec *executionContext) _RateLimit_provider(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _RateLimit_known(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3354,7 +3354,7 @@ func (ec *executionContext) _RateLimit_known(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_known(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3377,7 +3377,7 @@ func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3400,7 +3400,7 @@ func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3423,7 +3423,7 @@ func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_resetAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsDateTime)
 }
 
 func (ec *executionContext) _Ref_name(ctx context.Context, field graphql.CollectedField, obj *providers.Ref) (ret graphql.Marshaler) {
@@ -3446,7 +3446,7 @@ func (ec *executionContext) _Ref_name(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Ref_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ref", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Ref", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Ref_commitSha(ctx context.Context, field graphql.CollectedField, obj *providers.Ref) (ret graphql.Marshaler) {
@@ -3469,7 +3469,7 @@ func (ec *executionContext) _Ref_commitSha(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Ref_commitSha(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ref", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Ref", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Ref_isProtected(ctx context.Context, field graphql.CollectedField, obj *providers.Ref) (ret graphql.Marshaler) {
@@ -3492,7 +3492,7 @@ func (ec *executionContext) _Ref_isProtected(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Ref_isProtected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ref", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Ref", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _RefConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RefConnection) (ret graphql.Marshaler) {
@@ -3611,7 +3611,7 @@ func (ec *executionContext) _RefConnection_totalCount(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_RefConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RefConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("RefConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _RefEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RefEdge) (ret graphql.Marshaler) {
@@ -3634,7 +3634,7 @@ func (ec *executionContext) _RefEdge_cursor(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_RefEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RefEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("RefEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _RefEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RefEdge) (ret graphql.Marshaler) {
@@ -3689,7 +3689,7 @@ func (ec *executionContext) _Repository_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Repository_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, false, errors.New("field of type ID does not have child fields"))
+	return scalarFieldContext("Repository", field, true, false, noChildFieldsID)
 }
 
 func (ec *executionContext) _Repository_provider(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3712,7 +3712,7 @@ func (ec *executionContext) _Repository_provider(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Repository_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Provider does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsProvider)
 }
 
 func (ec *executionContext) _Repository_name(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3735,7 +3735,7 @@ func (ec *executionContext) _Repository_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Repository_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_nameWithOwner(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3758,7 +3758,7 @@ func (ec *executionContext) _Repository_nameWithOwner(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Repository_nameWithOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_owner(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3781,7 +3781,7 @@ func (ec *executionContext) _Repository_owner(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Repository_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_description(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3804,7 +3804,7 @@ func (ec *executionContext) _Repository_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Repository_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_url(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3827,7 +3827,7 @@ func (ec *executionContext) _Repository_url(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Repository_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_sshUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3850,7 +3850,7 @@ func (ec *executionContext) _Repository_sshUrl(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Repository_sshUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_cloneUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3873,7 +3873,7 @@ func (ec *executionContext) _Repository_cloneUrl(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Repository_cloneUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_isPrivate(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3896,7 +3896,7 @@ func (ec *executionContext) _Repository_isPrivate(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_isPrivate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_isFork(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3919,7 +3919,7 @@ func (ec *executionContext) _Repository_isFork(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Repository_isFork(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_isArchived(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3942,7 +3942,7 @@ func (ec *executionContext) _Repository_isArchived(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Repository_isArchived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_stargazerCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3965,7 +3965,7 @@ func (ec *executionContext) _Repository_stargazerCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Repository_stargazerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_forkCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3988,7 +3988,7 @@ func (ec *executionContext) _Repository_forkCount(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_forkCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_defaultBranch(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4011,7 +4011,7 @@ func (ec *executionContext) _Repository_defaultBranch(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Repository_defaultBranch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_primaryLanguage(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4034,7 +4034,7 @@ func (ec *executionContext) _Repository_primaryLanguage(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Repository_primaryLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_createdAt(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4057,7 +4057,7 @@ func (ec *executionContext) _Repository_createdAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsDateTime)
 }
 
 func (ec *executionContext) _Repository_updatedAt(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4080,7 +4080,7 @@ func (ec *executionContext) _Repository_updatedAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsDateTime)
 }
 
 func (ec *executionContext) _Repository_pushedAt(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4103,7 +4103,7 @@ func (ec *executionContext) _Repository_pushedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Repository_pushedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsDateTime)
 }
 
 func (ec *executionContext) _Repository_homepageUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4126,7 +4126,7 @@ func (ec *executionContext) _Repository_homepageUrl(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Repository_homepageUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_visibility(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4149,7 +4149,7 @@ func (ec *executionContext) _Repository_visibility(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Repository_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type RepositoryVisibility does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsRepositoryVisibility)
 }
 
 func (ec *executionContext) _Repository_openIssuesCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4172,7 +4172,7 @@ func (ec *executionContext) _Repository_openIssuesCount(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Repository_openIssuesCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_watcherCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4195,7 +4195,7 @@ func (ec *executionContext) _Repository_watcherCount(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Repository_watcherCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_diskUsage(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4218,7 +4218,7 @@ func (ec *executionContext) _Repository_diskUsage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_diskUsage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_hasIssuesEnabled(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4241,7 +4241,7 @@ func (ec *executionContext) _Repository_hasIssuesEnabled(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Repository_hasIssuesEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_hasWikiEnabled(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4264,7 +4264,7 @@ func (ec *executionContext) _Repository_hasWikiEnabled(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Repository_hasWikiEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_topics(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4287,7 +4287,7 @@ func (ec *executionContext) _Repository_topics(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Repository_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_parent(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4342,7 +4342,7 @@ func (ec *executionContext) _Repository_viewerPermission(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Repository_viewerPermission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type RepositoryPermission does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsRepositoryPermission)
 }
 
 func (ec *executionContext) _Repository_languages(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4681,7 +4681,7 @@ func (ec *executionContext) _RepositoryConnection_totalCount(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_RepositoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RepositoryConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("RepositoryConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _RepositoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RepositoryEdge) (ret graphql.Marshaler) {
@@ -4704,7 +4704,7 @@ func (ec *executionContext) _RepositoryEdge_cursor(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RepositoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RepositoryEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("RepositoryEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _RepositoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RepositoryEdge) (ret graphql.Marshaler) {
@@ -4759,7 +4759,7 @@ func (ec *executionContext) _Team_name(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Team_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Team", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Team_slug(ctx context.Context, field graphql.CollectedField, obj *providers.Team) (ret graphql.Marshaler) {
@@ -4782,7 +4782,7 @@ func (ec *executionContext) _Team_slug(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Team_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Team", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Team_description(ctx context.Context, field graphql.CollectedField, obj *providers.Team) (ret graphql.Marshaler) {
@@ -4805,7 +4805,7 @@ func (ec *executionContext) _Team_description(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Team_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Team", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Team_permission(ctx context.Context, field graphql.CollectedField, obj *providers.Team) (ret graphql.Marshaler) {
@@ -4828,7 +4828,7 @@ func (ec *executionContext) _Team_permission(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Team_permission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type RepositoryPermission does not have child fields"))
+	return scalarFieldContext("Team", field, false, false, noChildFieldsRepositoryPermission)
 }
 
 func (ec *executionContext) _TeamConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TeamConnection) (ret graphql.Marshaler) {
@@ -4947,7 +4947,7 @@ func (ec *executionContext) _TeamConnection_totalCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_TeamConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TeamConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("TeamConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _TeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TeamEdge) (ret graphql.Marshaler) {
@@ -4970,7 +4970,7 @@ func (ec *executionContext) _TeamEdge_cursor(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TeamEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TeamEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("TeamEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _TeamEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TeamEdge) (ret graphql.Marshaler) {
@@ -5025,7 +5025,7 @@ func (ec *executionContext) _UpdateRepositoryPayload_clientMutationId(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_UpdateRepositoryPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpdateRepositoryPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("UpdateRepositoryPayload", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _UpdateRepositoryPayload_repository(ctx context.Context, field graphql.CollectedField, obj *model.UpdateRepositoryPayload) (ret graphql.Marshaler) {
@@ -5156,7 +5156,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Directive", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5179,7 +5179,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Directive", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5202,7 +5202,7 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__Directive", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5225,7 +5225,7 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
+	return scalarFieldContext("__Directive", field, false, false, noChildFields__DirectiveLocation)
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5291,7 +5291,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__EnumValue", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -5314,7 +5314,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__EnumValue", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -5337,7 +5337,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__EnumValue", field, true, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -5360,7 +5360,7 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__EnumValue", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5383,7 +5383,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Field", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5406,7 +5406,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Field", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5504,7 +5504,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__Field", field, true, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5527,7 +5527,7 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Field", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5550,7 +5550,7 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__InputValue", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5573,7 +5573,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__InputValue", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5628,7 +5628,7 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__InputValue", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5651,7 +5651,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__InputValue", field, true, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5674,7 +5674,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__InputValue", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -5697,7 +5697,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Schema", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -5880,7 +5880,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFields__TypeKind)
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -5903,7 +5903,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -5926,7 +5926,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -5949,7 +5949,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -6188,7 +6188,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFieldsBoolean)
 }
 
 // endregion **************************** field.gotpl *****************************
