@@ -76,6 +76,11 @@ type tracedStack struct {
 // fresh for a nanosecond (every query revalidates with the page's ETag) and no response
 // micro-cache; spans go to an in-memory exporter when traced, else tracing is off.
 func newTracedStack(t *testing.T, traced bool) *tracedStack {
+	return newTracedStackFresh(t, traced, time.Nanosecond)
+}
+
+// newTracedStackFresh is newTracedStack with pages fresh for fresh.
+func newTracedStackFresh(t *testing.T, traced bool, fresh time.Duration) *tracedStack {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(17, 17))
 	s := &tracedStack{gh: &faulty{next: githubfake.New("gh-token", repos(rng, providers.GitHub, "octo", 40))},
@@ -97,7 +102,7 @@ func newTracedStack(t *testing.T, traced bool) *tracedStack {
 	cfg, _ := config.Load(func(k string) string { return map[string]string{"RESPONSE_CACHE_TTL": "0"}[k] })
 	d := server.Deps{Config: cfg, Sources: []providers.Source{gh, gl},
 		Tokens: map[string]string{"github": "gh-token", "gitlab": "gl-token"},
-		Pages:  pages.New(cache.NewMemory[pages.Entry](1000), time.Nanosecond, 0),
+		Pages:  pages.New(cache.NewMemory[pages.Entry](1000), fresh, 0),
 		Logger: slog.New(requestid.LogHandler{Handler: slog.NewJSONHandler(s.logs, nil)})}
 	if traced {
 		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(
@@ -276,5 +281,41 @@ func TestTracingOffRecordsNothing(t *testing.T) {
 	}
 	if n := len(s.exp.GetSpans()); n != 0 {
 		t.Errorf("%d spans recorded with tracing off", n)
+	}
+}
+
+// TestTracePageCacheHit: pages served from the shared page cache make no batch and no upstream
+// span; the operation span records a "page cache hit" event per source instead.
+func TestTracePageCacheHit(t *testing.T) {
+	s := newTracedStackFresh(t, true, time.Hour)
+	if r := post(t, s.ts, tracedQuery, nil); len(r.Errors) != 0 {
+		t.Fatalf("warm-up: %+v", r.Errors)
+	}
+	<-s.ended
+	s.exp.Reset()
+	hits := s.gh.hits.Load() + s.gl.hits.Load()
+	if r := post(t, s.ts, tracedQuery, nil, tracedHeader, traceparent); len(r.Errors) != 0 {
+		t.Fatalf("errors: %+v", r.Errors)
+	}
+	<-s.ended
+	if n := s.gh.hits.Load() + s.gl.hits.Load() - hits; n != 0 {
+		t.Fatalf("%d upstream requests for cached pages", n)
+	}
+	sources := map[string]bool{}
+	for _, sp := range s.exp.GetSpans() {
+		if sp.SpanKind == trace.SpanKindClient || strings.HasPrefix(sp.Name, "dataloader") {
+			t.Errorf("span %q for a cached page", sp.Name)
+		}
+		if sp.Name != "query Page" {
+			continue
+		}
+		for _, e := range sp.Events {
+			if e.Name == "page cache hit" {
+				sources[attrsOf(e.Attributes)["forgegraph.source"].AsString()] = true
+			}
+		}
+	}
+	if !sources["github"] || !sources["gitlab"] {
+		t.Errorf("page cache hit events for %v, want github and gitlab", sources)
 	}
 }
