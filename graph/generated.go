@@ -2303,7 +2303,7 @@ func (ec *executionContext) _Contributor_login(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_login(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Contributor", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Contributor_name(ctx context.Context, field graphql.CollectedField, obj *providers.Contributor) (ret graphql.Marshaler) {
@@ -2326,7 +2326,7 @@ func (ec *executionContext) _Contributor_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Contributor", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Contributor_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Contributor) (ret graphql.Marshaler) {
@@ -2349,7 +2349,7 @@ func (ec *executionContext) _Contributor_avatarUrl(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_avatarUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Contributor", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Contributor_contributions(ctx context.Context, field graphql.CollectedField, obj *providers.Contributor) (ret graphql.Marshaler) {
@@ -2372,7 +2372,7 @@ func (ec *executionContext) _Contributor_contributions(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_contributions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Contributor", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _ContributorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContributorConnection) (ret graphql.Marshaler) {
@@ -2491,7 +2491,7 @@ func (ec *executionContext) _ContributorConnection_totalCount(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_ContributorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContributorConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("ContributorConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _ContributorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContributorEdge) (ret graphql.Marshaler) {
@@ -2514,7 +2514,7 @@ func (ec *executionContext) _ContributorEdge_cursor(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ContributorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ContributorEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("ContributorEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _ContributorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContributorEdge) (ret graphql.Marshaler) {
@@ -2569,7 +2569,7 @@ func (ec *executionContext) _CreateRepositoryPayload_clientMutationId(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_CreateRepositoryPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CreateRepositoryPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("CreateRepositoryPayload", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _CreateRepositoryPayload_repository(ctx context.Context, field graphql.CollectedField, obj *model.CreateRepositoryPayload) (ret graphql.Marshaler) {
@@ -2624,7 +2624,7 @@ func (ec *executionContext) _DeleteRepositoryPayload_clientMutationId(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_DeleteRepositoryPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeleteRepositoryPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("DeleteRepositoryPayload", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _DeleteRepositoryPayload_deletedRepositoryId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteRepositoryPayload) (ret graphql.Marshaler) {
@@ -2647,7 +2647,7 @@ func (ec *executionContext) _DeleteRepositoryPayload_deletedRepositoryId(ctx con
 	)
 }
 func (ec *executionContext) fieldContext_DeleteRepositoryPayload_deletedRepositoryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeleteRepositoryPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+	return scalarFieldContext("DeleteRepositoryPayload", field, false, false, noChildFieldsID)
 }
 
 func (ec *executionContext) _Language_name(ctx context.Context, field graphql.CollectedField, obj *providers.Language) (ret graphql.Marshaler) {
@@ -2670,7 +2670,7 @@ func (ec *executionContext) _Language_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Language_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Language", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Language", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Language_color(ctx context.Context, field graphql.CollectedField, obj *providers.Language) (ret graphql.Marshaler) {
@@ -2693,7 +2693,7 @@ func (ec *executionContext) _Language_color(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Language_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Language", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Language", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _LanguageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LanguageConnection) (ret graphql.Marshaler) {
@@ -2812,7 +2812,7 @@ func (ec *executionContext) _LanguageConnection_totalCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_LanguageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("LanguageConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _LanguageConnection_totalSize(ctx context.Context, field graphql.CollectedField, obj *model.LanguageConnection) (ret graphql.Marshaler) {
@@ -2835,7 +2835,7 @@ func (ec *executionContext) _LanguageConnection_totalSize(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_LanguageConnection_totalSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("LanguageConnection", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _LanguageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LanguageEdge) (ret graphql.Marshaler) {
@@ -2858,7 +2858,7 @@ func (ec *executionContext) _LanguageEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_LanguageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("LanguageEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _LanguageEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LanguageEdge) (ret graphql.Marshaler) {
@@ -2913,7 +2913,7 @@ func (ec *executionContext) _LanguageEdge_size(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_LanguageEdge_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageEdge", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("LanguageEdge", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _LanguageEdge_percentage(ctx context.Context, field graphql.CollectedField, obj *model.LanguageEdge) (ret graphql.Marshaler) {
@@ -2936,7 +2936,7 @@ func (ec *executionContext) _LanguageEdge_percentage(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_LanguageEdge_percentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LanguageEdge", field, true, false, errors.New("field of type Float does not have child fields"))
+	return scalarFieldContext("LanguageEdge", field, true, false, noChildFieldsFloat)
 }
 
 func (ec *executionContext) _Mutation_createRepository(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3091,7 +3091,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("PageInfo", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3114,7 +3114,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("PageInfo", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3137,7 +3137,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("PageInfo", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3160,7 +3160,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("PageInfo", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3379,7 +3379,7 @@ func (ec *executionContext) _RateLimit_source(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _RateLimit_provider(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3402,7 +3402,7 @@ func (ec *executionContext) _RateLimit_provider(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _RateLimit_known(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3425,7 +3425,7 @@ func (ec *executionContext) _RateLimit_known(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_known(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3448,7 +3448,7 @@ func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3471,7 +3471,7 @@ func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3494,7 +3494,7 @@ func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_resetAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsDateTime)
 }
 
 func (ec *executionContext) _Ref_name(ctx context.Context, field graphql.CollectedField, obj *providers.Ref) (ret graphql.Marshaler) {
@@ -3517,7 +3517,7 @@ func (ec *executionContext) _Ref_name(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Ref_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ref", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Ref", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Ref_commitSha(ctx context.Context, field graphql.CollectedField, obj *providers.Ref) (ret graphql.Marshaler) {
@@ -3540,7 +3540,7 @@ func (ec *executionContext) _Ref_commitSha(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Ref_commitSha(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ref", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Ref", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Ref_isProtected(ctx context.Context, field graphql.CollectedField, obj *providers.Ref) (ret graphql.Marshaler) {
@@ -3563,7 +3563,7 @@ func (ec *executionContext) _Ref_isProtected(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Ref_isProtected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ref", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Ref", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _RefConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RefConnection) (ret graphql.Marshaler) {
@@ -3682,7 +3682,7 @@ func (ec *executionContext) _RefConnection_totalCount(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_RefConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RefConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("RefConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _RefEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RefEdge) (ret graphql.Marshaler) {
@@ -3705,7 +3705,7 @@ func (ec *executionContext) _RefEdge_cursor(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_RefEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RefEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("RefEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _RefEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RefEdge) (ret graphql.Marshaler) {
@@ -3760,7 +3760,7 @@ func (ec *executionContext) _Repository_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Repository_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, false, errors.New("field of type ID does not have child fields"))
+	return scalarFieldContext("Repository", field, true, false, noChildFieldsID)
 }
 
 func (ec *executionContext) _Repository_provider(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3783,7 +3783,7 @@ func (ec *executionContext) _Repository_provider(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Repository_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Provider does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsProvider)
 }
 
 func (ec *executionContext) _Repository_name(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3806,7 +3806,7 @@ func (ec *executionContext) _Repository_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Repository_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_nameWithOwner(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3829,7 +3829,7 @@ func (ec *executionContext) _Repository_nameWithOwner(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Repository_nameWithOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_owner(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3852,7 +3852,7 @@ func (ec *executionContext) _Repository_owner(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Repository_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_description(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3875,7 +3875,7 @@ func (ec *executionContext) _Repository_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Repository_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_url(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3898,7 +3898,7 @@ func (ec *executionContext) _Repository_url(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Repository_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_sshUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3921,7 +3921,7 @@ func (ec *executionContext) _Repository_sshUrl(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Repository_sshUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_cloneUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3944,7 +3944,7 @@ func (ec *executionContext) _Repository_cloneUrl(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Repository_cloneUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_isPrivate(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3967,7 +3967,7 @@ func (ec *executionContext) _Repository_isPrivate(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_isPrivate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_isFork(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3990,7 +3990,7 @@ func (ec *executionContext) _Repository_isFork(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Repository_isFork(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_isArchived(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4013,7 +4013,7 @@ func (ec *executionContext) _Repository_isArchived(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Repository_isArchived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_stargazerCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4036,7 +4036,7 @@ func (ec *executionContext) _Repository_stargazerCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Repository_stargazerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_forkCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4059,7 +4059,7 @@ func (ec *executionContext) _Repository_forkCount(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_forkCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_defaultBranch(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4082,7 +4082,7 @@ func (ec *executionContext) _Repository_defaultBranch(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Repository_defaultBranch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_primaryLanguage(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4105,7 +4105,7 @@ func (ec *executionContext) _Repository_primaryLanguage(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Repository_primaryLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_createdAt(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4128,7 +4128,7 @@ func (ec *executionContext) _Repository_createdAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsDateTime)
 }
 
 func (ec *executionContext) _Repository_updatedAt(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4151,7 +4151,7 @@ func (ec *executionContext) _Repository_updatedAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsDateTime)
 }
 
 func (ec *executionContext) _Repository_pushedAt(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4174,7 +4174,7 @@ func (ec *executionContext) _Repository_pushedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Repository_pushedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return scalarFieldContext("Repository", field, false, false, noChildFieldsDateTime)
 }
 
 func (ec *executionContext) _Repository_homepageUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4197,7 +4197,7 @@ func (ec *executionContext) _Repository_homepageUrl(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Repository_homepageUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_visibility(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4220,7 +4220,7 @@ func (ec *executionContext) _Repository_visibility(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Repository_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type RepositoryVisibility does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsRepositoryVisibility)
 }
 
 func (ec *executionContext) _Repository_openIssuesCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4243,7 +4243,7 @@ func (ec *executionContext) _Repository_openIssuesCount(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Repository_openIssuesCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_watcherCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4266,7 +4266,7 @@ func (ec *executionContext) _Repository_watcherCount(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Repository_watcherCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_diskUsage(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4289,7 +4289,7 @@ func (ec *executionContext) _Repository_diskUsage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_diskUsage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsInt)
 }
 
 func (ec *executionContext) _Repository_hasIssuesEnabled(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4312,7 +4312,7 @@ func (ec *executionContext) _Repository_hasIssuesEnabled(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Repository_hasIssuesEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_hasWikiEnabled(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4335,7 +4335,7 @@ func (ec *executionContext) _Repository_hasWikiEnabled(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Repository_hasWikiEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) _Repository_topics(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4358,7 +4358,7 @@ func (ec *executionContext) _Repository_topics(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Repository_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsString)
 }
 
 func (ec *executionContext) _Repository_parent(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4413,7 +4413,7 @@ func (ec *executionContext) _Repository_viewerPermission(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Repository_viewerPermission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type RepositoryPermission does not have child fields"))
+	return scalarFieldContext("Repository", field, true, true, noChildFieldsRepositoryPermission)
 }
 
 func (ec *executionContext) _Repository_languages(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4752,7 +4752,7 @@ func (ec *executionContext) _RepositoryConnection_totalCount(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_RepositoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RepositoryConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("RepositoryConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _RepositoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RepositoryEdge) (ret graphql.Marshaler) {
@@ -4775,7 +4775,7 @@ func (ec *executionContext) _RepositoryEdge_cursor(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RepositoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RepositoryEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("RepositoryEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _RepositoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RepositoryEdge) (ret graphql.Marshaler) {
@@ -4830,7 +4830,7 @@ func (ec *executionContext) _Team_name(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Team_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Team", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Team_slug(ctx context.Context, field graphql.CollectedField, obj *providers.Team) (ret graphql.Marshaler) {
@@ -4853,7 +4853,7 @@ func (ec *executionContext) _Team_slug(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Team_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Team", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Team_description(ctx context.Context, field graphql.CollectedField, obj *providers.Team) (ret graphql.Marshaler) {
@@ -4876,7 +4876,7 @@ func (ec *executionContext) _Team_description(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Team_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("Team", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _Team_permission(ctx context.Context, field graphql.CollectedField, obj *providers.Team) (ret graphql.Marshaler) {
@@ -4899,7 +4899,7 @@ func (ec *executionContext) _Team_permission(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Team_permission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type RepositoryPermission does not have child fields"))
+	return scalarFieldContext("Team", field, false, false, noChildFieldsRepositoryPermission)
 }
 
 func (ec *executionContext) _TeamConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TeamConnection) (ret graphql.Marshaler) {
@@ -5018,7 +5018,7 @@ func (ec *executionContext) _TeamConnection_totalCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_TeamConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TeamConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+	return scalarFieldContext("TeamConnection", field, true, false, noChildFieldsInt)
 }
 
 func (ec *executionContext) _TeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TeamEdge) (ret graphql.Marshaler) {
@@ -5041,7 +5041,7 @@ func (ec *executionContext) _TeamEdge_cursor(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TeamEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TeamEdge", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("TeamEdge", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _TeamEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TeamEdge) (ret graphql.Marshaler) {
@@ -5096,7 +5096,7 @@ func (ec *executionContext) _UpdateRepositoryPayload_clientMutationId(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_UpdateRepositoryPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpdateRepositoryPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("UpdateRepositoryPayload", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) _UpdateRepositoryPayload_repository(ctx context.Context, field graphql.CollectedField, obj *model.UpdateRepositoryPayload) (ret graphql.Marshaler) {
@@ -5227,7 +5227,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Directive", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5250,7 +5250,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Directive", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5273,7 +5273,7 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__Directive", field, false, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5296,7 +5296,7 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
+	return scalarFieldContext("__Directive", field, false, false, noChildFields__DirectiveLocation)
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5362,7 +5362,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__EnumValue", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -5385,7 +5385,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__EnumValue", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -5408,7 +5408,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__EnumValue", field, true, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -5431,7 +5431,7 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__EnumValue", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5454,7 +5454,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Field", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5477,7 +5477,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Field", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5575,7 +5575,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__Field", field, true, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5598,7 +5598,7 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Field", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5621,7 +5621,7 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__InputValue", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5644,7 +5644,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__InputValue", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5699,7 +5699,7 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__InputValue", field, false, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5722,7 +5722,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__InputValue", field, true, false, noChildFieldsBoolean)
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5745,7 +5745,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__InputValue", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -5768,7 +5768,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Schema", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -5951,7 +5951,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFields__TypeKind)
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -5974,7 +5974,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -5997,7 +5997,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -6020,7 +6020,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFieldsString)
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -6259,7 +6259,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return scalarFieldContext("__Type", field, true, false, noChildFieldsBoolean)
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -6543,7 +6543,7 @@ func (ec *executionContext) _Contributor(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6581,7 +6581,7 @@ func (ec *executionContext) _Contributor(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6596,7 +6596,7 @@ func (ec *executionContext) _ContributorConnection(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6643,7 +6643,7 @@ func (ec *executionContext) _ContributorConnection(ctx context.Context, sel ast.
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -6667,7 +6667,7 @@ func (ec *executionContext) _ContributorConnection(ctx context.Context, sel ast.
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6682,7 +6682,7 @@ func (ec *executionContext) _ContributorEdge(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6710,7 +6710,7 @@ func (ec *executionContext) _ContributorEdge(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6725,7 +6725,7 @@ func (ec *executionContext) _CreateRepositoryPayload(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6753,7 +6753,7 @@ func (ec *executionContext) _CreateRepositoryPayload(ctx context.Context, sel as
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6768,7 +6768,7 @@ func (ec *executionContext) _DeleteRepositoryPayload(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6796,7 +6796,7 @@ func (ec *executionContext) _DeleteRepositoryPayload(ctx context.Context, sel as
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6811,7 +6811,7 @@ func (ec *executionContext) _Language(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6839,7 +6839,7 @@ func (ec *executionContext) _Language(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6854,7 +6854,7 @@ func (ec *executionContext) _LanguageConnection(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6901,7 +6901,7 @@ func (ec *executionContext) _LanguageConnection(ctx context.Context, sel ast.Sel
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -6930,7 +6930,7 @@ func (ec *executionContext) _LanguageConnection(ctx context.Context, sel ast.Sel
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6945,7 +6945,7 @@ func (ec *executionContext) _LanguageEdge(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6983,7 +6983,7 @@ func (ec *executionContext) _LanguageEdge(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7001,7 +7001,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -7045,7 +7045,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7060,7 +7060,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7098,7 +7098,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7116,7 +7116,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -7219,7 +7219,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7234,7 +7234,7 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7282,7 +7282,7 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7297,7 +7297,7 @@ func (ec *executionContext) _Ref(ctx context.Context, sel ast.SelectionSet, obj 
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7330,7 +7330,7 @@ func (ec *executionContext) _Ref(ctx context.Context, sel ast.SelectionSet, obj 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7345,7 +7345,7 @@ func (ec *executionContext) _RefConnection(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7392,7 +7392,7 @@ func (ec *executionContext) _RefConnection(ctx context.Context, sel ast.Selectio
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7416,7 +7416,7 @@ func (ec *executionContext) _RefConnection(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7431,7 +7431,7 @@ func (ec *executionContext) _RefEdge(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7459,7 +7459,7 @@ func (ec *executionContext) _RefEdge(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7474,7 +7474,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7601,7 +7601,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7639,7 +7639,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7677,7 +7677,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7715,7 +7715,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7753,7 +7753,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7791,7 +7791,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7829,7 +7829,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7867,7 +7867,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7905,7 +7905,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7943,7 +7943,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7981,7 +7981,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8019,7 +8019,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8057,7 +8057,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8095,7 +8095,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8133,7 +8133,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8157,7 +8157,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8172,7 +8172,7 @@ func (ec *executionContext) _RepositoryConnection(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8219,7 +8219,7 @@ func (ec *executionContext) _RepositoryConnection(ctx context.Context, sel ast.S
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8243,7 +8243,7 @@ func (ec *executionContext) _RepositoryConnection(ctx context.Context, sel ast.S
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8258,7 +8258,7 @@ func (ec *executionContext) _RepositoryEdge(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8286,7 +8286,7 @@ func (ec *executionContext) _RepositoryEdge(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8301,7 +8301,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8339,7 +8339,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8354,7 +8354,7 @@ func (ec *executionContext) _TeamConnection(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8401,7 +8401,7 @@ func (ec *executionContext) _TeamConnection(ctx context.Context, sel ast.Selecti
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8425,7 +8425,7 @@ func (ec *executionContext) _TeamConnection(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8440,7 +8440,7 @@ func (ec *executionContext) _TeamEdge(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8468,7 +8468,7 @@ func (ec *executionContext) _TeamEdge(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8483,7 +8483,7 @@ func (ec *executionContext) _UpdateRepositoryPayload(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8511,7 +8511,7 @@ func (ec *executionContext) _UpdateRepositoryPayload(ctx context.Context, sel as
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8526,7 +8526,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8558,7 +8558,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8596,7 +8596,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
+						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8620,7 +8620,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8635,7 +8635,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8678,7 +8678,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8693,7 +8693,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8731,7 +8731,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8746,7 +8746,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8794,7 +8794,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8809,7 +8809,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8857,7 +8857,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8872,7 +8872,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8920,7 +8920,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8935,7 +8935,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9008,7 +9008,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -9037,7 +9037,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNContributor2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐContributorᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Contributor) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContributor2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐContributor(ctx, sel, v[i])
@@ -9063,7 +9063,7 @@ func (ec *executionContext) marshalNContributor2ᚖgithubᚗcomᚋforgegraphᚋf
 }
 
 func (ec *executionContext) marshalNContributorEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐContributorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContributorEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContributorEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐContributorEdge(ctx, sel, v[i])
@@ -9167,7 +9167,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) marshalNLanguage2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐLanguageᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Language) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLanguage2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐLanguage(ctx, sel, v[i])
@@ -9193,7 +9193,7 @@ func (ec *executionContext) marshalNLanguage2ᚖgithubᚗcomᚋforgegraphᚋforg
 }
 
 func (ec *executionContext) marshalNLanguageEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐLanguageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LanguageEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLanguageEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐLanguageEdge(ctx, sel, v[i])
@@ -9239,7 +9239,7 @@ func (ec *executionContext) marshalNProvider2githubᚗcomᚋforgegraphᚋforgegr
 }
 
 func (ec *executionContext) marshalNRateLimit2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRateLimitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RateLimit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRateLimit2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRateLimit(ctx, sel, v[i])
@@ -9265,7 +9265,7 @@ func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋforgegraphᚋfor
 }
 
 func (ec *executionContext) marshalNRef2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐRefᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Ref) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRef2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐRef(ctx, sel, v[i])
@@ -9291,7 +9291,7 @@ func (ec *executionContext) marshalNRef2ᚖgithubᚗcomᚋforgegraphᚋforgegrap
 }
 
 func (ec *executionContext) marshalNRefEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRefEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RefEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRefEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRefEdge(ctx, sel, v[i])
@@ -9317,7 +9317,7 @@ func (ec *executionContext) marshalNRefEdge2ᚖgithubᚗcomᚋforgegraphᚋforge
 }
 
 func (ec *executionContext) marshalNRepository2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐRepositoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Repository) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRepository2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐRepository(ctx, sel, v[i])
@@ -9363,7 +9363,7 @@ func (ec *executionContext) marshalNRepositoryConnection2ᚖgithubᚗcomᚋforge
 }
 
 func (ec *executionContext) marshalNRepositoryEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRepositoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RepositoryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRepositoryEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRepositoryEdge(ctx, sel, v[i])
@@ -9415,7 +9415,7 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNTeam2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐTeamᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Team) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeam2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐTeam(ctx, sel, v[i])
@@ -9441,7 +9441,7 @@ func (ec *executionContext) marshalNTeam2ᚖgithubᚗcomᚋforgegraphᚋforgegra
 }
 
 func (ec *executionContext) marshalNTeamEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐTeamEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TeamEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐTeamEdge(ctx, sel, v[i])
@@ -9496,7 +9496,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -9542,7 +9542,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -9570,7 +9570,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -9590,7 +9590,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -9946,7 +9946,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -9965,7 +9965,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -9984,7 +9984,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -10010,7 +10010,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
