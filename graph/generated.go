@@ -6543,7 +6543,7 @@ func (ec *executionContext) _Contributor(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6581,7 +6581,7 @@ func (ec *executionContext) _Contributor(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6596,7 +6596,7 @@ func (ec *executionContext) _ContributorConnection(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6643,7 +6643,7 @@ func (ec *executionContext) _ContributorConnection(ctx context.Context, sel ast.
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -6667,7 +6667,7 @@ func (ec *executionContext) _ContributorConnection(ctx context.Context, sel ast.
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6682,7 +6682,7 @@ func (ec *executionContext) _ContributorEdge(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6710,7 +6710,7 @@ func (ec *executionContext) _ContributorEdge(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6725,7 +6725,7 @@ func (ec *executionContext) _CreateRepositoryPayload(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6753,7 +6753,7 @@ func (ec *executionContext) _CreateRepositoryPayload(ctx context.Context, sel as
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6768,7 +6768,7 @@ func (ec *executionContext) _DeleteRepositoryPayload(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6796,7 +6796,7 @@ func (ec *executionContext) _DeleteRepositoryPayload(ctx context.Context, sel as
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6811,7 +6811,7 @@ func (ec *executionContext) _Language(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6839,7 +6839,7 @@ func (ec *executionContext) _Language(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6854,7 +6854,7 @@ func (ec *executionContext) _LanguageConnection(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6901,7 +6901,7 @@ func (ec *executionContext) _LanguageConnection(ctx context.Context, sel ast.Sel
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -6930,7 +6930,7 @@ func (ec *executionContext) _LanguageConnection(ctx context.Context, sel ast.Sel
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -6945,7 +6945,7 @@ func (ec *executionContext) _LanguageEdge(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6983,7 +6983,7 @@ func (ec *executionContext) _LanguageEdge(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7001,7 +7001,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -7045,7 +7045,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7060,7 +7060,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7098,7 +7098,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7116,7 +7116,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -7219,7 +7219,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7234,7 +7234,7 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7282,7 +7282,7 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7297,7 +7297,7 @@ func (ec *executionContext) _Ref(ctx context.Context, sel ast.SelectionSet, obj 
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7330,7 +7330,7 @@ func (ec *executionContext) _Ref(ctx context.Context, sel ast.SelectionSet, obj 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7345,7 +7345,7 @@ func (ec *executionContext) _RefConnection(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7392,7 +7392,7 @@ func (ec *executionContext) _RefConnection(ctx context.Context, sel ast.Selectio
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7416,7 +7416,7 @@ func (ec *executionContext) _RefConnection(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7431,7 +7431,7 @@ func (ec *executionContext) _RefEdge(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7459,7 +7459,7 @@ func (ec *executionContext) _RefEdge(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -7474,7 +7474,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7601,7 +7601,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7639,7 +7639,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7677,7 +7677,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7715,7 +7715,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7753,7 +7753,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7791,7 +7791,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7829,7 +7829,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7867,7 +7867,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7905,7 +7905,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7943,7 +7943,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -7981,7 +7981,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8019,7 +8019,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8057,7 +8057,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8095,7 +8095,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8133,7 +8133,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8157,7 +8157,7 @@ func (ec *executionContext) _Repository(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8172,7 +8172,7 @@ func (ec *executionContext) _RepositoryConnection(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8219,7 +8219,7 @@ func (ec *executionContext) _RepositoryConnection(ctx context.Context, sel ast.S
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8243,7 +8243,7 @@ func (ec *executionContext) _RepositoryConnection(ctx context.Context, sel ast.S
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8258,7 +8258,7 @@ func (ec *executionContext) _RepositoryEdge(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8286,7 +8286,7 @@ func (ec *executionContext) _RepositoryEdge(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8301,7 +8301,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8339,7 +8339,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8354,7 +8354,7 @@ func (ec *executionContext) _TeamConnection(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8401,7 +8401,7 @@ func (ec *executionContext) _TeamConnection(ctx context.Context, sel ast.Selecti
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8425,7 +8425,7 @@ func (ec *executionContext) _TeamConnection(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8440,7 +8440,7 @@ func (ec *executionContext) _TeamEdge(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8468,7 +8468,7 @@ func (ec *executionContext) _TeamEdge(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8483,7 +8483,7 @@ func (ec *executionContext) _UpdateRepositoryPayload(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8511,7 +8511,7 @@ func (ec *executionContext) _UpdateRepositoryPayload(ctx context.Context, sel as
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8526,7 +8526,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8558,7 +8558,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8596,7 +8596,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 					view, ok := deferLabelToView[deferrable.Label]
 					if !ok {
 						view = deferredFieldSet.NewView()
-						deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)
+						deferLabelToView[deferrable.Label] = view
 					}
 					view.AddIndices(fieldIndex)
 				}
@@ -8620,7 +8620,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8635,7 +8635,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8678,7 +8678,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8693,7 +8693,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8731,7 +8731,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8746,7 +8746,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8794,7 +8794,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8809,7 +8809,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8857,7 +8857,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8872,7 +8872,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -8920,7 +8920,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
@@ -8935,7 +8935,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9008,7 +9008,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     deferredPath(ctx, deferLabelToView),
+		Path:     graphql.GetPath(ctx),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})

@@ -97,24 +97,3 @@ func childless(t string) childFunc {
 func scalarFieldContext(object string, field graphql.CollectedField, isMethod, isResolver bool, child childFunc) (*graphql.FieldContext, error) {
 	return &graphql.FieldContext{Object: object, Field: field, IsMethod: isMethod, IsResolver: isResolver, Child: child}, nil
 }
-
-// deferredPath is the path of an object's deferred group: the field's path when the object has
-// deferred fragments (views), nil otherwise, when gqlgen's ProcessDeferredGroup ignores the
-// group (internal/seqlists rewrites the generated graphql.GetPath(ctx) to this).
-func deferredPath(ctx context.Context, views map[string]*graphql.FieldSetView) ast.Path {
-	if len(views) == 0 {
-		return nil
-	}
-	return graphql.GetPath(ctx)
-}
-
-// deferView returns views with label's view set, made when views is nil: an object's map of
-// deferred fragments is made by its first one, not for every object (internal/seqlists rewrites
-// the generated code to this).
-func deferView(views map[string]*graphql.FieldSetView, label string, view *graphql.FieldSetView) map[string]*graphql.FieldSetView {
-	if views == nil {
-		views = map[string]*graphql.FieldSetView{}
-	}
-	views[label] = view
-	return views
-}

@@ -31,9 +31,6 @@ func TestGeneratedListsAreSequential(t *testing.T) {
 	if bytes.Contains(generated, []byte("graphql.NewScalarFieldContext(")) {
 		t.Fatalf("generated.go builds scalar field contexts with gqlgen's NewScalarFieldContext: run `go generate ./graph`")
 	}
-	if bytes.Contains(generated, []byte("Path:     graphql.GetPath(ctx),")) || bytes.Contains(generated, []byte("deferLabelToView := make(")) {
-		t.Fatalf("generated.go builds the path of every object for its deferred group: run `go generate ./graph`")
-	}
 	sdl, err := os.ReadFile("../schema.graphqls")
 	if err != nil {
 		t.Fatal(err)
@@ -194,30 +191,5 @@ func TestScalarFieldContext(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { _, _ = scalarFieldContext("Repository", field, false, false, noChildFieldsString) }); n > 1 {
 		t.Errorf("%v allocations per scalar field context, want 1 (the FieldContext)", n)
-	}
-}
-
-// TestDeferredPath: an object without deferred fragments gets no path (no allocation); one with
-// them gets the field's path.
-func TestDeferredPath(t *testing.T) {
-	ctx := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "viewer"}}})
-	if p := deferredPath(ctx, nil); p != nil {
-		t.Fatalf("path %v without deferred fragments", p)
-	}
-	if n := testing.AllocsPerRun(100, func() { _ = deferredPath(ctx, nil) }); n != 0 {
-		t.Errorf("%v allocations without deferred fragments", n)
-	}
-	views := map[string]*graphql.FieldSetView{"later": nil}
-	if p := deferredPath(ctx, views); p.String() != "viewer" {
-		t.Fatalf("path %q, want viewer", p.String())
-	}
-}
-
-func TestDeferView(t *testing.T) {
-	a, b := &graphql.FieldSetView{}, &graphql.FieldSetView{}
-	views := deferView(nil, "a", a)
-	views = deferView(views, "b", b)
-	if len(views) != 2 || views["a"] != a || views["b"] != b {
-		t.Fatalf("views %v", views)
 	}
 }

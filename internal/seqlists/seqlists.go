@@ -12,10 +12,7 @@
 // `graphql.NewScalarFieldContext(..., errors.New("field of type T does not have child fields"))`,
 // which made an error and a closure for every scalar field on every execution (about 400
 // allocations of a `first: 20` page), by `scalarFieldContext(..., noChildFieldsT)` with a Child
-// function made once per scalar type (graph/lists.go, lists_gen.go), and gives each object's
-// deferred group the field's path only when the object has deferred fragments (gqlgen built the
-// path of every object it marshalled, ~250 allocations of a page, for a group it then ignored)
-// and makes the map of an object's deferred fragments only when it has one. Run it after
+// function made once per scalar type (graph/lists.go, lists_gen.go). Run it after
 // gqlgen: `go generate ./graph` does both; a test in graph fails when generated.go was not
 // rewritten or the table is out of date.
 package seqlists
@@ -37,17 +34,6 @@ const Concurrent = "graphql.MarshalSliceConcurrently(ctx, len(v),"
 
 // Sequential is what Rewrite puts in its place.
 const Sequential = "marshalList(ctx, sel, len(v),"
-
-// deferredPathGQL is how gqlgen fills each object's deferred group; deferredPath replaces it.
-const (
-	deferredPathGQL = "\t\tDefers:   deferLabelToView,\n\t\tPath:     graphql.GetPath(ctx),\n"
-	deferredPath    = "\t\tDefers:   deferLabelToView,\n\t\tPath:     deferredPath(ctx, deferLabelToView),\n"
-	// Each object made an empty map of its deferred fragments; it is now made by the first one.
-	deferMapGQL = "deferLabelToView := make(map[string]*graphql.FieldSetView)"
-	deferMap    = "var deferLabelToView map[string]*graphql.FieldSetView"
-	deferSetGQL = "deferLabelToView[deferrable.Label] = view"
-	deferSet    = "deferLabelToView = deferView(deferLabelToView, deferrable.Label, view)"
-)
 
 var (
 	objectFunc = regexp.MustCompile(`^func \(ec \*executionContext\) _(\w+)\(ctx context\.Context, sel ast\.SelectionSet, obj `)
@@ -114,9 +100,6 @@ func Rewrite(generated []byte, schema *ast.Schema) (out, table []byte, err error
 		}
 	}
 	out = bytes.ReplaceAll(generated, []byte(Concurrent), []byte(Sequential))
-	out = bytes.ReplaceAll(out, []byte(deferredPathGQL), []byte(deferredPath))
-	out = bytes.ReplaceAll(out, []byte(deferMapGQL), []byte(deferMap))
-	out = bytes.ReplaceAll(out, []byte(deferSetGQL), []byte(deferSet))
 	scalars := map[string]bool{}
 	out = noChild.ReplaceAllFunc(out, func(m []byte) []byte {
 		sub := noChild.FindSubmatch(m)
