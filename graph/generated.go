@@ -2303,7 +2303,7 @@ func (ec *executionContext) _Contributor_login(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_login(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Contributor", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contributor_name(ctx context.Context, field graphql.CollectedField, obj *providers.Contributor) (ret graphql.Marshaler) {
@@ -2326,7 +2326,7 @@ func (ec *executionContext) _Contributor_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Contributor", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contributor_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Contributor) (ret graphql.Marshaler) {
@@ -2349,7 +2349,7 @@ func (ec *executionContext) _Contributor_avatarUrl(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_avatarUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Contributor", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contributor_contributions(ctx context.Context, field graphql.CollectedField, obj *providers.Contributor) (ret graphql.Marshaler) {
@@ -2372,7 +2372,7 @@ func (ec *executionContext) _Contributor_contributions(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Contributor_contributions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Contributor", field, false, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("Contributor", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ContributorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContributorConnection) (ret graphql.Marshaler) {
@@ -2491,7 +2491,7 @@ func (ec *executionContext) _ContributorConnection_totalCount(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_ContributorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("ContributorConnection", field, true, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("ContributorConnection", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ContributorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContributorEdge) (ret graphql.Marshaler) {
@@ -2514,7 +2514,7 @@ func (ec *executionContext) _ContributorEdge_cursor(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ContributorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("ContributorEdge", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("ContributorEdge", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ContributorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContributorEdge) (ret graphql.Marshaler) {
@@ -2569,7 +2569,7 @@ func (ec *executionContext) _CreateRepositoryPayload_clientMutationId(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_CreateRepositoryPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("CreateRepositoryPayload", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("CreateRepositoryPayload", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _CreateRepositoryPayload_repository(ctx context.Context, field graphql.CollectedField, obj *model.CreateRepositoryPayload) (ret graphql.Marshaler) {
@@ -2624,7 +2624,7 @@ func (ec *executionContext) _DeleteRepositoryPayload_clientMutationId(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_DeleteRepositoryPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("DeleteRepositoryPayload", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("DeleteRepositoryPayload", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _DeleteRepositoryPayload_deletedRepositoryId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteRepositoryPayload) (ret graphql.Marshaler) {
@@ -2647,7 +2647,7 @@ func (ec *executionContext) _DeleteRepositoryPayload_deletedRepositoryId(ctx con
 	)
 }
 func (ec *executionContext) fieldContext_DeleteRepositoryPayload_deletedRepositoryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("DeleteRepositoryPayload", field, false, false, noChildFieldsID)
+	return graphql.NewScalarFieldContext("DeleteRepositoryPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Language_name(ctx context.Context, field graphql.CollectedField, obj *providers.Language) (ret graphql.Marshaler) {
@@ -2670,7 +2670,7 @@ func (ec *executionContext) _Language_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Language_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Language", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Language", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Language_color(ctx context.Context, field graphql.CollectedField, obj *providers.Language) (ret graphql.Marshaler) {
@@ -2693,7 +2693,7 @@ func (ec *executionContext) _Language_color(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Language_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Language", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Language", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _LanguageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LanguageConnection) (ret graphql.Marshaler) {
@@ -2812,7 +2812,7 @@ func (ec *executionContext) _LanguageConnection_totalCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_LanguageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("LanguageConnection", field, true, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("LanguageConnection", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _LanguageConnection_totalSize(ctx context.Context, field graphql.CollectedField, obj *model.LanguageConnection) (ret graphql.Marshaler) {
@@ -2835,7 +2835,7 @@ func (ec *executionContext) _LanguageConnection_totalSize(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_LanguageConnection_totalSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("LanguageConnection", field, false, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("LanguageConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _LanguageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LanguageEdge) (ret graphql.Marshaler) {
@@ -2858,7 +2858,7 @@ func (ec *executionContext) _LanguageEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_LanguageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("LanguageEdge", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("LanguageEdge", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _LanguageEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LanguageEdge) (ret graphql.Marshaler) {
@@ -2913,7 +2913,7 @@ func (ec *executionContext) _LanguageEdge_size(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_LanguageEdge_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("LanguageEdge", field, true, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("LanguageEdge", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _LanguageEdge_percentage(ctx context.Context, field graphql.CollectedField, obj *model.LanguageEdge) (ret graphql.Marshaler) {
@@ -2936,7 +2936,7 @@ func (ec *executionContext) _LanguageEdge_percentage(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_LanguageEdge_percentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("LanguageEdge", field, true, false, noChildFieldsFloat)
+	return graphql.NewScalarFieldContext("LanguageEdge", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _Mutation_createRepository(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3091,7 +3091,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("PageInfo", field, false, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3114,7 +3114,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("PageInfo", field, false, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3137,7 +3137,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("PageInfo", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -3160,7 +3160,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("PageInfo", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3379,7 +3379,7 @@ func (ec *executionContext) _RateLimit_source(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _RateLimit_provider(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3402,7 +3402,7 @@ func (ec *executionContext) _RateLimit_provider(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _RateLimit_known(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3425,7 +3425,7 @@ func (ec *executionContext) _RateLimit_known(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_known(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3448,7 +3448,7 @@ func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3471,7 +3471,7 @@ func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *model.RateLimit) (ret graphql.Marshaler) {
@@ -3494,7 +3494,7 @@ func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_RateLimit_resetAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RateLimit", field, false, false, noChildFieldsDateTime)
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Ref_name(ctx context.Context, field graphql.CollectedField, obj *providers.Ref) (ret graphql.Marshaler) {
@@ -3517,7 +3517,7 @@ func (ec *executionContext) _Ref_name(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Ref_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Ref", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Ref", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Ref_commitSha(ctx context.Context, field graphql.CollectedField, obj *providers.Ref) (ret graphql.Marshaler) {
@@ -3540,7 +3540,7 @@ func (ec *executionContext) _Ref_commitSha(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Ref_commitSha(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Ref", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Ref", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Ref_isProtected(ctx context.Context, field graphql.CollectedField, obj *providers.Ref) (ret graphql.Marshaler) {
@@ -3563,7 +3563,7 @@ func (ec *executionContext) _Ref_isProtected(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Ref_isProtected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Ref", field, false, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("Ref", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _RefConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RefConnection) (ret graphql.Marshaler) {
@@ -3682,7 +3682,7 @@ func (ec *executionContext) _RefConnection_totalCount(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_RefConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RefConnection", field, true, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("RefConnection", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _RefEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RefEdge) (ret graphql.Marshaler) {
@@ -3705,7 +3705,7 @@ func (ec *executionContext) _RefEdge_cursor(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_RefEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RefEdge", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("RefEdge", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _RefEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RefEdge) (ret graphql.Marshaler) {
@@ -3760,7 +3760,7 @@ func (ec *executionContext) _Repository_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Repository_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, false, noChildFieldsID)
+	return graphql.NewScalarFieldContext("Repository", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_provider(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3783,7 +3783,7 @@ func (ec *executionContext) _Repository_provider(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Repository_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsProvider)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Provider does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_name(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3806,7 +3806,7 @@ func (ec *executionContext) _Repository_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Repository_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_nameWithOwner(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3829,7 +3829,7 @@ func (ec *executionContext) _Repository_nameWithOwner(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Repository_nameWithOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_owner(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3852,7 +3852,7 @@ func (ec *executionContext) _Repository_owner(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Repository_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_description(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3875,7 +3875,7 @@ func (ec *executionContext) _Repository_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Repository_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_url(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3898,7 +3898,7 @@ func (ec *executionContext) _Repository_url(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Repository_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_sshUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3921,7 +3921,7 @@ func (ec *executionContext) _Repository_sshUrl(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Repository_sshUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_cloneUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3944,7 +3944,7 @@ func (ec *executionContext) _Repository_cloneUrl(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Repository_cloneUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_isPrivate(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3967,7 +3967,7 @@ func (ec *executionContext) _Repository_isPrivate(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_isPrivate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_isFork(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -3990,7 +3990,7 @@ func (ec *executionContext) _Repository_isFork(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Repository_isFork(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_isArchived(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4013,7 +4013,7 @@ func (ec *executionContext) _Repository_isArchived(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Repository_isArchived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_stargazerCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4036,7 +4036,7 @@ func (ec *executionContext) _Repository_stargazerCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Repository_stargazerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_forkCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4059,7 +4059,7 @@ func (ec *executionContext) _Repository_forkCount(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_forkCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_defaultBranch(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4082,7 +4082,7 @@ func (ec *executionContext) _Repository_defaultBranch(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Repository_defaultBranch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_primaryLanguage(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4105,7 +4105,7 @@ func (ec *executionContext) _Repository_primaryLanguage(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Repository_primaryLanguage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_createdAt(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4128,7 +4128,7 @@ func (ec *executionContext) _Repository_createdAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsDateTime)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_updatedAt(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4151,7 +4151,7 @@ func (ec *executionContext) _Repository_updatedAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsDateTime)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_pushedAt(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4174,7 +4174,7 @@ func (ec *executionContext) _Repository_pushedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Repository_pushedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, false, false, noChildFieldsDateTime)
+	return graphql.NewScalarFieldContext("Repository", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_homepageUrl(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4197,7 +4197,7 @@ func (ec *executionContext) _Repository_homepageUrl(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Repository_homepageUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, true, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_visibility(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4220,7 +4220,7 @@ func (ec *executionContext) _Repository_visibility(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Repository_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, true, noChildFieldsRepositoryVisibility)
+	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type RepositoryVisibility does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_openIssuesCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4243,7 +4243,7 @@ func (ec *executionContext) _Repository_openIssuesCount(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Repository_openIssuesCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, true, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_watcherCount(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4266,7 +4266,7 @@ func (ec *executionContext) _Repository_watcherCount(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Repository_watcherCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, true, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_diskUsage(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4289,7 +4289,7 @@ func (ec *executionContext) _Repository_diskUsage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Repository_diskUsage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, true, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_hasIssuesEnabled(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4312,7 +4312,7 @@ func (ec *executionContext) _Repository_hasIssuesEnabled(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Repository_hasIssuesEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, true, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_hasWikiEnabled(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4335,7 +4335,7 @@ func (ec *executionContext) _Repository_hasWikiEnabled(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Repository_hasWikiEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, true, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_topics(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4358,7 +4358,7 @@ func (ec *executionContext) _Repository_topics(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Repository_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, true, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_parent(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4413,7 +4413,7 @@ func (ec *executionContext) _Repository_viewerPermission(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Repository_viewerPermission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Repository", field, true, true, noChildFieldsRepositoryPermission)
+	return graphql.NewScalarFieldContext("Repository", field, true, true, errors.New("field of type RepositoryPermission does not have child fields"))
 }
 
 func (ec *executionContext) _Repository_languages(ctx context.Context, field graphql.CollectedField, obj *providers.Repository) (ret graphql.Marshaler) {
@@ -4752,7 +4752,7 @@ func (ec *executionContext) _RepositoryConnection_totalCount(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_RepositoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RepositoryConnection", field, true, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("RepositoryConnection", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _RepositoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RepositoryEdge) (ret graphql.Marshaler) {
@@ -4775,7 +4775,7 @@ func (ec *executionContext) _RepositoryEdge_cursor(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RepositoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("RepositoryEdge", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("RepositoryEdge", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _RepositoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RepositoryEdge) (ret graphql.Marshaler) {
@@ -4830,7 +4830,7 @@ func (ec *executionContext) _Team_name(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Team_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Team", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Team_slug(ctx context.Context, field graphql.CollectedField, obj *providers.Team) (ret graphql.Marshaler) {
@@ -4853,7 +4853,7 @@ func (ec *executionContext) _Team_slug(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Team_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Team", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Team_description(ctx context.Context, field graphql.CollectedField, obj *providers.Team) (ret graphql.Marshaler) {
@@ -4876,7 +4876,7 @@ func (ec *executionContext) _Team_description(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Team_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Team", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Team_permission(ctx context.Context, field graphql.CollectedField, obj *providers.Team) (ret graphql.Marshaler) {
@@ -4899,7 +4899,7 @@ func (ec *executionContext) _Team_permission(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Team_permission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("Team", field, false, false, noChildFieldsRepositoryPermission)
+	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type RepositoryPermission does not have child fields"))
 }
 
 func (ec *executionContext) _TeamConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TeamConnection) (ret graphql.Marshaler) {
@@ -5018,7 +5018,7 @@ func (ec *executionContext) _TeamConnection_totalCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_TeamConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("TeamConnection", field, true, false, noChildFieldsInt)
+	return graphql.NewScalarFieldContext("TeamConnection", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _TeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TeamEdge) (ret graphql.Marshaler) {
@@ -5041,7 +5041,7 @@ func (ec *executionContext) _TeamEdge_cursor(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TeamEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("TeamEdge", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("TeamEdge", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _TeamEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TeamEdge) (ret graphql.Marshaler) {
@@ -5096,7 +5096,7 @@ func (ec *executionContext) _UpdateRepositoryPayload_clientMutationId(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_UpdateRepositoryPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("UpdateRepositoryPayload", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("UpdateRepositoryPayload", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _UpdateRepositoryPayload_repository(ctx context.Context, field graphql.CollectedField, obj *model.UpdateRepositoryPayload) (ret graphql.Marshaler) {
@@ -5227,7 +5227,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Directive", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5250,7 +5250,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Directive", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5273,7 +5273,7 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Directive", field, false, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5296,7 +5296,7 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Directive", field, false, false, noChildFields__DirectiveLocation)
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5362,7 +5362,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__EnumValue", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -5385,7 +5385,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__EnumValue", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -5408,7 +5408,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__EnumValue", field, true, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -5431,7 +5431,7 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__EnumValue", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5454,7 +5454,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Field", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5477,7 +5477,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Field", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5575,7 +5575,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Field", field, true, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -5598,7 +5598,7 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Field", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5621,7 +5621,7 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__InputValue", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5644,7 +5644,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__InputValue", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5699,7 +5699,7 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__InputValue", field, false, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5722,7 +5722,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__InputValue", field, true, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -5745,7 +5745,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__InputValue", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -5768,7 +5768,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Schema", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -5951,7 +5951,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Type", field, true, false, noChildFields__TypeKind)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -5974,7 +5974,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Type", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -5997,7 +5997,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Type", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -6020,7 +6020,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Type", field, true, false, noChildFieldsString)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -6259,7 +6259,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return scalarFieldContext("__Type", field, true, false, noChildFieldsBoolean)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 // endregion **************************** field.gotpl *****************************

@@ -5,7 +5,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -79,21 +78,4 @@ func mayBlock(sel ast.SelectionSet) bool {
 		}
 	}
 	return false
-}
-
-// childFunc is a FieldContext's Child.
-type childFunc = func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error)
-
-// childless returns the Child of the field contexts of scalar type t: it fails, saying that the
-// type has no child fields, as gqlgen's own does. Made once per type (lists_gen.go).
-func childless(t string) childFunc {
-	err := errors.New("field of type " + t + " does not have child fields")
-	return func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error) { return nil, err }
-}
-
-// scalarFieldContext is graphql.NewScalarFieldContext with a Child made once per scalar type
-// (childless) instead of an error and a closure per field and execution; internal/seqlists
-// rewrites the generated calls to it.
-func scalarFieldContext(object string, field graphql.CollectedField, isMethod, isResolver bool, child childFunc) (*graphql.FieldContext, error) {
-	return &graphql.FieldContext{Object: object, Field: field, IsMethod: isMethod, IsResolver: isResolver, Child: child}, nil
 }

@@ -2,22 +2,6 @@
 
 package graph
 
-// The Child functions of the field contexts of scalar fields, made once per type (gqlgen made an
-// error and a closure per field per execution).
-var (
-	noChildFieldsBoolean              = childless("Boolean")
-	noChildFieldsDateTime             = childless("DateTime")
-	noChildFieldsFloat                = childless("Float")
-	noChildFieldsID                   = childless("ID")
-	noChildFieldsInt                  = childless("Int")
-	noChildFieldsProvider             = childless("Provider")
-	noChildFieldsRepositoryPermission = childless("RepositoryPermission")
-	noChildFieldsRepositoryVisibility = childless("RepositoryVisibility")
-	noChildFieldsString               = childless("String")
-	noChildFields__DirectiveLocation  = childless("__DirectiveLocation")
-	noChildFields__TypeKind           = childless("__TypeKind")
-)
-
 // concurrentFields names, by type, the fields gqlgen runs on a goroutine of their own (resolvers
 // and methods that take a context): an element whose selection reaches one may block (a loader),
 // so its list is marshalled concurrently. An interface lists those of any of its implementations.

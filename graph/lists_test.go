@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"runtime"
 	"strings"
@@ -27,9 +26,6 @@ func TestGeneratedListsAreSequential(t *testing.T) {
 	}
 	if bytes.Contains(generated, []byte(seqlists.Concurrent)) {
 		t.Fatalf("generated.go calls %s: run `go generate ./graph` (gqlgen, then internal/seqlists/gen) instead of gqlgen alone", seqlists.Concurrent)
-	}
-	if bytes.Contains(generated, []byte("graphql.NewScalarFieldContext(")) {
-		t.Fatalf("generated.go builds scalar field contexts with gqlgen's NewScalarFieldContext: run `go generate ./graph`")
 	}
 	sdl, err := os.ReadFile("../schema.graphqls")
 	if err != nil {
@@ -173,23 +169,5 @@ func TestMarshalListRecoversAPanic(t *testing.T) {
 	}
 	if errs := graphql.GetErrors(ctx); len(errs) != 1 {
 		t.Fatalf("want one error, got %v", errs)
-	}
-}
-
-// TestScalarFieldContext: the field context of a scalar field is gqlgen's, its Child failing with
-// gqlgen's message, with the function made once per type.
-func TestScalarFieldContext(t *testing.T) {
-	field := graphql.CollectedField{Field: &ast.Field{Name: "nameWithOwner"}}
-	fc, err := scalarFieldContext("Repository", field, true, false, noChildFieldsString)
-	if err != nil || fc.Object != "Repository" || fc.Field.Name != "nameWithOwner" || !fc.IsMethod || fc.IsResolver {
-		t.Fatalf("%+v %v", fc, err)
-	}
-	want, _ := graphql.NewScalarFieldContext("Repository", field, true, false, errors.New("field of type String does not have child fields"))
-	_, wantErr := want.Child(context.Background(), field)
-	if _, err := fc.Child(context.Background(), field); err == nil || err.Error() != wantErr.Error() {
-		t.Fatalf("Child error %v, want %v", err, wantErr)
-	}
-	if n := testing.AllocsPerRun(100, func() { _, _ = scalarFieldContext("Repository", field, false, false, noChildFieldsString) }); n > 1 {
-		t.Errorf("%v allocations per scalar field context, want 1 (the FieldContext)", n)
 	}
 }
