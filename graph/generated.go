@@ -9037,7 +9037,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNContributor2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐContributorᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Contributor) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContributor2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐContributor(ctx, sel, v[i])
@@ -9063,7 +9063,7 @@ func (ec *executionContext) marshalNContributor2ᚖgithubᚗcomᚋforgegraphᚋf
 }
 
 func (ec *executionContext) marshalNContributorEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐContributorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContributorEdge) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContributorEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐContributorEdge(ctx, sel, v[i])
@@ -9167,7 +9167,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) marshalNLanguage2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐLanguageᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Language) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLanguage2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐLanguage(ctx, sel, v[i])
@@ -9193,7 +9193,7 @@ func (ec *executionContext) marshalNLanguage2ᚖgithubᚗcomᚋforgegraphᚋforg
 }
 
 func (ec *executionContext) marshalNLanguageEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐLanguageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LanguageEdge) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLanguageEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐLanguageEdge(ctx, sel, v[i])
@@ -9239,7 +9239,7 @@ func (ec *executionContext) marshalNProvider2githubᚗcomᚋforgegraphᚋforgegr
 }
 
 func (ec *executionContext) marshalNRateLimit2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRateLimitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RateLimit) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRateLimit2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRateLimit(ctx, sel, v[i])
@@ -9265,7 +9265,7 @@ func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋforgegraphᚋfor
 }
 
 func (ec *executionContext) marshalNRef2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐRefᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Ref) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRef2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐRef(ctx, sel, v[i])
@@ -9291,7 +9291,7 @@ func (ec *executionContext) marshalNRef2ᚖgithubᚗcomᚋforgegraphᚋforgegrap
 }
 
 func (ec *executionContext) marshalNRefEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRefEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RefEdge) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRefEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRefEdge(ctx, sel, v[i])
@@ -9317,7 +9317,7 @@ func (ec *executionContext) marshalNRefEdge2ᚖgithubᚗcomᚋforgegraphᚋforge
 }
 
 func (ec *executionContext) marshalNRepository2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐRepositoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Repository) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRepository2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐRepository(ctx, sel, v[i])
@@ -9363,7 +9363,7 @@ func (ec *executionContext) marshalNRepositoryConnection2ᚖgithubᚗcomᚋforge
 }
 
 func (ec *executionContext) marshalNRepositoryEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRepositoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RepositoryEdge) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRepositoryEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRepositoryEdge(ctx, sel, v[i])
@@ -9415,7 +9415,7 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNTeam2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐTeamᚄ(ctx context.Context, sel ast.SelectionSet, v []*providers.Team) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeam2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐTeam(ctx, sel, v[i])
@@ -9441,7 +9441,7 @@ func (ec *executionContext) marshalNTeam2ᚖgithubᚗcomᚋforgegraphᚋforgegra
 }
 
 func (ec *executionContext) marshalNTeamEdge2ᚕᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐTeamEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TeamEdge) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTeamEdge2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐTeamEdge(ctx, sel, v[i])
@@ -9496,7 +9496,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -9542,7 +9542,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -9570,7 +9570,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -9590,7 +9590,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -9946,7 +9946,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -9965,7 +9965,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -9984,7 +9984,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -10010,7 +10010,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalList(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
