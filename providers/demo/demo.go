@@ -69,6 +69,9 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		r := req.Clone(req.Context())
 		r.RequestURI = req.URL.RequestURI()
 		r.Host = host
+		if r.Body == nil { // a server's handler always has a body (DELETE sends none)
+			r.Body = http.NoBody
+		}
 		rec := httptest.NewRecorder()
 		http.StripPrefix(prefix, f.Handler).ServeHTTP(rec, r)
 		resp := rec.Result()
