@@ -89,7 +89,7 @@ func New(cfg Config) (*Source, error) {
 		return nil, errors.New("codearts: the base URL is required: set it to the regional CodeArts endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com")
 	}
 	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
-		Auth: rest.HeaderAuth("X-Auth-Token"), ErrorMessage: errorMessage}).WithBase(cfg.BaseURL, "")
+		Auth: rest.HeaderAuth("X-Auth-Token"), ErrorMessage: errorMessage, WriteError: writeError}).WithBase(cfg.BaseURL, "")
 	if err != nil {
 		return nil, err
 	}
