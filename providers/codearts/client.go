@@ -8,7 +8,8 @@
 //     {"result":{"repositories":[...],"total":N},"status":"success"}. It cannot sort, so every order
 //     is sorted locally over the whole list.
 //
-// The token is sent as X-Auth-Token. There is no public default endpoint: the configured base URL is
+// It creates and deletes repositories through the documented v1 API (write.go); CodeArts has no
+// rename or archive. The token is sent as X-Auth-Token. There is no public default endpoint: the configured base URL is
 // the regional endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com.
 package codearts
 

@@ -3,8 +3,9 @@
 // created_at|updated_at, sort asc|desc, a bare JSON array, times like
 // "2025-06-19T19:30:41.000+08:00") and GET /v2/projects/repositories (page_index/page_size paging,
 // {"result":{"repositories":[...],"total":N},"status":"success"}, zone-less UTC+8 times like
-// "2019-10-15 11:00:11"). Paths are relative to the API base (the regional endpoint). It serves
-// the tests and the server's embedded demo mode, so its answers are deterministic.
+// "2019-10-15 11:00:11"). It also creates, shows and deletes repositories as the v1/v2 routes by
+// repository UUID do (write.go). Paths are relative to the API base (the regional endpoint). It
+// serves the tests and the server's embedded demo mode, so its answers are deterministic.
 package fake
 
 import (
