@@ -3,6 +3,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/forgegraph/forgegraph/providers"
@@ -12,7 +13,7 @@ import (
 // TestIDSurvivesRename: on every forge that writes, renaming a repository (through
 // updateRepository, given its id in the old path-bearing form) keeps Repository.id: the list,
 // repository(...) and node show the id it had before; node and deleteRepository given the old
-// form find the renamed repository. On CodeArts (no writes) both forms of an id resolve to the same
+// form find the renamed repository. On CodeArts (no rename) both forms of an id resolve to the same
 // repository and id.
 func TestIDSurvivesRename(t *testing.T) {
 	s := newDemoStack(t)
@@ -71,13 +72,18 @@ func TestIDSurvivesRename(t *testing.T) {
 	}
 }
 
-// demoOwner is the owner a create on p names: Bitbucket's demo workspace (it needs one), else none
-// (the viewer's own account or namespace).
+// demoOwner is the owner a create on p names: Bitbucket's demo workspace (it needs one), CodeArts'
+// demo project UUID (the first segment of its repositories' paths), else none (the viewer's own
+// account or namespace).
 func demoOwner(p providers.Provider) any {
-	if p != providers.Bitbucket {
-		return nil
+	switch p {
+	case providers.Bitbucket:
+		return registry.DemoRepositoriesOf(p)[0].Owner
+	case providers.CodeArts:
+		project, _, _ := strings.Cut(registry.DemoRepositoriesOf(p)[0].NameWithOwner, "/")
+		return project
 	}
-	return registry.DemoRepositoriesOf(p)[0].Owner
+	return nil
 }
 
 // TestEveryServedIDDecodes: the id of every repository the demo forges serve (every forge's id

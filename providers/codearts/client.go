@@ -8,7 +8,8 @@
 //     {"result":{"repositories":[...],"total":N},"status":"success"}. It cannot sort, so every order
 //     is sorted locally over the whole list.
 //
-// The token is sent as X-Auth-Token. There is no public default endpoint: the configured base URL is
+// It creates and deletes repositories through the documented v1 API (write.go); CodeArts has no
+// rename or archive. The token is sent as X-Auth-Token. There is no public default endpoint: the configured base URL is
 // the regional endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com.
 package codearts
 
@@ -89,7 +90,7 @@ func New(cfg Config) (*Source, error) {
 		return nil, errors.New("codearts: the base URL is required: set it to the regional CodeArts endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com")
 	}
 	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
-		Auth: rest.HeaderAuth("X-Auth-Token"), ErrorMessage: errorMessage}).WithBase(cfg.BaseURL, "")
+		Auth: rest.HeaderAuth("X-Auth-Token"), ErrorMessage: errorMessage, WriteError: writeError}).WithBase(cfg.BaseURL, "")
 	if err != nil {
 		return nil, err
 	}

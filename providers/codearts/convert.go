@@ -65,6 +65,11 @@ type v4Repo struct {
 	Description *string `json:"description"`
 	SSHURL      string  `json:"ssh_url_to_repo"`
 	HTTPURL     string  `json:"http_url_to_repo"`
+	// UUID is the repository's 32-character UUID, which the v1 writes take (write.go).
+	UUID string `json:"uuid"`
+	// ProjectID and ProjectName are the repository's project: its 32-character UUID and its name.
+	ProjectID   string `json:"project_id"`
+	ProjectName string `json:"project_name"`
 }
 
 // v2Answer is the body of GET /v2/projects/repositories.
@@ -116,6 +121,10 @@ type v2Repo struct {
 	UpdatedAt       string `json:"updated_at"`
 	// IsOwner is 1 when the viewer created the repository, 0 when not.
 	IsOwner *int `json:"is_owner"`
+	// RepositoryUUID is the repository's 32-character UUID, which the v1 writes take (write.go).
+	RepositoryUUID string `json:"repository_uuid"`
+	// ProjectUUID is the 32-character UUID of the repository's project.
+	ProjectUUID string `json:"project_uuid"`
 }
 
 // convertV4 converts a v4 repository. nameWithOwner is the namespace (which the forge gives as the

@@ -28,6 +28,22 @@ func (s *Source) v4Page(ctx context.Context, token string, offset, limit int, or
 
 // v4PageWith is v4Page with extra query parameters (a filtered list's, filter.go).
 func (s *Source) v4PageWith(ctx context.Context, token string, offset, limit int, orderBy, sort, etag string, extra url.Values) ([]providers.Repository, string, error) {
+	wire, tag, err := s.v4Wire(ctx, token, offset, limit, orderBy, sort, etag, extra)
+	if err != nil {
+		return nil, "", err
+	}
+	items := make([]providers.Repository, len(wire))
+	for i := range wire {
+		items[i] = convertV4(&wire[i])
+		if items[i].ForgeID == "" {
+			return nil, "", s.errorf(providers.KindBadResponse, "repository %q has no id", items[i].NameWithOwner)
+		}
+	}
+	return items, tag, nil
+}
+
+// v4Wire is v4PageWith before conversion: the items as the forge sent them.
+func (s *Source) v4Wire(ctx context.Context, token string, offset, limit int, orderBy, sort, etag string, extra url.Values) ([]v4Repo, string, error) {
 	q := url.Values{
 		"offset":   {strconv.Itoa(offset)},
 		"limit":    {strconv.Itoa(limit)},
@@ -55,14 +71,7 @@ func (s *Source) v4PageWith(ctx context.Context, token string, offset, limit int
 	if len(wire) > limit {
 		return nil, "", s.errorf(providers.KindBadResponse, "the forge answered %d repositories for limit %d", len(wire), limit)
 	}
-	items := make([]providers.Repository, len(wire))
-	for i := range wire {
-		items[i] = convertV4(&wire[i])
-		if items[i].ForgeID == "" {
-			return nil, "", s.errorf(providers.KindBadResponse, "repository %q has no id", items[i].NameWithOwner)
-		}
-	}
-	return items, resp.Header.Get("ETag"), nil
+	return wire, resp.Header.Get("ETag"), nil
 }
 
 // v2Page reads GET /v2/projects/repositories with page_index (from 1) and page_size, and returns
@@ -70,6 +79,23 @@ func (s *Source) v4PageWith(ctx context.Context, token string, offset, limit int
 // or that carries an error is a KindBadResponse error naming the HTTP status, whatever it is (the
 // forge's message is logged).
 func (s *Source) v2Page(ctx context.Context, token string, index, size int) ([]providers.Repository, int, error) {
+	wire, total, err := s.v2Wire(ctx, token, index, size)
+	if err != nil {
+		return nil, 0, err
+	}
+	items := make([]providers.Repository, len(wire))
+	for i := range wire {
+		items[i] = convertV2(&wire[i])
+		if items[i].ForgeID == "" {
+			return nil, 0, s.errorf(providers.KindBadResponse, "repository %q has no repository_id", items[i].NameWithOwner)
+		}
+	}
+	return items, total, nil
+}
+
+// v2Wire is v2Page before conversion: the items as the forge sent them, and result.total (-1 when
+// absent).
+func (s *Source) v2Wire(ctx context.Context, token string, index, size int) ([]v2Repo, int, error) {
 	q := url.Values{
 		"page_index": {strconv.Itoa(index)},
 		"page_size":  {strconv.Itoa(size)},
@@ -94,18 +120,11 @@ func (s *Source) v2Page(ctx context.Context, token string, index, size int) ([]p
 	if len(a.Result.Repositories) > size {
 		return nil, 0, s.errorf(providers.KindBadResponse, "the forge answered %d repositories for page_size %d", len(a.Result.Repositories), size)
 	}
-	items := make([]providers.Repository, len(a.Result.Repositories))
-	for i := range a.Result.Repositories {
-		items[i] = convertV2(&a.Result.Repositories[i])
-		if items[i].ForgeID == "" {
-			return nil, 0, s.errorf(providers.KindBadResponse, "repository %q has no repository_id", items[i].NameWithOwner)
-		}
-	}
 	total := -1
 	if a.Result.Total != nil {
 		total = *a.Result.Total
 	}
-	return items, total, nil
+	return a.Result.Repositories, total, nil
 }
 
 // readAll returns the providers.ReadAll of the whole list for token, with wire.ReadAll's stop rule:

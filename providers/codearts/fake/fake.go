@@ -3,8 +3,9 @@
 // created_at|updated_at, sort asc|desc, a bare JSON array, times like
 // "2025-06-19T19:30:41.000+08:00") and GET /v2/projects/repositories (page_index/page_size paging,
 // {"result":{"repositories":[...],"total":N},"status":"success"}, zone-less UTC+8 times like
-// "2019-10-15 11:00:11"). Paths are relative to the API base (the regional endpoint). It serves
-// the tests and the server's embedded demo mode, so its answers are deterministic.
+// "2019-10-15 11:00:11"). It also creates, shows and deletes repositories as the v1/v2 routes by
+// repository UUID do (write.go). Paths are relative to the API base (the regional endpoint). It
+// serves the tests and the server's embedded demo mode, so its answers are deterministic.
 package fake
 
 import (
@@ -49,6 +50,11 @@ type Server struct {
 	// result.repositories, as the documentation's own example does, instead of a one-element array.
 	// Set it before the server handles requests.
 	ObjectShaped bool
+	// ProjectNames names projects by UUID (v4's project_name); a project without an entry is
+	// "project-" and its UUID's first 8 characters. A project is known when a repository's path
+	// starts with its UUID or it has an entry here: POST /v1/repositories answers 404 for others.
+	// Set it before the server handles requests.
+	ProjectNames map[string]string
 
 	token    string
 	mu       sync.RWMutex
@@ -78,11 +84,21 @@ func (s *Server) SetRepos(repos []providers.Repository) {
 // Requests returns how many requests the server has answered, failed ones included.
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
-// ServeHTTP answers GET V4Path and GET V2Path, and the ref endpoints (refs.go). A missing or wrong X-Auth-Token is a 401 with the
-// version's error body; a parameter out of its documented range is a 400 with that body; any other
-// path is the API gateway's 404.
+// ServeHTTP answers GET V4Path and GET V2Path, the ref endpoints (refs.go) and the writes
+// (write.go). A missing or wrong X-Auth-Token is a 401 with the version's error body; a parameter
+// out of its documented range is a 400 with that body; any other path is the API gateway's 404.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
+	if isWrite(r) {
+		if tok := r.Header.Get("X-Auth-Token"); tok == "" || tok != s.token {
+			writeV2Error(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: decrypt token fail")
+			return
+		}
+		if !s.serveWrite(w, r) {
+			writeV4Error(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment")
+		}
+		return
+	}
 	v2 := r.URL.Path == V2Path
 	refID, refKind, refV2, isRef := refsRoute(r.URL.Path)
 	if r.URL.Path != V4Path && !v2 && !isRef {
@@ -112,12 +128,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if v2 {
 		s.serveV2(w, r, repos)
 	} else {
-		serveV4(w, r, repos)
+		s.serveV4(w, r, repos)
 	}
 }
 
 // serveV4 answers GET /v4/user/repositories.
-func serveV4(w http.ResponseWriter, r *http.Request, repos []providers.Repository) {
+func (s *Server) serveV4(w http.ResponseWriter, r *http.Request, repos []providers.Repository) {
 	q := r.URL.Query()
 	offset, ok := intParam(q.Get("offset"), 0, 0, maxOffset)
 	if !ok {
@@ -164,7 +180,7 @@ func serveV4(w http.ResponseWriter, r *http.Request, repos []providers.Repositor
 	hi := min(lo+limit, len(sorted))
 	out := make([]v4Repo, 0, hi-lo)
 	for i := lo; i < hi; i++ {
-		out = append(out, toV4(&sorted[i]))
+		out = append(out, s.toV4(&sorted[i]))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -189,7 +205,7 @@ func (s *Server) serveV2(w http.ResponseWriter, r *http.Request, repos []provide
 	hi := min(lo+size, len(repos))
 	items := make([]v2Repo, 0, hi-lo)
 	for i := lo; i < hi; i++ {
-		items = append(items, toV2(&repos[i]))
+		items = append(items, s.toV2(&repos[i]))
 	}
 	var list any = items
 	if s.ObjectShaped && len(items) == 1 {

@@ -35,13 +35,16 @@ type v4Repo struct {
 	SSHURLToRepo            string          `json:"ssh_url_to_repo"`
 	HTTPURLToRepo           string          `json:"http_url_to_repo"`
 	Status                  string          `json:"status"`
+	UUID                    string          `json:"uuid"`
+	ProjectName             string          `json:"project_name"`
+	ProjectID               string          `json:"project_id"`
 }
 
 // toV4 converts a domain repository to v4's wire shape. namespace is the full path (as the
 // documentation's example shows); http_url_to_repo is CloneURL, else URL + ".git"; a fork's
 // forked_from_repository names a stand-in parent (the domain does not know the real one), a
 // non-fork's is {}. CreatedAt is not sent: v4 has no such field.
-func toV4(r *providers.Repository) v4Repo {
+func (s *Server) toV4(r *providers.Repository) v4Repo {
 	w := v4Repo{
 		ID:                      wireID(r.ForgeID),
 		Name:                    r.Name,
@@ -56,7 +59,10 @@ func toV4(r *providers.Repository) v4Repo {
 		SSHURLToRepo:            deref(r.SSHURL),
 		HTTPURLToRepo:           deref(r.CloneURL),
 		Status:                  "0",
+		UUID:                    UUIDOf(r.ForgeID),
+		ProjectID:               ProjectOf(r.NameWithOwner),
 	}
+	w.ProjectName = s.projectName(w.ProjectID)
 	if r.IsPrivate {
 		w.Visibility = "private"
 	}
@@ -101,11 +107,13 @@ type v2Repo struct {
 	IsOwner          int             `json:"is_owner"`
 	ProjectIsDeleted string          `json:"project_is_deleted"`
 	UserRole         *int            `json:"userRole"`
+	RepositoryUUID   string          `json:"repository_uuid"`
+	ProjectUUID      string          `json:"project_uuid"`
 }
 
 // toV2 converts a domain repository to v2's wire shape: https_url is CloneURL, group_name the
 // owner, web_url the URL, updated_at UpdatedAt (else PushedAt), visibility_level 0 or 20.
-func toV2(r *providers.Repository) v2Repo {
+func (s *Server) toV2(r *providers.Repository) v2Repo {
 	w := v2Repo{
 		RepositoryID:     wireID(r.ForgeID),
 		RepositoryName:   r.Name,
@@ -118,6 +126,8 @@ func toV2(r *providers.Repository) v2Repo {
 		UpdatedAt:        format(r.UpdatedAt, v2Time),
 		IsOwner:          isOwner(r),
 		ProjectIsDeleted: "false",
+		RepositoryUUID:   UUIDOf(r.ForgeID),
+		ProjectUUID:      ProjectOf(r.NameWithOwner),
 	}
 	if w.UpdatedAt == nil {
 		w.UpdatedAt = format(r.PushedAt, v2Time)
