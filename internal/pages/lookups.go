@@ -22,6 +22,11 @@ const defaultLookupBytes = 1 << 20
 type Found struct {
 	Repo    *providers.Repository `json:"repo,omitempty"`
 	Missing string                `json:"missing,omitempty"`
+	// AsOf is when the repository was read; a found repository is kept StaleIfError past its
+	// freshness (see Lookups.StaleIfError). Zero (a value kept before it existed) is fresh while kept.
+	AsOf time.Time `json:"asOf,omitzero"`
+	// staleReason, set only on the way out of a lookup, is the failure a stale copy answered.
+	staleReason providers.Kind
 }
 
 // FoundSize estimates the memory of a kept lookup, for caches bounded by size.
@@ -43,13 +48,19 @@ type Lookups struct {
 	ttl          time.Duration
 	flight       flight[Found]
 	hits, misses atomic.Int64
+	// StaleIfError is how long a found repository is kept past its freshness to be served when the
+	// forge fails (STALE_IF_ERROR), as the Store does for pages: a failure providers.StaleServable
+	// accepts (never 401 or 403) is answered with the copy the same credential read within this
+	// time, and the request's providers.StaleSet is told. Zero serves no stale copy.
+	StaleIfError time.Duration
+	now          func() time.Time
 }
 
 // NewLookups returns lookups kept in c for ttl (found) and min(ttl, MissTTL) (not found); a ttl of
 // zero or less keeps nothing. c should share the page store's generations (Store.Scopes), so that
 // Store.Invalidate reaches lookups too.
 func NewLookups(c *cache.Sealed[Found], ttl time.Duration) *Lookups {
-	return &Lookups{cache: c, ttl: ttl}
+	return &Lookups{cache: c, ttl: ttl, now: time.Now}
 }
 
 // LookupKey is the cache key of id looked up on source with token: the source, a hash of the
@@ -65,23 +76,25 @@ func LookupKey(source, token string, id providers.GlobalID) string {
 func (l *Lookups) Get(ctx context.Context, source, token string, id providers.GlobalID, fetch func(context.Context) (*providers.Repository, error)) (*providers.Repository, error) {
 	// The credential's scope is pinned for the whole lookup (see Store.Fetch).
 	k, sc := LookupKey(source, token, id), l.cache.At(ctx, source, token)
-	if f, ok := sc.Get(ctx, k); ok {
+	old, had := sc.Get(ctx, k)
+	if had && l.fresh(old) {
 		l.hits.Add(1)
-		return f.answer(source)
+		return old.answer(source)
 	}
 	// A lookup that began before the credential was invalidated is not joined after it.
 	f, err := l.flight.do(ctx, k+"|g"+sc.Generation(), func(ctx context.Context) (Found, error) {
-		fill := sc.AwaitFill(ctx, k, peerWait, Found{}, false, nil)
+		fill := sc.AwaitFill(ctx, k, peerWait, old, had, l.fresh)
 		if fill.Peer {
 			return fill.Value, nil
 		}
 		defer fill.Release()
+		old, had := fill.Value, fill.Seen
 		l.misses.Add(1)
 		repo, err := fetch(ctx)
 		switch {
 		case err == nil && repo != nil:
-			f := Found{Repo: repo}
-			sc.Set(ctx, k, f, l.ttl)
+			f := Found{Repo: repo, AsOf: l.now()}
+			sc.Set(ctx, k, f, max(l.ttl, l.StaleIfError))
 			return f, nil
 		case err == nil || providers.KindOf(err) == providers.KindNotFound:
 			f := Found{Missing: "no such repository"}
@@ -90,6 +103,10 @@ func (l *Lookups) Get(ctx context.Context, source, token string, id providers.Gl
 			}
 			sc.Set(ctx, k, f, min(l.ttl, MissTTL))
 			return f, nil
+		case had && old.Repo != nil && !old.AsOf.IsZero() && l.StaleIfError > 0 && providers.StaleServable(err) &&
+			l.now().Before(old.AsOf.Add(l.StaleIfError)):
+			old.staleReason = providers.KindOf(err)
+			return old, nil
 		default:
 			return Found{}, err
 		}
@@ -97,7 +114,17 @@ func (l *Lookups) Get(ctx context.Context, source, token string, id providers.Gl
 	if err != nil {
 		return nil, err
 	}
+	if f.staleReason != "" {
+		// Every request that shared the lookup is told, each in its own set.
+		providers.MarkStale(ctx, source, f.AsOf, f.staleReason)
+	}
 	return f.answer(source)
+}
+
+// fresh reports whether a kept lookup is served without asking the forge: within the freshness
+// time of its read (a found repository is kept longer for stale-if-error).
+func (l *Lookups) fresh(f Found) bool {
+	return f.Repo == nil || f.AsOf.IsZero() || l.now().Before(f.AsOf.Add(l.ttl))
 }
 
 // answer is what a kept lookup means to the caller: a copy of the repository (callers may not share
