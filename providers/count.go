@@ -10,8 +10,9 @@ type NestedCounter interface {
 	// CountsNested reports whether CountNested can count field ("branches", "tags",
 	// "contributors", "teams"); false leaves the count to the pages.
 	CountsNested(field string) bool
-	// CountNested returns the exact length of repo's list field, in one upstream request. Errors
-	// are those of reading the field's pages (KindNotFound when the credential cannot see the
-	// repository, KindBadResponse for an answer that does not say the count, the rest errors).
+	// CountNested returns the exact length of repo's list field, in one upstream request, or -1
+	// when the forge's answer did not say it (the caller then counts from the pages). Errors are
+	// those of reading the field's pages (KindNotFound when the credential cannot see the
+	// repository, KindBadResponse for an answer that contradicts itself, the rest errors).
 	CountNested(ctx context.Context, token string, repo *Repository, field string) (int, error)
 }
