@@ -137,8 +137,15 @@ type nestedPage[T any] struct {
 }
 
 // readNested validates a, reads the page it asks of field's list of repo through fetch, and builds
-// the page info whose cursors are bound to repo and field.
-func readNested[T any](ctx context.Context, r *Resolver, repo *providers.Repository, field string, a NestedArgs, fetch providers.NestedFetcher[T]) (*nestedPage[T], error) {
+// the page info whose cursors are bound to repo and field. When the field selects only totalCount
+// (countOnly), no page is read and the count is counted (nil: from the pages through fetch).
+func readNested[T any](ctx context.Context, r *Resolver, repo *providers.Repository, field string, a NestedArgs, fetch providers.NestedFetcher[T], counted func(context.Context) (int, error)) (*nestedPage[T], error) {
+	if countOnly(ctx) {
+		if counted == nil {
+			counted = func(ctx context.Context) (int, error) { return providers.NestedCount(ctx, fetch) }
+		}
+		return countOnlyPage[T](ctx, r, repo, field, a, counted)
+	}
 	binding := providers.NestedBinding(repo, field)
 	w, err := r.nestedWindow(a, binding)
 	if err != nil {

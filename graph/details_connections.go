@@ -29,7 +29,7 @@ func (r *Resolver) Languages(ctx context.Context, repo *providers.Repository, a 
 		}
 		return providers.WholeList(langs)(ctx, i)
 	}
-	p, err := readNested(ctx, r, repo, "languages", a, fetch)
+	p, err := readNested(ctx, r, repo, "languages", a, fetch, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (r *Resolver) Refs(ctx context.Context, repo *providers.Repository, kind pr
 	fetch := pagedFetcher(source, token, repo, string(kind), func(ctx context.Context, i int) (providers.ListPage[providers.Ref], error) {
 		return rl.Refs(ctx, token, repo, kind, i)
 	})
-	p, err := readNested(ctx, r, repo, string(kind), a, fetch)
+	p, err := readNested(ctx, r, repo, string(kind), a, fetch, nestedCount(rl, source, token, repo, string(kind), fetch))
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (r *Resolver) Contributors(ctx context.Context, repo *providers.Repository,
 	fetch := pagedFetcher(source, token, repo, "contributors", func(ctx context.Context, i int) (providers.ListPage[providers.Contributor], error) {
 		return cl.Contributors(ctx, token, repo, i)
 	})
-	p, err := readNested(ctx, r, repo, "contributors", a, fetch)
+	p, err := readNested(ctx, r, repo, "contributors", a, fetch, nestedCount(cl, source, token, repo, "contributors", fetch))
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (r *Resolver) Teams(ctx context.Context, repo *providers.Repository, a Nest
 	fetch := pagedFetcher(source, token, repo, "teams", func(ctx context.Context, i int) (providers.ListPage[providers.Team], error) {
 		return tl.Teams(ctx, token, repo, i)
 	})
-	p, err := readNested(ctx, r, repo, "teams", a, fetch)
+	p, err := readNested(ctx, r, repo, "teams", a, fetch, nestedCount(tl, source, token, repo, "teams", fetch))
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,9 @@ type Details struct {
 	reads  sync.Map // DetailKey -> read
 	sems   sync.Map // source -> chan struct{}
 	hashes sync.Map // token -> providers.HashToken(token), this request's
+	// staleFor is how long stale copies are kept (STALE_IF_ERROR; see stale.go); zero: none.
+	staleFor time.Duration
+	now      func() time.Time
 }
 
 // read is how one key is fetched and what its cached JSON decodes to.
@@ -56,7 +59,7 @@ type read struct {
 
 // NewDetails returns one request's detail loader over c (nil: no cache), whose entries live ttl.
 func NewDetails(c *cache.Sealed[json.RawMessage], ttl time.Duration) *Details {
-	d := &Details{cache: c, ttl: ttl}
+	d := &Details{cache: c, ttl: ttl, now: time.Now}
 	d.loader = dataloader.NewBatchedLoader(d.batch, dataloader.WithWait[DetailKey, any](Wait))
 	return d
 }
@@ -138,6 +141,12 @@ func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Res
 			if err == nil && d.cache != nil {
 				if raw, jerr := json.Marshal(v); jerr == nil {
 					d.cache.Set(ctx, k.Source, rd.token, k.String(), raw, d.ttl)
+					d.keepStale(ctx, k, rd.token, raw)
+				}
+			}
+			if err != nil {
+				if sv, ok := d.stale(ctx, k, rd, err); ok {
+					v, err = sv, nil
 				}
 			}
 			out[i] = &dataloader.Result[any]{Data: v, Error: err}
@@ -153,11 +162,9 @@ func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Res
 type detailsKey struct{}
 
 // DetailMiddleware puts a fresh Details over the shared cache c (entries live ttl) into each
-// request's context.
+// request's context, keeping no stale copies (see DetailMiddlewareWith).
 func DetailMiddleware(c *cache.Sealed[json.RawMessage], ttl time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(WithDetails(r.Context(), NewDetails(c, ttl))))
-	})
+	return DetailMiddlewareWith(DetailOptions{Cache: c, TTL: ttl}, next)
 }
 
 // WithDetails returns ctx carrying d.

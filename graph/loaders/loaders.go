@@ -8,6 +8,7 @@ package loaders
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -31,6 +32,24 @@ type Loaders struct {
 	streams sync.Map // stream ID -> providers.Stream
 	pages   *dataloader.Loader[pageKey, providers.Page]
 	repos   repositories // made on the first Repository call
+	local   sync.Map     // "stream ID#page" -> *localRead: pages of Uncached streams, once per request
+}
+
+// localRead is one read of a page of an Uncached stream in this request, shared by its callers.
+type localRead struct {
+	once sync.Once
+	p    providers.Page
+	err  error
+}
+
+// uncached returns page i of the Uncached stream s through the store, read once per request
+// whatever asks for it (the page and totalCount of a connection, both directions), failures
+// included: a forge that fails is asked once per page per request, not once per reader.
+func (l *Loaders) uncached(ctx context.Context, s providers.Stream, i int) (providers.Page, error) {
+	x, _ := l.local.LoadOrStore(s.ID()+"#"+strconv.Itoa(i), &localRead{})
+	r := x.(*localRead)
+	r.once.Do(func() { r.p, r.err = l.store.Fetch(ctx, s, i) })
+	return r.p, r.err
 }
 
 // New returns loaders for one request over the shared store.
@@ -65,11 +84,11 @@ func (l *Loaders) batch(ctx context.Context, keys []pageKey) []*dataloader.Resul
 }
 
 // Fetch is a providers.Fetcher: page i of s, once per request; fresh pages come straight from the
-// store and pages of lists held in memory (local sorts) straight from the stream, without waiting
-// for a batch.
+// store and pages of lists held in memory (local sorts) through the store (which keeps only their
+// stale-if-error copies) straight from the stream, without waiting for a batch.
 func (l *Loaders) Fetch(ctx context.Context, s providers.Stream, i int) (providers.Page, error) {
 	if _, ok := s.(pages.Uncached); ok {
-		return s.FetchPage(ctx, i, "")
+		return l.uncached(ctx, s, i)
 	}
 	if p, ok := l.store.Fresh(ctx, s, i); ok {
 		pageCacheHit(ctx, s.Source(), i)

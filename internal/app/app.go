@@ -88,6 +88,7 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	store := pages.NewStore(c.pages, cfg.CacheTTL, 0)
 	store.Lookups = pages.NewLookups(c.lookups, cfg.CacheTTL)
 	store.StaleIfError = cfg.StaleIfError
+	store.Lookups.StaleIfError = cfg.StaleIfError
 	for _, src := range built.Sources {
 		m.CircuitState(src.Name(), int(rest.CircuitClosed))
 	}

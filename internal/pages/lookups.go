@@ -26,6 +26,11 @@ type Found struct {
 	// Owner is a found repository owner (OwnerKey lookups); nil for repository lookups.
 	Owner   *providers.Owner `json:"owner,omitempty"`
 	Missing string           `json:"missing,omitempty"`
+	// AsOf is when the repository or owner was read; a found one is kept StaleIfError past its
+	// freshness (see Lookups.StaleIfError). Zero (a value kept before it existed) is fresh while kept.
+	AsOf time.Time `json:"asOf,omitzero"`
+	// staleReason, set only on the way out of a lookup, is the failure a stale copy answered.
+	staleReason providers.Kind
 }
 
 // FoundSize estimates the memory of a kept lookup, for caches bounded by size.
@@ -50,13 +55,20 @@ type Lookups struct {
 	ttl          time.Duration
 	flight       flight[Found]
 	hits, misses atomic.Int64
+	// StaleIfError is how long a found repository or owner is kept past its freshness to be served
+	// when the forge fails (STALE_IF_ERROR), as the Store does for pages: a failure
+	// providers.StaleServable accepts (never 401 or 403) is answered with the copy the same
+	// credential read within this time, and the request's providers.StaleSet is told. Zero serves no
+	// stale copy.
+	StaleIfError time.Duration
+	now          func() time.Time
 }
 
 // NewLookups returns lookups kept in c for ttl (found) and min(ttl, MissTTL) (not found); a ttl of
 // zero or less keeps nothing. c should share the page store's generations (Store.Scopes), so that
 // Store.Invalidate reaches lookups too.
 func NewLookups(c *cache.Sealed[Found], ttl time.Duration) *Lookups {
-	return &Lookups{cache: c, ttl: ttl}
+	return &Lookups{cache: c, ttl: ttl, now: time.Now}
 }
 
 // LookupKey is the cache key of id looked up on source with token: the source, a hash of the
@@ -84,27 +96,32 @@ func (l *Lookups) Get(ctx context.Context, source, token string, id providers.Gl
 }
 
 // get returns the answer kept under k for source and token, else the one fetch gives: a Found with
-// Repo or Owner set is kept for the freshness time, a KindNotFound error (or an empty Found) as
-// Missing for at most MissTTL, other errors not at all.
+// Repo or Owner set is served for the freshness time and kept for the longer of that and
+// StaleIfError (when the forge then fails in a way providers.StaleServable accepts, the kept copy
+// answers and the request is marked stale), a KindNotFound error (or an empty Found) as Missing for
+// at most MissTTL, other errors not at all.
 func (l *Lookups) get(ctx context.Context, source, token, k string, fetch func(context.Context) (Found, error)) (Found, error) {
 	// The credential's scope is pinned for the whole lookup (see Store.Fetch).
 	sc := l.cache.At(ctx, source, token)
-	if f, ok := sc.Get(ctx, k); ok {
+	old, had := sc.Get(ctx, k)
+	if had && l.fresh(old) {
 		l.hits.Add(1)
-		return f, nil
+		return old, nil
 	}
 	// A lookup that began before the credential was invalidated is not joined after it.
-	return l.flight.do(ctx, k+"|g"+sc.Generation(), func(ctx context.Context) (Found, error) {
-		fill := sc.AwaitFill(ctx, k, peerWait, Found{}, false, nil)
+	f, err := l.flight.do(ctx, k+"|g"+sc.Generation(), func(ctx context.Context) (Found, error) {
+		fill := sc.AwaitFill(ctx, k, peerWait, old, had, l.fresh)
 		if fill.Peer {
 			return fill.Value, nil
 		}
 		defer fill.Release()
+		old, had := fill.Value, fill.Seen
 		l.misses.Add(1)
 		f, err := fetch(ctx)
 		switch {
 		case err == nil && (f.Repo != nil || f.Owner != nil):
-			sc.Set(ctx, k, f, l.ttl)
+			f.AsOf = l.now()
+			sc.Set(ctx, k, f, max(l.ttl, l.StaleIfError))
 			return f, nil
 		case err == nil || providers.KindOf(err) == providers.KindNotFound:
 			f := Found{Missing: "no such repository"}
@@ -116,10 +133,31 @@ func (l *Lookups) get(ctx context.Context, source, token, k string, fetch func(c
 			}
 			sc.Set(ctx, k, f, min(l.ttl, MissTTL))
 			return f, nil
+		case had && old.found() && !old.AsOf.IsZero() && l.StaleIfError > 0 && providers.StaleServable(err) &&
+			l.now().Before(old.AsOf.Add(l.StaleIfError)):
+			old.staleReason = providers.KindOf(err)
+			return old, nil
 		default:
 			return Found{}, err
 		}
 	})
+	if err != nil {
+		return Found{}, err
+	}
+	if f.staleReason != "" {
+		// Every request that shared the lookup is told, each in its own set.
+		providers.MarkStale(ctx, source, f.AsOf, f.staleReason)
+	}
+	return f, nil
+}
+
+// found reports whether f holds a repository or an owner (not a "not found" answer).
+func (f Found) found() bool { return f.Repo != nil || f.Owner != nil }
+
+// fresh reports whether a kept lookup is served without asking the forge: within the freshness
+// time of its read (a found repository or owner is kept longer for stale-if-error).
+func (l *Lookups) fresh(f Found) bool {
+	return !f.found() || f.AsOf.IsZero() || l.now().Before(f.AsOf.Add(l.ttl))
 }
 
 // answer is what a kept lookup means to the caller: a copy of the repository (callers may not share

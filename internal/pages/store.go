@@ -129,7 +129,7 @@ func (st *Store) fresh(e Entry) bool { return st.now().Before(e.FreshUntil) }
 // and once more only after taking a shared cache's lock.
 func (st *Store) Fetch(ctx context.Context, s providers.Stream, i int) (providers.Page, error) {
 	if _, ok := s.(Uncached); ok {
-		return s.FetchPage(ctx, i, "")
+		return st.fetchUncached(ctx, s, i)
 	}
 	// The credential's scope is pinned for the whole fetch: a page read before an invalidation is
 	// never kept under the generation after it.

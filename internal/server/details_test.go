@@ -158,18 +158,18 @@ func TestDetailsPageOfTwenty(t *testing.T) {
 			t.Errorf("%s read %d times", req, c)
 		}
 	}
-	// The list, 20 details (watchers), 20 languages, and the branch pages: 1 for up to 100 branches
-	// (rel=last is absent), 2 for 101 and 250 (page 1, then the last page named by rel=last).
-	want := 1 + 20 + 20
+	// Exactly: the list, and per repository its details (watchers), its languages and one branch
+	// count (per_page=1, the count being rel="last"'s page number): no branch page is read, since
+	// only totalCount is selected.
+	want := map[string]int{"/user/repos?direction=asc&page=1&per_page=100&sort=full_name": 1}
 	for i := range 20 {
-		if branchCounts[i%5] > 100 {
-			want += 2
-		} else {
-			want++
-		}
+		base := fmt.Sprintf("/repos/me/r%03d", i)
+		want[base+"?"] = 1
+		want[base+"/languages?"] = 1
+		want[base+"/branches?per_page=1"] = 1
 	}
-	if got := len(up.counts()); got != want {
-		t.Errorf("%d distinct upstream requests, want %d: %v", got, want, slices.Sorted(maps.Keys(up.counts())))
+	if got := up.counts(); !maps.Equal(got, want) {
+		t.Errorf("upstream requests %v, want %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
 	}
 	// Again within CACHE_TTL: the detail reads come from the cache; only the list page is read
 	// again from the page store's cache too.

@@ -116,7 +116,7 @@ func New(d Deps) http.Handler {
 	if d.Details == nil {
 		d.Details = cache.NewSealed[json.RawMessage](loaders.NewDetailCache(), d.Pages.Scopes())
 	}
-	gql = loaders.DetailMiddleware(d.Details, d.Config.CacheTTL, gql)
+	gql = loaders.DetailMiddlewareWith(loaders.DetailOptions{Cache: d.Details, TTL: d.Config.CacheTTL, StaleIfError: d.Config.StaleIfError}, gql)
 	gql = credentials(d.Tokens, gql)
 	if ttl := d.Config.ResponseCacheTTL; ttl > 0 {
 		// Answers take an eighth of the cache budget (at most 32 MiB): they live two seconds, and a

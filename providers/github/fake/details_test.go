@@ -71,3 +71,30 @@ func TestDetailStatuses(t *testing.T) {
 		t.Errorf("wrong token: %d", r.status)
 	}
 }
+
+// TestPerPageOneLink: asked per_page=1, the fake answers as GitHub does: one item, and for more
+// than one a Link whose rel="last" is page N of one item each (N the count); none for 0 or 1.
+func TestPerPageOneLink(t *testing.T) {
+	const tok = "t"
+	for _, n := range []int{0, 1, 2, 100, 101, 250} {
+		s := New(tok, repos(1))
+		var names []string
+		for i := range n {
+			names = append(names, fmt.Sprintf("b%d", i))
+		}
+		s.SetDetails("o/r-000", RepoDetails{Branches: names})
+		root := mount(t, s)
+		r := fetch(t, root+"/repos/o/r-000/branches?per_page=1", "Bearer "+tok)
+		var items []branch
+		if r.status != http.StatusOK || json.Unmarshal(r.body, &items) != nil || len(items) != min(n, 1) {
+			t.Fatalf("%d branches: %d %s", n, r.status, r.body)
+		}
+		link := r.header.Get("Link")
+		switch {
+		case n <= 1 && link != "":
+			t.Fatalf("%d branches: Link %q", n, link)
+		case n > 1 && (!strings.Contains(link, `rel="next"`) || !strings.Contains(link, fmt.Sprintf(`page=%d&per_page=1>; rel="last"`, n))):
+			t.Fatalf("%d branches: Link %q", n, link)
+		}
+	}
+}
