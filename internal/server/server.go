@@ -113,6 +113,9 @@ func New(d Deps) http.Handler {
 	if d.Pages != nil {
 		gql = scopes(d.Pages.Scopes(), d.Tokens, gql)
 	}
+	// A batch (a JSON array of operations) is split here: each operation goes through everything
+	// above as a request of its own.
+	gql = gqlhttp.Batch(gql, ComplexityLimit)
 	gql = bodyLimit(d.Config.MaxBodyBytes, gql)
 	gql = gateway(d.Config.GatewayKeys, gql)
 	c := newCORS(d.Config.CORSOrigins, credentialHeaders)
