@@ -134,7 +134,7 @@ func New(d Deps) http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	mux.Handle("GET /{$}", web.GraphiQL("/graphql"))
+	mux.Handle("GET /{$}", web.GraphiQL("/graphql", graph.NewExecutableSchema(graph.Config{}).Schema()))
 	mux.Handle("GET /assets/", web.Assets())
 	mux.Handle("GET /dashboard", web.Dashboard())
 
