@@ -86,6 +86,12 @@
   FG.features().then(function () {
     document.body.dataset.filters = String(FG.has.filters);
     document.body.dataset.owners = String(FG.has.owners);
+    if (!FG.has.filters) {
+      // No search box yet: the skip link goes to the list.
+      var skip = document.querySelector('.skip-link');
+      skip.href = '#list';
+      skip.textContent = 'Skip to the list';
+    }
     FG.route();
   });
 })();
