@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, PAGE_SIZE, PROVIDER_NAMES, gql, walk, open, shot, gotoDashboard, recordQueries, rowIds, scrollToEnd, checkList, checkPaging,
+  BASE, PAGE_SIZE, PROVIDER_NAMES, gql, walk, schemaHas, open, shot, gotoDashboard, recordQueries, rowIds, scrollToEnd, checkList, checkPaging,
 } from './lib.mjs';
 
 // ---- tests
@@ -36,6 +36,18 @@ test('GraphiQL at / is served locally and runs the sample query', async (t) => {
     page.evaluate(() => document.querySelector('.graphiql-query-editor .CodeMirror')?.CodeMirror?.getValue());
   await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror')?.CodeMirror?.getValue());
   assert.equal(await editorValue(), sample);
+
+  // One tab per sample query (details, filters, owners, public lists, each mutation), the sample
+  // first; the optional parts only when the schema has them.
+  const has = await schemaHas();
+  const fields = (await gql('{ __type(name: "Query") { fields { name } } }')).__type.fields.map((f) => f.name);
+  const want = ['Repositories', 'Details'];
+  if (has.filters) want.push('Filters');
+  if (has.owners) want.push('Owner');
+  if (fields.includes('publicRepositories')) want.push('Public');
+  want.push('Create', 'Update', 'Delete');
+  const tabs = await page.$$eval('.graphiql-tab', (els) => els.map((e) => e.textContent.replace(/icon$/, '').trim()));
+  assert.deepEqual(tabs, want, 'GraphiQL opens one tab per sample');
 
   // Run it as it is.
   const ran = page.waitForResponse(
