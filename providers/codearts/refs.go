@@ -20,10 +20,18 @@ var _ providers.RefLister = (*Source)(nil)
 // v2's repository_id) after the prefix:
 //
 //   - v4: GET /v4/repositories/{repository_id}/repository/branches and .../repository/tags, paged
-//     by offset and limit (1–100) like v4's repository list, a bare JSON array; the total, when
-//     sent, is the X-Total header.
-//   - v2: GET /v2/repositories/{repository_id}/branches (page from 1, per_page 1–100, an envelope
-//     {"result":{"branches":[...],"total":N},"status":"success"}) and
+//     by offset (from 0, 0–2147483647, default 0) and limit (1–100, default 20) like v4's
+//     repository list, a bare JSON array; the total, when sent, is the X-Total response header.
+//     Checked against the API reference, "Obtaining the Branch List" (ListBranches,
+//     https://support.huaweicloud.com/intl/en-us/api-codeartsrepo/ListBranches.html: offset,
+//     limit, X-Total; default order updated_desc) and "Obtaining the Tag List" (ListTags,
+//     https://support.huaweicloud.com/intl/en-us/api-codeartsrepo/ListTags.html: offset, limit;
+//     default order_by updated, sort desc). Neither has page/per_page; forgegraph sends no sort,
+//     so refs come in the forge's default order.
+//   - v2 (deprecated in favour of the v4 endpoints above):
+//     GET /v2/repositories/{repository_id}/branches (page from 1, per_page 1–100, default 20, per
+//     https://support.huaweicloud.com/intl/en-us/api-codeartsrepo/ListBranchesByRepositoryId.html;
+//     an envelope {"result":{"branches":[...],"total":N},"status":"success"}) and
 //     GET /v2/repositories/{repository_id}/tags (no paging parameters: the whole list, with
 //     result.tags and result.total).
 const (

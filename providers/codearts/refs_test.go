@@ -163,3 +163,27 @@ func TestRefsDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestV4RefsPagingParameters: v4 branches and tags are asked by offset (100 per page index, from 0)
+// and limit 100, the parameters the API reference documents for ListBranches and ListTags (no
+// page/per_page), and the total is read from X-Total.
+func TestV4RefsPagingParameters(t *testing.T) {
+	repos := makeRepos(1, 1)
+	f, rc, s := withFake(t, "v4", repos)
+	f.SetRefs(repos[0].ForgeID, makeRefs("branch", 250), makeRefs("tag", 250))
+	for _, kind := range []providers.RefKind{providers.Branches, providers.Tags} {
+		_, pages, total := readRefs(t, s, &repos[0], kind)
+		if total != 250 || pages != 3 {
+			t.Fatalf("%s: %d pages, total %d", kind, pages, total)
+		}
+		qs := rc.Queries("/v4/repositories/" + repos[0].ForgeID + "/repository/" + string(kind))
+		if len(qs) != 3 {
+			t.Fatalf("%s: %d requests", kind, len(qs))
+		}
+		for i, q := range qs {
+			if q.Get("offset") != fmt.Sprint(100*i) || q.Get("limit") != "100" || q.Has("page") || q.Has("per_page") {
+				t.Fatalf("%s page %d asked %v, want offset=%d&limit=100", kind, i, q, 100*i)
+			}
+		}
+	}
+}

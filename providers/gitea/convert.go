@@ -28,6 +28,7 @@ type repository struct {
 	Language      string     `json:"language"`
 	CreatedAt     *time.Time `json:"created_at"`
 	UpdatedAt     *time.Time `json:"updated_at"`
+	detailFields             // detail.go
 }
 
 // user is Gitea's User entity (GET /user, a repository's owner): the fields forgegraph reads.
@@ -82,6 +83,7 @@ func convertRepository(w *repository) (providers.Repository, error) {
 		CreatedAt:       date(w.CreatedAt),
 		UpdatedAt:       updated,
 		PushedAt:        updated,
+		Details:         convertDetails(w, false),
 	}, nil
 }
 

@@ -184,6 +184,14 @@ func jsonOf(t *testing.T, v any) string {
 	return string(b)
 }
 
+// listFields is r without its details (detail_test.go checks those), for comparing a conversion
+// with the repository the fake served.
+func listFields(r *providers.Repository) providers.Repository {
+	c := *r
+	c.Details = nil
+	return c
+}
+
 func kindOf(t *testing.T, err error) *providers.Error {
 	t.Helper()
 	var pe *providers.Error

@@ -71,8 +71,10 @@ func refsRoute(p string) (id string, kind providers.RefKind, v2, ok bool) {
 }
 
 // serveRefs answers a ref path for repository id: v4 pages by offset/limit (a bare array, X-Total
-// header); v2 branches by page/per_page and v2 tags whole, in v2's envelope. Branches carry their
-// commit and protection; tags their commit.
+// header), as the API reference's ListBranches and ListTags pages document them
+// (https://support.huaweicloud.com/intl/en-us/api-codeartsrepo/ListBranches.html, .../ListTags.html:
+// offset from 0, limit 1–100 defaulting to 20); v2 branches by page/per_page and v2 tags whole, in
+// v2's envelope. Branches carry their commit and protection; tags their commit.
 func (s *Server) serveRefs(w http.ResponseWriter, r *http.Request, id string, kind providers.RefKind, v2 bool) {
 	fail := writeV4Error
 	if v2 {

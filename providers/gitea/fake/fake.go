@@ -2,7 +2,9 @@
 // Gitea documents it: access tokens in "Authorization: token …" (or Bearer), GET /user (the
 // viewer), GET /repos/search (uid, exclusive, private, mode, sort alpha|created|updated|id, order,
 // page from 1, limit silently capped at MaxResponseItems), GET /user/repos (the viewer's list by
-// name), GET /repos/{owner}/{repo}, the X-Total-Count and Link paging headers, and Gitea's error
+// name), GET /repos/{owner}/{repo} (with the detail fields every repository object carries), its
+// branches, tags, languages, teams and topics (details.go, subs.go), the X-Total-Count and Link
+// paging headers, and Gitea's error
 // bodies {"message": ..., "url": ...} for 401, 404, 409 and 422. POST /user/repos creates a
 // repository or answers 409 when the name is taken. Tests mount it under a base path; the
 // server's demo mode serves it through an in-process RoundTripper. Its answers are deterministic.
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/internal/fakekit"
 )
 
 // DefaultMaxResponseItems is Gitea's default MAX_RESPONSE_ITEMS: the largest page it serves.
@@ -47,11 +50,18 @@ type Server struct {
 	// Zone is the time zone the server writes times in (Gitea writes its own local time); nil
 	// means UTC+2.
 	Zone *time.Location
+	// NoTopics makes repository objects carry no topics key, as servers before Gitea 1.21 do;
+	// GET /repos/{owner}/{repo}/topics still answers.
+	NoTopics bool
 
 	token    string
 	mu       sync.RWMutex
 	repos    []providers.Repository
 	requests atomic.Int64
+	// dmu guards details; it is apart from mu so that repository objects can be written with mu
+	// held.
+	dmu     sync.Mutex
+	details fakekit.Memo[RepoDetails] // see SetDetails (details.go)
 }
 
 // New returns a fake serving repos (the repositories the holder of token owns or collaborates on)
@@ -114,6 +124,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.create(w, r)
 	case strings.HasPrefix(path, "/repos/") && strings.Count(path, "/") == 3 && r.Method == http.MethodGet:
 		s.one(w, r, strings.TrimPrefix(path, "/repos/"))
+	case strings.HasPrefix(path, "/repos/") && strings.Count(path, "/") == 4 && r.Method == http.MethodGet:
+		s.sub(w, r, strings.TrimPrefix(path, "/repos/")) // subs.go
 	default:
 		apiError(w, r, http.StatusNotFound, "not found")
 	}
@@ -135,7 +147,9 @@ func (s *Server) one(w http.ResponseWriter, r *http.Request, escaped string) {
 	full := owner + "/" + name
 	for _, x := range s.visible(true) {
 		if strings.EqualFold(x.repo.NameWithOwner, full) {
-			writeJSON(w, http.StatusOK, s.toWire(&x.repo))
+			wr := s.toWire(&x.repo)
+			s.withParent(&wr, s.detailsOf(&x.repo))
+			writeJSON(w, http.StatusOK, wr)
 			return
 		}
 	}

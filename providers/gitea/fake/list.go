@@ -122,7 +122,9 @@ func (s *Server) paged(w http.ResponseWriter, r *http.Request, list []entry) []w
 	hi := min(lo+limit, total)
 	out := make([]wireRepo, 0, hi-lo)
 	for i := lo; i < hi; i++ {
-		out = append(out, s.toWire(&list[i].repo))
+		wr := s.toWire(&list[i].repo)
+		s.withParent(&wr, s.detailsOf(&list[i].repo))
+		out = append(out, wr)
 	}
 	w.Header().Set("X-Total-Count", strconv.Itoa(total))
 	if l := links(r, total, limit, page); l != "" {

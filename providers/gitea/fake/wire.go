@@ -42,7 +42,7 @@ type wireRepo struct {
 	HasIssues       bool        `json:"has_issues"`
 	HasWiki         bool        `json:"has_wiki"`
 	Internal        bool        `json:"internal"`
-	Topics          []string    `json:"topics"`
+	Topics          *[]string   `json:"topics,omitempty"` // omitted by servers before 1.21
 }
 
 type wireUser struct {
@@ -147,8 +147,8 @@ func (s *Server) toWire(r *providers.Repository) wireRepo {
 		StarsCount: num(r.StargazerCount), ForksCount: num(r.ForkCount), DefaultBranch: str(r.DefaultBranch),
 		Archived: flag(r.IsArchived), CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.UpdatedAt),
 		ArchivedAt: stamp(nil), Permissions: permissions{Admin: r.Owner == s.viewer(), Push: true, Pull: true},
-		HasIssues: true, HasWiki: true, Topics: []string{},
 	}
+	s.withDetails(&w, s.detailsOf(r)) // details.go
 	if r.URL != nil {
 		w.HTMLURL = *r.URL
 	}
