@@ -63,7 +63,8 @@
     name.title = full;
     if (cut >= 0) {
       var ownerText = full.slice(0, cut + 1);
-      if (showOwnerLinks && repo.owner) {
+      // CodeArts has no owner listing (its repositories live in projects): no owner page to link.
+      if (showOwnerLinks && repo.owner && repo.provider !== 'CODEARTS') {
         var o = el('a', 'owner', ownerText);
         o.href = FG.ownerHref(repo.provider, repo.owner);
         o.dataset.nav = '';

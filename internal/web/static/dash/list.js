@@ -184,6 +184,16 @@
       setStatus('error', errors.length ? errors[0].message : 'This server needs an API key.');
       return;
     }
+    if (S.owner && body.data && body.data.repositoryOwner === null && errors.length) {
+      // The forge could not answer for this owner (e.g. NOT_SUPPORTED): say so, retry only what may pass.
+      var e0 = errors[0];
+      var c0 = (e0.extensions && e0.extensions.code) || '';
+      S.hasNext = false;
+      FG.showOwnerHead(null, S.owner);
+      if (c0 === 'NOT_SUPPORTED' || c0 === 'BAD_USER_INPUT') setStatus('error', e0.message + ' [' + c0 + ']');
+      else fail(e0.message + (c0 ? ' [' + c0 + ']' : ''));
+      return;
+    }
     errors.forEach(function (e) {
       if (e.extensions && e.extensions.provider && (e.path || []).indexOf('nodes') < 0) FG.forgeBanner(banners, S.bannerKeys, e);
     });
