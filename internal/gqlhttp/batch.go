@@ -41,14 +41,14 @@ const (
 // another, in order: a mutation's effect is seen by the operations after it, and mutations keep
 // every rule of a single request.
 //
-// Limits: at most MaxBatch operations (more, none, or a body that is not an array of objects is
-// a 400 for the whole batch, saying so, and no operation runs); and the operations together may cost at most
-// complexityLimit (the single-request limit): the operation that would take the batch's total over
-// it, and each one after it that does not fit in what is left, is answered with a
-// BAD_USER_INPUT error (reason BATCH_COMPLEXITY_LIMIT_EXCEEDED) and not run. A batch that could
-// be read is answered 200 (the media type negotiated from Accept); each operation's own
-// status (400 for a validation failure under application/graphql-response+json) is not visible,
-// its errors are.
+// Limits: at most MaxBatch operations (more, none, or a body that is not an array of objects is a
+// 400 for the whole batch, saying so, and no operation runs); and the operations together may cost
+// at most complexityLimit (the single-request limit): an operation that does not fit in what the
+// ones before it left is answered with a BAD_USER_INPUT error (reason
+// BATCH_COMPLEXITY_LIMIT_EXCEEDED) and not run; a later, smaller one that fits still runs (an answer
+// replayed by the micro-cache costs nothing). A batch that could be read is answered 200 (the
+// media type negotiated from Accept); each operation's own status (400 for a validation failure
+// under application/graphql-response+json) is not visible, its errors are.
 //
 // Batch goes inside the body limit and the gateway key, and outside everything that is per
 // request (scopes, the micro-cache, credentials, loaders).
