@@ -153,6 +153,8 @@ test('repository page: every field, and branches paged to the end', async (t) =>
   await page.waitForSelector('#repo-view[data-loaded]');
   assert.match(await page.textContent('#repo-view .repo-title'), new RegExp(repo.nameWithOwner.split('/').pop()));
   assert.match(await page.textContent('#about'), /Default branch/);
+  await page.mouse.move(0, 0);
+  await shot(page, 'repository.png');
   const more = page.locator('#branches button.more');
   for (let i = 0; i < 20 && (await more.isVisible()); i++) {
     const before = await page.locator('#branches li.ref').count();
@@ -162,7 +164,6 @@ test('repository page: every field, and branches paged to the end', async (t) =>
   const shown = await page.$$eval('#branches li.ref', (els) => els.map((e) => e.dataset.name));
   assert.deepEqual(shown, branches, 'every branch once, in the API\'s order');
   assert.match(await page.textContent('#branches .paged-note'), new RegExp(`All ${branches.length} branches shown`));
-  await shot(page, 'repository.png');
   done();
 });
 
