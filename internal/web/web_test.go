@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"html"
 	"io"
 	"io/fs"
@@ -277,6 +278,53 @@ func TestAssetsRevalidateAndListNothing(t *testing.T) {
 		if w := get(t, h, p); w.Code != http.StatusNotFound {
 			b, _ := io.ReadAll(w.Body)
 			t.Errorf("%s: %d %.80s, want 404", p, w.Code, b)
+		}
+	}
+}
+
+// GraphiQL opens one tab per sample the served schema can run, the merged list first; a sample
+// that needs a part the schema lacks is left out (its tab would fail validation).
+func TestGraphiQLTabsFitTheSchema(t *testing.T) {
+	schema := loadSchema(t)
+	body := get(t, GraphiQL("/graphql", schema), "/").Body.String()
+	m := regexp.MustCompile(`data-tabs="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the page has no data-tabs")
+	}
+	var tabs []struct{ Query, Variables string }
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &tabs); err != nil {
+		t.Fatalf("data-tabs: %v", err)
+	}
+	var want []string
+	for _, s := range GraphiQLSamples {
+		if s.Fits(schema) {
+			want = append(want, s.Query)
+		}
+	}
+	if len(tabs) != len(want) || len(tabs) < 5 || tabs[0].Query != SampleQuery {
+		t.Fatalf("%d tabs, want %d (the sample first)", len(tabs), len(want))
+	}
+	for i, tab := range tabs {
+		if tab.Query != want[i] {
+			t.Errorf("tab %d is not sample %d", i, i)
+		}
+		if _, errs := gqlparser.LoadQuery(schema, tab.Query); errs != nil {
+			t.Errorf("tab %d: %v", i, errs)
+		}
+		if tab.Variables != "" && !json.Valid([]byte(tab.Variables)) {
+			t.Errorf("tab %d: variables are not JSON: %s", i, tab.Variables)
+		}
+	}
+	names := map[string]bool{}
+	for _, s := range GraphiQLSamples {
+		names[s.Name] = true
+		if s.Needs != "" && s.Needs != "filters" && s.Needs != "owners" && s.Needs != "public" {
+			t.Errorf("sample %q needs %q, which Fits does not know", s.Name, s.Needs)
+		}
+	}
+	for _, n := range []string{"Details", "Filters", "Owner", "Public", "Create", "Rename and archive", "Delete"} {
+		if !names[n] {
+			t.Errorf("no %s sample", n)
 		}
 	}
 }
