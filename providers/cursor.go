@@ -16,12 +16,18 @@ import (
 )
 
 // cursorVersion is the first byte of every cursor; bump it when the layout changes. 2 was signed
-// but readable and bound to no credential; 3 is encrypted and bound to the credentials.
-const cursorVersion = 3
+// but readable and bound to no credential; 3 is encrypted and bound to the credentials; 4 adds each
+// mark's tie (Mark.Tie).
+const cursorVersion = 4
 
-// maxCursorLen bounds the accepted cursor text: room for MaxStreams streams (a mark takes at most 27
-// bytes, 36 characters), e.g. a Bitbucket user in a couple of hundred workspaces.
-const maxCursorLen = 10000
+// maxMarkLen is the longest encoding of a mark: stream hash, position (a uvarint up to 1<<31),
+// anchors, key (a varint), the tie's length and the tie.
+const maxMarkLen = 4 + 5 + 4 + 4 + binary.MaxVarintLen64 + 1 + maxTieLen
+
+// maxCursorLen bounds the accepted cursor text: room for MaxStreams streams with the longest marks
+// (base64 of version, tag, the head with a two-byte edge and count, and the marks: 25,980
+// characters), e.g. a Bitbucket user in a couple of hundred workspaces.
+const maxCursorLen = ((1+tagLen+headLen+2+MaxStreams*maxMarkLen)*4 + 2) / 3
 
 // MaxStreams bounds the streams one list merges, and so the marks a cursor names: List fails the
 // source with the most streams rather than issue a cursor that Decode would refuse, and sources
@@ -39,8 +45,15 @@ type Mark struct {
 	Anchor2 uint32
 	// Key is the sort key of the repository at Pos-1 in date orders (Order.MarkKey: milliseconds
 	// since 1970); 0 when the order is by name or the date is unknown. Where the list moved, the
-	// position is where the repositories that sort after it begin.
+	// position is where the repositories that sort after it begin. At Pos 0 (no anchor) it is the
+	// key of the repository at Pos, the stream's first after the position, and where the list moved
+	// the position is where the repositories that do not sort before that one begin.
 	Key int64
+	// Tie places the repository Key names among those with the same Key, in the stream's own order of
+	// ties (TieOrderer: the date below the millisecond, then the stream's tie key, at most maxTieLen
+	// bytes); "" when the stream declares no tie order, the order is by name or Key is 0. Where the
+	// list moved, the position is where the repositories that sort after (Key, Tie) begin.
+	Tie string
 }
 
 // holds reports whether it is the mark's anchor as the mark saw it: the same repository, with the
@@ -99,7 +112,7 @@ type Binding struct {
 // So a cursor is as long as a signed one would be, reveals nothing of its payload (positions,
 // anchors, stream names, dates) to whoever lacks the secret, and one payload always gives the same
 // text (the canonical spelling). The payload is a digest of Binding.Args (4 bytes), a digest of
-// Binding.Credentials (4 bytes, keyed), the edge, and each mark.
+// Binding.Credentials (4 bytes, keyed), the edge, and each mark (its tie cut to maxTieLen bytes).
 type Codec struct {
 	block cipher.Block // AES-256 with encKey; safe for concurrent use
 	macs  sync.Pool    // of hash.Hash: HMAC-SHA256 keyed with macKey, reused (Reset) between cursors
@@ -156,7 +169,11 @@ func (k *Codec) Encoder(b Binding) func(Cursor) string {
 }
 
 func (k *Codec) encode(args, creds uint32, c Cursor) string {
-	plain := make([]byte, 0, headLen+len(c.Marks)*22+8)
+	size := headLen
+	for _, m := range c.Marks {
+		size += 24 + len(m.Tie)
+	}
+	plain := make([]byte, 0, size)
 	plain = binary.BigEndian.AppendUint32(plain, args)
 	plain = binary.BigEndian.AppendUint32(plain, creds)
 	plain = binary.AppendVarint(plain, int64(c.Edge))
@@ -167,6 +184,9 @@ func (k *Codec) encode(args, creds uint32, c Cursor) string {
 		plain = binary.BigEndian.AppendUint32(plain, m.Anchor)
 		plain = binary.BigEndian.AppendUint32(plain, m.Anchor2)
 		plain = binary.AppendVarint(plain, m.Key)
+		tie := m.Tie[:min(len(m.Tie), maxTieLen)]
+		plain = binary.AppendUvarint(plain, uint64(len(tie)))
+		plain = append(plain, tie...)
 	}
 	out := make([]byte, 1+tagLen+len(plain))
 	out[0] = cursorVersion
@@ -235,6 +255,7 @@ func (k *Codec) Decode(b Binding, text string) (Cursor, error) {
 // parseMarks reads the edge and the marks of a cursor's payload after its digests.
 func parseMarks(body []byte, bad func(string) (Cursor, error)) (Cursor, error) {
 	r := bytes.NewReader(body)
+	text := string(body) // the marks' ties are slices of it: one allocation for all
 	edge, err := binary.ReadVarint(r)
 	if err != nil {
 		return bad("is malformed")
@@ -261,8 +282,17 @@ func parseMarks(body []byte, bad func(string) (Cursor, error)) (Cursor, error) {
 		if err != nil {
 			return bad("is malformed")
 		}
+		n, err := binary.ReadUvarint(r)
+		if err != nil || n > maxTieLen || n > uint64(r.Len()) {
+			return bad("is malformed")
+		}
+		at := len(body) - r.Len()
+		tie := text[at : at+int(n)]
+		if _, err := r.Seek(int64(n), io.SeekCurrent); err != nil {
+			return bad("is malformed")
+		}
 		c.Marks[i] = Mark{Stream: binary.BigEndian.Uint32(b4[:]), Pos: int(pos),
-			Anchor: binary.BigEndian.Uint32(a8[:4]), Anchor2: binary.BigEndian.Uint32(a8[4:]), Key: key}
+			Anchor: binary.BigEndian.Uint32(a8[:4]), Anchor2: binary.BigEndian.Uint32(a8[4:]), Key: key, Tie: tie}
 	}
 	if r.Len() != 0 {
 		return bad("is malformed")

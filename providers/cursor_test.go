@@ -16,8 +16,8 @@ var pushed = providers.Binding{Args: "*|PUSHED:DESC", Credentials: "github=1f2e;
 
 func sampleCursor() providers.Cursor {
 	return providers.Cursor{Edge: 1, Marks: []providers.Mark{
-		{Stream: providers.StreamHash("github", ""), Pos: 7, Anchor: 42, Anchor2: 41, Key: 1763794800123},
-		{Stream: providers.StreamHash("bitbucket", "acme"), Pos: 123456, Anchor: 9, Key: -5},
+		{Stream: providers.StreamHash("github", ""), Pos: 7, Anchor: 42, Anchor2: 41, Key: 1763794800123, Tie: "\x00\x04\x30\x5e\x08\x1d"},
+		{Stream: providers.StreamHash("bitbucket", "acme"), Pos: 123456, Anchor: 9, Key: -5, Tie: strings.Repeat("\xfe", 48)},
 		{Stream: providers.StreamHash("gitlab", ""), Pos: 0},
 	}}
 }
@@ -41,13 +41,19 @@ func TestCursorRoundTrip(t *testing.T) {
 	if enc := k.Encoder(pushed); enc(c) != text {
 		t.Fatalf("Encoder gives %q, Encode %q", enc(c), text)
 	}
-	// The most streams a cursor may name, each with a far date key, fit the accepted length.
-	big := providers.Cursor{Edge: 0}
+	// The most streams a cursor may name, each with a far date key and the longest tie, fit the
+	// accepted length.
+	big := providers.Cursor{Edge: 255}
 	for i := 0; i < 256; i++ {
-		big.Marks = append(big.Marks, providers.Mark{Stream: uint32(i), Pos: 1 << 30, Anchor: 1, Anchor2: 2, Key: -1 << 62})
+		big.Marks = append(big.Marks, providers.Mark{Stream: uint32(i), Pos: 1 << 31, Anchor: 1, Anchor2: 2, Key: -1 << 63, Tie: strings.Repeat("t", 48)})
 	}
 	if _, err := k.Decode(pushed, k.Encode(pushed, big)); err != nil {
 		t.Fatalf("a cursor of 256 streams: %v", err)
+	}
+	// A longer tie is cut to 48 bytes, the part realign compares.
+	long := providers.Cursor{Edge: 0, Marks: []providers.Mark{{Stream: 1, Pos: 3, Anchor: 5, Key: 9, Tie: strings.Repeat("x", 47) + "yz"}}}
+	if got, err := k.Decode(pushed, k.Encode(pushed, long)); err != nil || got.Marks[0].Tie != strings.Repeat("x", 47)+"y" {
+		t.Fatalf("a cursor with a 49-byte tie: %+v, %v", got, err)
 	}
 	if strings.ContainsAny(text, "+/=") {
 		t.Fatalf("cursor %q is not URL-safe", text)
@@ -72,7 +78,7 @@ func TestCursorRejects(t *testing.T) {
 	check("other secret", pushed, providers.NewCodec([]byte("other")).Encode(pushed, sampleCursor()), "not issued by this server")
 	check("garbage", pushed, "hello", "not a forgegraph cursor")
 	check("empty", pushed, "", "not a forgegraph cursor")
-	check("too long", pushed, strings.Repeat("A", 10001), "too long")
+	check("too long", pushed, strings.Repeat("A", 25981), "too long") // maxCursorLen is 25,980
 	// base64 decoders skip line breaks; a valid cursor with one inserted is not the same text.
 	check("line break", pushed, text[:10]+"\n"+text[10:], "not a forgegraph cursor")
 	check("carriage return", pushed, text[:10]+"\r"+text[10:], "not a forgegraph cursor")
@@ -163,13 +169,17 @@ func TestCursorHidesAnchors(t *testing.T) {
 	}
 }
 
-// A cursor of the previous layout (version 2, signed but readable) gets the "older version"
-// message, whatever it holds.
+// A cursor of an earlier layout (version 2, signed but readable; version 3, encrypted but without
+// ties) gets the "older version" message, whatever it holds.
 func TestCursorOlderVersion(t *testing.T) {
 	v2 := append([]byte{2, 0, 0, 0, 1, 0, 0}, make([]byte, 16)...)
-	_, err := providers.NewCodec([]byte("secret")).Decode(pushed, base64.RawURLEncoding.EncodeToString(v2))
-	if providers.KindOf(err) != providers.KindInvalidCursor || !strings.Contains(err.Error(), "comes from an older version of the server; start again") {
-		t.Fatalf("got %v", err)
+	// A version 3 cursor of one mark: version, tag, then the encrypted digests, edge, count and mark.
+	v3 := append([]byte{3}, make([]byte, 16+4+4+1+1+4+1+4+4+6)...)
+	for name, raw := range map[string][]byte{"v2": v2, "v3": v3} {
+		_, err := providers.NewCodec([]byte("secret")).Decode(pushed, base64.RawURLEncoding.EncodeToString(raw))
+		if providers.KindOf(err) != providers.KindInvalidCursor || !strings.Contains(err.Error(), "comes from an older version of the server; start again") {
+			t.Fatalf("%s: got %v", name, err)
+		}
 	}
 }
 

@@ -49,7 +49,8 @@ type lane struct {
 	err     error
 	anchor0 uint32 // anchors at start
 	anchor1 uint32
-	key0    int64 // the mark key at start (Mark.Key)
+	key0    int64  // the mark key at start (Mark.Key)
+	tie0    string // the mark tie at start (Mark.Tie)
 }
 
 // SortStreams orders streams by source and key, the order ties between streams are broken in.
@@ -74,6 +75,7 @@ func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Windo
 	lanes := make([]*lane, len(streams))
 	for i, s := range streams {
 		lanes[i] = &lane{r: newReader(s, fetch), hash: StreamHash(s.Source(), s.Key()), hi: -1}
+		lanes[i].r.tie = markTie(s, o)
 	}
 	backward := w.Last != nil
 	n := DefaultPageSize
@@ -160,7 +162,7 @@ func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Windo
 	// Each lane's anchor at its first position in the page, for the cursors of edges before the
 	// lane's first item (the page is usually already read).
 	eachLane(ctx, live, func(ctx context.Context, _ int, l *lane) {
-		l.anchor0, l.anchor1, l.key0 = l.r.anchorsBefore(ctx, l.start, o)
+		l.anchor0, l.anchor1, l.key0, l.tie0 = l.r.anchorsBefore(ctx, l.start, o)
 	})
 	res.Edges = edges(picked, lanes, w, o)
 	return res
@@ -264,7 +266,7 @@ func edges(picked []*lane, lanes []*lane, w Window, o Order) []Edge {
 			marks = append(marks, m)
 			continue
 		}
-		marks = append(marks, Mark{Stream: l.hash, Pos: l.start, Anchor: l.anchor0, Anchor2: l.anchor1, Key: l.key0})
+		marks = append(marks, Mark{Stream: l.hash, Pos: l.start, Anchor: l.anchor0, Anchor2: l.anchor1, Key: l.key0, Tie: l.tie0})
 	}
 	marks = append(marks, carried...)
 
@@ -279,6 +281,7 @@ func edges(picked []*lane, lanes []*lane, w Window, o Order) []Edge {
 		marks[j].Anchor2 = marks[j].Anchor
 		marks[j].Anchor = AnchorHash(item)
 		marks[j].Key = o.MarkKey(item)
+		marks[j].Tie = l.r.tieOf(item)
 		out[i] = Edge{Node: item, Cursor: Cursor{Marks: append([]Mark(nil), marks...), Edge: j}}
 	}
 	return out

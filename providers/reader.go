@@ -23,6 +23,9 @@ type reader struct {
 	fetch Fetcher
 	mu    sync.Mutex
 	pages map[int]Page
+	// tie gives a repository's tie and the part of it a mark keeps (markTie); nil when the stream
+	// declares no tie order or the list is by name. List sets it.
+	tie *tieOrder
 }
 
 func newReader(s Stream, f Fetcher) *reader {
@@ -156,15 +159,41 @@ func (r *reader) count(ctx context.Context) (int, error) {
 }
 
 // anchorsBefore returns the anchor hashes of the items at pos-1 and pos-2, 0 where there is none or
-// it cannot be read, and the mark key (Order.MarkKey) of the item at pos-1.
-func (r *reader) anchorsBefore(ctx context.Context, pos int, o Order) (a1, a2 uint32, key int64) {
+// it cannot be read, and the mark key (Order.MarkKey) and tie (Mark.Tie) of the item at pos-1.
+//
+// At pos 0 there is no anchor: key and tie are those of the item at 0, the first after the position
+// (see Mark.Key), so that what moves before it later is found before the position.
+func (r *reader) anchorsBefore(ctx context.Context, pos int, o Order) (a1, a2 uint32, key int64, tie string) {
+	if pos == 0 {
+		if it, err := r.at(ctx, 0); err == nil && it != nil {
+			key, tie = o.MarkKey(it), r.tieOf(it)
+		}
+		return 0, 0, key, tie
+	}
 	if it, err := r.at(ctx, pos-1); err == nil && it != nil {
-		a1, key = AnchorHash(it), o.MarkKey(it)
+		a1, key, tie = AnchorHash(it), o.MarkKey(it), r.tieOf(it)
 	}
 	if it, err := r.at(ctx, pos-2); err == nil && it != nil {
 		a2 = AnchorHash(it)
 	}
-	return a1, a2, key
+	return a1, a2, key, tie
+}
+
+// tieOf returns it's Mark.Tie in this stream, "" when the stream declares no tie order.
+func (r *reader) tieOf(it *Repository) string {
+	if r.tie == nil {
+		return ""
+	}
+	return r.tie.tie(it, false)
+}
+
+// wholeTie returns it's whole tie in this stream (markTie), "" when the stream declares no tie
+// order.
+func (r *reader) wholeTie(it *Repository) string {
+	if r.tie == nil {
+		return ""
+	}
+	return r.tie.tie(it, true)
 }
 
 // realignWindow is how far from its old place an anchor is looked for.
@@ -174,7 +203,9 @@ const realignWindow = 2 * PageSize
 // just before it (the anchor) is still there, the position follows it. Otherwise, in date orders,
 // the position is where the repositories that sort after the mark's key begin (keyset): what was
 // shown sorts at or before the key, wherever it moved (pushed to the top, say), and what was not
-// shown sorts after it. Without a key, or when that place is out of reach, the anchor and the one
+// shown sorts after it; among repositories with the key's own date, the mark's tie (Mark.Tie, in
+// the stream's declared order of ties) tells which come after. Without a key, or when that place
+// is out of reach, the anchor and the one
 // before it (Anchor2) are looked for near their old places: when both moved together (repositories
 // added or deleted above them), the position follows them; when only one is found, it follows that
 // one; when they are found apart, one moved alone and the one nearer the old place stayed with the
@@ -182,6 +213,9 @@ const realignWindow = 2 * PageSize
 // before it).
 func (r *reader) realign(ctx context.Context, m Mark, o Order) (int, error) {
 	pos := m.Pos
+	if pos == 0 && m.Key != 0 {
+		return r.leading(ctx, m, o)
+	}
 	if pos <= 0 || m.Anchor == 0 {
 		return pos, nil
 	}
@@ -227,8 +261,10 @@ func (r *reader) realign(ctx context.Context, m Mark, o Order) (int, error) {
 
 // keyset returns, within realignWindow of m.Pos, the position where the repositories that sort after
 // m.Key begin; ok is false when it is not within reach. Repositories with the key's own date may lie
-// on either side: among them the anchors tell where the walk was, and when neither is among them
-// ok is false too (realign then goes by the anchors alone).
+// on either side: among them, where the stream declares its order of ties and the mark has a tie,
+// the position is the first whose tie comes after the mark's (tieSplit); else the anchors tell
+// where the walk was, and when neither is among them ok is false too (realign then goes by the
+// anchors alone).
 func (r *reader) keyset(ctx context.Context, m Mark, o Order) (int, bool, error) {
 	// side of the item at p against the key; ok is false when there is no item there.
 	side := func(p int) (int, bool, error) {
@@ -289,6 +325,11 @@ func (r *reader) keyset(ctx context.Context, m Mark, o Order) (int, bool, error)
 	}
 	if t0 == t1 {
 		return p, true, nil
+	}
+	if m.Tie != "" && r.tie != nil {
+		if q, ok, err := r.tieSplit(ctx, m, t0, t1, lo, hi); err != nil || ok {
+			return q, ok, err
+		}
 	}
 	for _, h := range []uint32{m.Anchor, m.Anchor2} {
 		for q := t0; q < t1 && h != 0; q++ {

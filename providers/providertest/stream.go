@@ -6,6 +6,7 @@ package providertest
 import (
 	"context"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -26,6 +27,10 @@ type Stream struct {
 	NoTotal bool
 	// OnFetch, when set, is called on every FetchPage.
 	OnFetch func()
+	// ByID, when set before Set, orders repositories with the same sort key by their numeric
+	// ForgeID in the order's direction, as GitLab does (and the fakes of GitHub and CodeArts v4),
+	// instead of by providers.Local's total order (full path, then id). Set it with SetByID.
+	ByID bool
 }
 
 // NewStream returns a stream of source src and key k over items, sorted by o's total order.
@@ -35,11 +40,30 @@ func NewStream(src, k string, o providers.Order, items []providers.Repository) *
 	return s
 }
 
+// SetByID makes the stream order ties by id (see ByID) and re-sorts its items.
+func (s *Stream) SetByID() {
+	s.ByID = true
+	s.Set(s.Items())
+}
+
 // Set replaces the stream's items (sorted by the stream's order), as a forge's list changes.
 func (s *Stream) Set(items []providers.Repository) {
 	c := append([]providers.Repository(nil), items...)
 	o := s.Q.Order
-	sort.SliceStable(c, func(i, j int) bool { return o.Compare(&c[i], &c[j]) < 0 })
+	less := func(a, b *providers.Repository) bool { return o.Compare(a, b) < 0 }
+	if s.ByID {
+		less = func(a, b *providers.Repository) bool {
+			if k := o.CompareKey(a, b); k != 0 {
+				return k < 0
+			}
+			x, y := numericID(a.ForgeID), numericID(b.ForgeID)
+			if o.Direction == providers.Desc {
+				return x > y
+			}
+			return x < y
+		}
+	}
+	sort.SliceStable(c, func(i, j int) bool { return less(&c[i], &c[j]) })
 	s.mu.Lock()
 	s.items = c
 	s.mu.Unlock()
@@ -50,6 +74,18 @@ func (s *Stream) Items() []providers.Repository {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return append([]providers.Repository(nil), s.items...)
+}
+
+// TieKey implements providers.TieOrderer: the stream orders ties by id (ByID) or by
+// providers.Local's total order.
+func (s *Stream) TieKey(r *providers.Repository) (string, int) {
+	s.mu.RLock()
+	byID := s.ByID
+	s.mu.RUnlock()
+	if byID {
+		return providers.TieByNumber(r.ForgeID, s.Q.Order.Direction == providers.Desc), 0
+	}
+	return providers.TieByPath(r)
 }
 
 // ID implements providers.Stream.
@@ -86,4 +122,13 @@ func (s *Stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 	}
 	p.More = hi < len(s.items)
 	return p, nil
+}
+
+// numericID is id as a number (0 when it is not one): the ids ByID orders by.
+func numericID(id string) uint64 {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }
