@@ -383,6 +383,15 @@ const WalkQuery = `query($p: Provider, $s: RepositorySort, $d: OrderDirection, $
     nodes { provider nameWithOwner }
     pageInfo { hasNextPage endCursor } } } }`
 
+// FilteredWalkQuery is WalkQuery with the filter arguments.
+const FilteredWalkQuery = `query($p: Provider, $s: RepositorySort, $d: OrderDirection, $first: Int, $after: String, $count: Boolean!,
+    $query: String, $privacy: RepositoryPrivacy, $affiliations: [RepositoryAffiliation!], $isFork: Boolean, $isArchived: Boolean) {
+  viewer { repositories(provider: $p, sort: $s, direction: $d, first: $first, after: $after,
+      query: $query, privacy: $privacy, affiliations: $affiliations, isFork: $isFork, isArchived: $isArchived) {
+    totalCount @include(if: $count)
+    nodes { provider nameWithOwner }
+    pageInfo { hasNextPage endCursor } } } }`
+
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -475,6 +484,9 @@ type WalkOptions struct {
 	Count bool
 	// MaxPages bounds the walk.
 	MaxPages int
+	// Filter, when not nil, are filter arguments of Viewer.repositories (query, privacy,
+	// affiliations, isFork, isArchived) sent with FilteredWalkQuery.
+	Filter map[string]any
 }
 
 // WalkResult is what a walk saw.
@@ -502,7 +514,14 @@ func Walk(ctx context.Context, post Poster, o WalkOptions) (WalkResult, error) {
 		if o.Direction != "" {
 			vars["d"] = o.Direction
 		}
-		b, err := post(ctx, mustJSON(map[string]any{"query": WalkQuery, "variables": vars}))
+		query := WalkQuery
+		if o.Filter != nil {
+			query = FilteredWalkQuery
+			for k, v := range o.Filter {
+				vars[k] = v
+			}
+		}
+		b, err := post(ctx, mustJSON(map[string]any{"query": query, "variables": vars}))
 		if err != nil {
 			return res, err
 		}

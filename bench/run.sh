@@ -4,7 +4,7 @@
 # on core 1).
 #
 #   bash bench/run.sh              # everything
-#   ONLY="a b" bash bench/run.sh   # some targets (a b c d e f g h)
+#   ONLY="a b" bash bench/run.sh   # some targets (a b c d e f g h i j)
 #
 # Environment: OUT (results directory, default /tmp/forgegraph-bench), DURATION (load test length,
 # default 20s), CONNS (concurrent clients, default 64).
@@ -18,6 +18,9 @@
 #       300 ms upstream latency: latency / one upstream latency, requests vs distinct, warm repeat
 #   (g) upstream requests walking the 1,000 branches of one repository, first: 100 / fewest possible
 #   (h) CPU time and allocations per executed (RESPONSE_CACHE_TTL=0) warm dashboard page
+#   (i) first page of a 5,000-repository GitLab list with a query matching 1 %, 300 ms upstream
+#       latency: upstream requests and latency against the unfiltered first page
+#   (j) upstream requests of a whole filtered merged walk (private, not forks) / fewest possible
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
@@ -25,7 +28,7 @@ export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
 OUT=${OUT:-/tmp/forgegraph-bench}
 DURATION=${DURATION:-20s}
 CONNS=${CONNS:-64}
-ONLY=${ONLY:-a b c d e f g h}
+ONLY=${ONLY:-a b c d e f g h i j}
 mkdir -p "$OUT"
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 step() { printf '\n=== %s\n' "$*" | tee -a "$OUT/log.txt"; }
@@ -83,6 +86,16 @@ fi
 if want h; then
   step "(h) CPU time and allocations per executed warm dashboard page"
   bench h '^BenchmarkWarmDashboard$' -benchmem -benchtime=3s -count=3 -timeout=30m
+fi
+
+if want i; then
+  step "(i) filtered first page of 5,000 GitLab repositories, 300 ms upstream latency"
+  bench i '^BenchmarkFilteredFirstPage$' -benchtime=5x -timeout=30m
+fi
+
+if want j; then
+  step "(j) upstream requests of a whole filtered merged walk, first: 25"
+  bench j '^BenchmarkFilteredWalk$' -benchtime=2x -timeout=30m
 fi
 
 if want d; then
@@ -207,6 +220,15 @@ step "summary (details in $OUT)"
   if [ -f "$OUT/h.txt" ] && want h; then
     awk '$1 ~ /WarmDashboard/ { for (i = 2; i <= NF; i++) { if ($i == "allocs/op") a=$(i-1); if ($i == "B/op") b=$(i-1); if ($i == "ns/op") t=$(i-1) } }
       END { printf "(h) executed warm dashboard page through the handler: %.0f us/op, %s allocs/op, %s B/op (last of 3 runs)\n", t/1000, a, b }' "$OUT/h.txt"
+  fi
+  if [ -f "$OUT/i.txt" ] && want i; then
+    awk '$1 ~ /FilteredFirstPage/ { for (i = 2; i <= NF; i++) { if ($i == "query-ms") qm=$(i-1); if ($i == "query-requests") qr=$(i-1); if ($i == "plain-ms") pm=$(i-1); if ($i == "plain-requests") pr=$(i-1) }
+      printf "(i) 5,000 GitLab repositories, query matching 1 %%: first page %s ms, %s upstream requests; unfiltered first page %s ms, %s requests\n", qm, qr, pm, pr }' "$OUT/i.txt"
+  fi
+  if [ -f "$OUT/j.txt" ] && want j; then
+    awk '$1 ~ /FilteredWalk/ { name=$1; sub(/^BenchmarkFilteredWalk\//, "", name); sub(/-[0-9]+$/, "", name)
+      for (i = 2; i <= NF; i++) { if ($i == "ratio") r=$(i-1); if ($i == "requests/walk") q=$(i-1); if ($i == "min-requests") m=$(i-1) }
+      printf "(j) %-14s %6s requests / %5s minimum = %s (target <= 1.05): %s\n", name, q, m, r, (r <= 1.05 ? "MET" : "MISSED") }' "$OUT/j.txt"
   fi
   if [ -f "$OUT/e.txt" ] && want e; then
     grep '^RSS-RATIO' "$OUT/e.txt" | sed 's/^RSS-RATIO/(e)/'

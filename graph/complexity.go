@@ -23,7 +23,7 @@ const LookupCost = 50
 // gqlgen's default (1 plus what they select). Pass it as Config.Complexity.
 func Complexity() ComplexityRoot {
 	var c ComplexityRoot
-	c.Viewer.Repositories = func(child int, _ *providers.Provider, _ *providers.Sort, _ *providers.Direction, first *int, _ *string, last *int, _ *string) int {
+	c.Viewer.Repositories = func(child int, _ *providers.Provider, _ *providers.Sort, _ *providers.Direction, first *int, _ *string, last *int, _ *string, _ *string, _ *providers.Privacy, _ []providers.Affiliation, _, _ *bool) int {
 		return Connection(child, first, last)
 	}
 	c.Query.Node = func(child int, _ string) int { return Lookup(child) }

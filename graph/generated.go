@@ -210,7 +210,7 @@ type ComplexityRoot struct {
 
 	Viewer struct {
 		RateLimit    func(childComplexity int) int
-		Repositories func(childComplexity int, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string) int
+		Repositories func(childComplexity int, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string, query *string, privacy *providers.Privacy, affiliations []providers.Affiliation, isFork *bool, isArchived *bool) int
 	}
 }
 
@@ -246,7 +246,7 @@ type RepositoryResolver interface {
 	Teams(ctx context.Context, obj *providers.Repository, first *int, after *string) (*model.TeamConnection, error)
 }
 type ViewerResolver interface {
-	Repositories(ctx context.Context, obj *model.Viewer, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string) (*model.RepositoryConnection, error)
+	Repositories(ctx context.Context, obj *model.Viewer, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string, query *string, privacy *providers.Privacy, affiliations []providers.Affiliation, isFork *bool, isArchived *bool) (*model.RepositoryConnection, error)
 	RateLimit(ctx context.Context, obj *model.Viewer) ([]*model.RateLimit, error)
 }
 
@@ -968,7 +968,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Viewer.Repositories(childComplexity, args["provider"].(*providers.Provider), args["sort"].(*providers.Sort), args["direction"].(*providers.Direction), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Viewer.Repositories(childComplexity, args["provider"].(*providers.Provider), args["sort"].(*providers.Sort), args["direction"].(*providers.Direction), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["query"].(*string), args["privacy"].(*providers.Privacy), args["affiliations"].([]providers.Affiliation), args["isFork"].(*bool), args["isArchived"].(*bool)), true
 
 	}
 	return 0, false
@@ -1091,6 +1091,21 @@ type Viewer {
     after: String
     last: Int
     before: String
+    """
+    Keep repositories whose nameWithOwner contains this text, ignoring case. Surrounding spaces are
+    trimmed; empty keeps all; at most 256 characters.
+    """
+    query: String
+    "Keep public or private repositories (GitLab internal counts as PRIVATE). Default: both."
+    privacy: RepositoryPrivacy
+    """
+    Keep repositories the viewer reaches this way. Default: all three; an empty list is an error.
+    """
+    affiliations: [RepositoryAffiliation!]
+    "Keep forks (true) or non-forks (false). Default: both."
+    isFork: Boolean
+    "Keep archived (true) or active (false) repositories. Default: both. Bitbucket never archives."
+    isArchived: Boolean
   ): RepositoryConnection!
   """
   Each enabled source's rate-limit state for the request's credentials, as the forge last reported
@@ -1219,6 +1234,22 @@ type Repository implements Node {
   contributors(first: Int, after: String, last: Int, before: String): ContributorConnection
   "Teams with access to the repository (organizations' repositories); paged forward."
   teams(first: Int, after: String): TeamConnection
+}
+
+"A repository's privacy for filters: GitLab internal counts as PRIVATE."
+enum RepositoryPrivacy {
+  PUBLIC
+  PRIVATE
+}
+
+"How the viewer reaches a repository."
+enum RepositoryAffiliation {
+  "In the viewer's own account, namespace or personal workspace (CodeArts: created by the viewer)."
+  OWNER
+  "Another user's repository the viewer was added to."
+  COLLABORATOR
+  "In an organization, group or workspace the viewer belongs to (CodeArts: created by another)."
+  ORGANIZATION_MEMBER
 }
 
 "Who can see a repository. GitLab internal is INTERNAL."
@@ -2149,6 +2180,46 @@ func (ec *executionContext) field_Viewer_repositories_args(ctx context.Context, 
 		return nil, err
 	}
 	args["before"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "privacy",
+		func(ctx context.Context, v any) (*providers.Privacy, error) {
+			return ec.unmarshalORepositoryPrivacy2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐPrivacy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["privacy"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "affiliations",
+		func(ctx context.Context, v any) ([]providers.Affiliation, error) {
+			return ec.unmarshalORepositoryAffiliation2ᚕgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐAffiliationᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["affiliations"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "isFork",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["isFork"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "isArchived",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["isArchived"] = arg11
 	return args, nil
 }
 
@@ -5070,7 +5141,7 @@ func (ec *executionContext) _Viewer_repositories(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Viewer().Repositories(ctx, obj, fc.Args["provider"].(*providers.Provider), fc.Args["sort"].(*providers.Sort), fc.Args["direction"].(*providers.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Viewer().Repositories(ctx, obj, fc.Args["provider"].(*providers.Provider), fc.Args["sort"].(*providers.Sort), fc.Args["direction"].(*providers.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["query"].(*string), fc.Args["privacy"].(*providers.Privacy), fc.Args["affiliations"].([]providers.Affiliation), fc.Args["isFork"].(*bool), fc.Args["isArchived"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RepositoryConnection) graphql.Marshaler {
@@ -9271,6 +9342,16 @@ func (ec *executionContext) marshalNRepository2ᚖgithubᚗcomᚋforgegraphᚋfo
 	return ec._Repository(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRepositoryAffiliation2githubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐAffiliation(ctx context.Context, v any) (providers.Affiliation, error) {
+	var res providers.Affiliation
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRepositoryAffiliation2githubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐAffiliation(ctx context.Context, sel ast.SelectionSet, v providers.Affiliation) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNRepositoryConnection2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋgraphᚋmodelᚐRepositoryConnection(ctx context.Context, sel ast.SelectionSet, v *model.RepositoryConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -9701,6 +9782,42 @@ func (ec *executionContext) marshalORepository2ᚖgithubᚗcomᚋforgegraphᚋfo
 	return ec._Repository(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORepositoryAffiliation2ᚕgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐAffiliationᚄ(ctx context.Context, v any) ([]providers.Affiliation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]providers.Affiliation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRepositoryAffiliation2githubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐAffiliation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORepositoryAffiliation2ᚕgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐAffiliationᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Affiliation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRepositoryAffiliation2githubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐAffiliation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalORepositoryPermission2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐPermission(ctx context.Context, v any) (*providers.Permission, error) {
 	if v == nil {
 		return nil, nil
@@ -9711,6 +9828,22 @@ func (ec *executionContext) unmarshalORepositoryPermission2ᚖgithubᚗcomᚋfor
 }
 
 func (ec *executionContext) marshalORepositoryPermission2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐPermission(ctx context.Context, sel ast.SelectionSet, v *providers.Permission) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalORepositoryPrivacy2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐPrivacy(ctx context.Context, v any) (*providers.Privacy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(providers.Privacy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORepositoryPrivacy2ᚖgithubᚗcomᚋforgegraphᚋforgegraphᚋprovidersᚐPrivacy(ctx context.Context, sel ast.SelectionSet, v *providers.Privacy) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -19,6 +19,8 @@ type ListArgs struct {
 	Direction     *providers.Direction
 	First, Last   *int
 	After, Before *string
+	// Filter are the filter arguments (filter.go); the zero value is the unfiltered list.
+	Filter FilterArgs
 }
 
 // checkSize validates first or last.
@@ -49,6 +51,7 @@ func (a ListArgs) query() providers.Query {
 	if a.Provider != nil {
 		q.Providers = []providers.Provider{*a.Provider}
 	}
+	q.Filter = a.Filter.filter()
 	return q
 }
 
@@ -138,7 +141,7 @@ func (r *Resolver) plans(ctx context.Context, filter *providers.Provider, base p
 // streams asks every planned source for its streams in parallel; failures come back one per source.
 // ready, when not nil, is called with each stream as soon as its source returned it (to start reading
 // it while slower sources still answer).
-func streams(ctx context.Context, plans []plan, ready func(providers.Stream)) ([]providers.Stream, []*providers.Error) {
+func streams(ctx context.Context, local *providers.Local, plans []plan, ready func(providers.Stream)) ([]providers.Stream, []*providers.Error) {
 	per := make([][]providers.Stream, len(plans))
 	errs := make([]*providers.Error, len(plans))
 	var wg sync.WaitGroup
@@ -147,6 +150,9 @@ func streams(ctx context.Context, plans []plan, ready func(providers.Stream)) ([
 		go func() {
 			defer wg.Done()
 			st, err := p.source.Streams(ctx, p.query)
+			// A filtered list is read whole per stream and filtered exactly (the source may have
+			// narrowed it natively); the unfiltered list is what the source returned.
+			st = providers.FilterStreams(local, p.query, st)
 			per[i], errs[i] = st, providers.AsError(err, p.source.Name())
 			if ready != nil {
 				for _, s := range st {
@@ -171,6 +177,9 @@ func streams(ctx context.Context, plans []plan, ready func(providers.Stream)) ([
 // Repositories answers Viewer.repositories. Input errors fail the field; a failing source adds one
 // error to the response while the others' repositories are returned.
 func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.RepositoryConnection, error) {
+	if err := a.Filter.check(); err != nil {
+		return nil, err
+	}
 	lq := a.query()
 	o := lq.Order
 	plans := r.plans(ctx, a.Provider, lq)
@@ -186,7 +195,7 @@ func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.Reposit
 		// so a source whose streams take a round trip (Bitbucket's workspaces) delays no other.
 		prefetch = func(st providers.Stream) { go func() { _, _ = fetch(ctx, st, 0) }() }
 	}
-	sts, failed := streams(ctx, plans, prefetch)
+	sts, failed := streams(ctx, r.local(), plans, prefetch)
 	res := providers.List(ctx, sts, o, fetch, w)
 	for _, e := range append(failed, res.Failed...) {
 		graphql.AddError(ctx, e)

@@ -26,6 +26,20 @@ type Resolver struct {
 	// Writes configures the mutations (mutations.go); the zero value refuses server-held tokens and
 	// keeps clientMutationId answers in memory.
 	Writes Writes
+	// Local keeps the whole lists filtered lists are read from (providers.FilterStreams); nil means a
+	// Local of the resolver's own with the defaults, made on first use.
+	Local *providers.Local
 
 	replayOnce sync.Once
+	localOnce  sync.Once
+}
+
+// local returns r.Local, or the resolver's own default Local when it is nil.
+func (r *Resolver) local() *providers.Local {
+	r.localOnce.Do(func() {
+		if r.Local == nil {
+			r.Local = providers.NewLocal(nil, 0, 0)
+		}
+	})
+	return r.Local
 }

@@ -118,8 +118,9 @@ func (r *repositoryResolver) Teams(ctx context.Context, obj *providers.Repositor
 }
 
 // Repositories is the resolver for the repositories field.
-func (r *viewerResolver) Repositories(ctx context.Context, obj *model.Viewer, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string) (*model.RepositoryConnection, error) {
-	return r.Resolver.Repositories(ctx, ListArgs{Provider: provider, Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before})
+func (r *viewerResolver) Repositories(ctx context.Context, obj *model.Viewer, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string, query *string, privacy *providers.Privacy, affiliations []providers.Affiliation, isFork *bool, isArchived *bool) (*model.RepositoryConnection, error) {
+	return r.Resolver.Repositories(ctx, ListArgs{Provider: provider, Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before,
+		Filter: FilterArgs{Query: query, Privacy: privacy, Affiliations: affiliations, IsFork: isFork, IsArchived: isArchived}})
 }
 
 // RateLimit is the resolver for the rateLimit field.

@@ -15,6 +15,8 @@ func TestQueryKeyCoversEveryField(t *testing.T) {
 	for _, base := range []providers.Query{
 		{},
 		{Token: "t", Order: providers.NewOrder(providers.SortFullName, ""), Providers: []providers.Provider{providers.GitHub, providers.GitLab}},
+		{Order: providers.NewOrder("", ""), Filter: providers.Filter{Query: "ab", Privacy: providers.PrivacyPrivate,
+			Affiliations: []providers.Affiliation{providers.AffOwner}, IsFork: new(true), IsArchived: new(false)}},
 	} {
 		providertest.EachFieldChanged(t, base, func(field string, changed providers.Query) {
 			if field == "Token" {
@@ -47,5 +49,37 @@ func TestQueryKeyIsCanonical(t *testing.T) {
 	none := providers.Query{Order: a.Order, Providers: []providers.Provider{}}
 	if all.Key() == none.Key() {
 		t.Errorf("no filter and an empty filter share the key %q", all.Key())
+	}
+}
+
+// TestFilterKey: the zero filter leaves the key as it was before filters existed (so unfiltered
+// streams, cached pages and cursors are unchanged), spellings of one filter share a key, and
+// filters that keep different repositories do not.
+func TestFilterKey(t *testing.T) {
+	o := providers.NewOrder("", "")
+	if got := (providers.Query{Order: o}).Key(); got != "order=PUSHED:DESC;providers=*" {
+		t.Errorf("unfiltered key %q", got)
+	}
+	aff := func(as ...providers.Affiliation) []providers.Affiliation { return as }
+	same := [][2]providers.Filter{
+		{{Query: "Foo"}, {Query: "fOO"}},
+		{{Affiliations: aff(providers.AffOwner, providers.AffCollaborator)}, {Affiliations: aff(providers.AffCollaborator, providers.AffOwner, providers.AffOwner)}},
+	}
+	for _, p := range same {
+		if p[0].Key() != p[1].Key() {
+			t.Errorf("%+v and %+v: %q != %q", p[0], p[1], p[0].Key(), p[1].Key())
+		}
+	}
+	differ := []providers.Filter{
+		{}, {Query: "a"}, {Query: "a,privacy=PUBLIC"}, {Query: "a", Privacy: providers.PrivacyPublic},
+		{Privacy: providers.PrivacyPrivate}, {Affiliations: []providers.Affiliation{}}, {Affiliations: aff(providers.AffOwner)},
+		{IsFork: new(true)}, {IsFork: new(false)}, {IsArchived: new(true)}, {IsArchived: new(false)},
+	}
+	seen := map[string]int{}
+	for i, f := range differ {
+		if j, ok := seen[f.Key()]; ok {
+			t.Errorf("filters %+v and %+v share the key %q", differ[j], f, f.Key())
+		}
+		seen[f.Key()] = i
 	}
 }

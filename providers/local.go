@@ -68,6 +68,18 @@ func (l *Local) Stream(src, k string, q Query, listKey string, read ReadAll, kee
 		id: StreamID(src, k, q) + "|local", rawKey: raw, sortedKey: raw + "|" + k + "|" + q.Order.String()}
 }
 
+// Filtered is Stream for a filtered list: the repositories of read's list that pass q.Filter.Match,
+// in q.Order. Its id and its sorted copy's cache key carry the filter (so two filters over one read
+// never share a sorted list), and its id differs from a Stream's with the same query (so a source's
+// own local stream, read whole here, is never confused with it).
+func (l *Local) Filtered(src, k string, q Query, listKey string, read ReadAll) Stream {
+	raw := "list|" + src + "|" + HashToken(q.Token) + "|" + listKey
+	return &localStream{l: l, src: src, k: k, q: q, read: read, keep: q.Filter.Match,
+		id:        StreamID(src, k, q) + "|filtered",
+		rawKey:    raw,
+		sortedKey: raw + "|" + k + "|" + q.Order.String() + "|filter=" + q.Filter.Key()}
+}
+
 type localStream struct {
 	l      *Local
 	src, k string

@@ -57,6 +57,10 @@ type Repository struct {
 	CreatedAt       *time.Time `json:"createdAt,omitempty"`
 	UpdatedAt       *time.Time `json:"updatedAt,omitempty"`
 	PushedAt        *time.Time `json:"pushedAt,omitempty"`
+	// Affiliation is how the credential's user reaches the repository (OWNER, ORGANIZATION_MEMBER,
+	// COLLABORATOR), set by the forge's converter; "" when the source did not work it out (it only
+	// does when a list is filtered by affiliation, where it may cost a viewer lookup).
+	Affiliation Affiliation `json:"affiliation,omitempty"`
 	// Details are the scalar details the list item carried (Details.Known says which); nil when it
 	// carried none. The rest come from the source's DetailFinder.
 	Details *Details `json:"details,omitempty"`

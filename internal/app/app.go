@@ -94,7 +94,7 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 		log.Warn(w)
 	}
 	deps := server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
-		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq, Details: c.details, Replays: c.replays}
+		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq, Details: c.details, Replays: c.replays, Local: local}
 	a := &App{Config: cfg, Log: log, Handler: server.New(deps), Pages: store, Built: built, Metrics: m, logs: out,
 		close: func() { closeCaches(); _ = out.Close() }}
 	if cfg.MetricsAddr != "" {

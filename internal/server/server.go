@@ -58,6 +58,9 @@ type Deps struct {
 	// Replays keeps clientMutationId answers for graph.ReplayTTL, sealed with the credential (shared
 	// through Redis when configured); nil: in memory.
 	Replays cache.Backend[json.RawMessage]
+	// Local keeps the whole lists filtered lists are read from (the sources' Local, so its bound
+	// and cache are MAX_REPOSITORIES_PER_SOURCE's and the lists cache); nil: a default one.
+	Local *providers.Local
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
@@ -92,7 +95,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 
 // New returns the whole HTTP handler.
 func New(d Deps) http.Handler {
-	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits,
+	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits, Local: d.Local,
 		Writes: graph.Writes{Allow: d.Config.AllowMutations, Demo: d.Config.Demo, Replays: d.Replays, Observe: d.Metrics.Mutation}}
 	var gql http.Handler = graphQL(r, d.Metrics, d.APQ)
 	credentialHeaders := CredentialHeaders()

@@ -63,6 +63,8 @@ type Source struct {
 	// workspaces keeps each credential's sorted workspace slugs, keyed by providers.HashToken.
 	workspaces providers.UserCache[[]string]
 	group      singleflight.Group
+	// viewers keeps each credential's username (GET /user), its personal workspace's slug.
+	viewers *providers.Viewers
 }
 
 var _ providers.Source = (*Source)(nil)
@@ -80,7 +82,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{client: client, local: providers.LocalOr(cfg.Local), workspaces: workspaces}, nil
+	return &Source{client: client, local: providers.LocalOr(cfg.Local), workspaces: workspaces, viewers: providers.NewViewers(0)}, nil
 }
 
 // slugRule says what slugOrUUID allows, for errors.

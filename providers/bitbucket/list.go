@@ -37,6 +37,9 @@ func (s *Source) Streams(ctx context.Context, q providers.Query) ([]providers.St
 	if err != nil {
 		return nil, err
 	}
+	if !q.Filter.IsZero() {
+		return s.filteredStreams(ctx, q, workspaces)
+	}
 	streams := make([]providers.Stream, 0, len(workspaces))
 	for _, ws := range workspaces {
 		if sort, ok := nativeSort(q.Order); ok {
@@ -80,6 +83,10 @@ type stream struct {
 	q    providers.Query
 	sort string
 	id   string // providers.StreamID, computed once
+	// bbql is the filter query (q=) of a filtered list (filter.go), "" for none; aff the
+	// workspace's affiliation set on each item of a filtered list.
+	bbql string
+	aff  providers.Affiliation
 }
 
 // ID implements providers.Stream.
@@ -105,6 +112,9 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 		"pagelen": {strconv.Itoa(providers.PageSize)},
 		"page":    {strconv.Itoa(i + 1)},
 	}
+	if st.bbql != "" {
+		q.Set("q", st.bbql)
+	}
 	path, err := st.s.repositoriesPath(st.ws)
 	if err != nil {
 		return providers.Page{}, err
@@ -126,6 +136,9 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 	items, err := st.s.convertRepositories(body.Values)
 	if err != nil {
 		return providers.Page{}, err
+	}
+	for j := range items {
+		items[j].Affiliation = st.aff
 	}
 	more := body.Next != ""
 	if len(items) > providers.PageSize || (more && len(items) != providers.PageSize) {

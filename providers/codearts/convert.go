@@ -114,6 +114,8 @@ type v2Repo struct {
 	VisibilityLevel *int   `json:"visibility_level"`
 	CreatedAt       string `json:"created_at"`
 	UpdatedAt       string `json:"updated_at"`
+	// IsOwner is 1 when the viewer created the repository, 0 when not.
+	IsOwner *int `json:"is_owner"`
 }
 
 // convertV4 converts a v4 repository. nameWithOwner is the namespace (which the forge gives as the
@@ -198,6 +200,13 @@ func convertV2(w *v2Repo) providers.Repository {
 		_, r.Name = providers.SplitPath(r.NameWithOwner)
 	}
 	r.Owner, _ = providers.SplitPath(r.NameWithOwner)
+	if w.IsOwner != nil {
+		// Repositories live in projects: the viewer's own are the ones it created.
+		r.Affiliation = providers.AffOrganizationMember
+		if *w.IsOwner == 1 {
+			r.Affiliation = providers.AffOwner
+		}
+	}
 	return r
 }
 

@@ -23,11 +23,19 @@ const maxOffset = 2147483647
 // providers.ErrNotModified; other errors are *providers.Error values: the forge's 400 for a
 // parameter out of range is KindBadResponse naming the status (its error_msg is logged).
 func (s *Source) v4Page(ctx context.Context, token string, offset, limit int, orderBy, sort, etag string) ([]providers.Repository, string, error) {
+	return s.v4PageWith(ctx, token, offset, limit, orderBy, sort, etag, nil)
+}
+
+// v4PageWith is v4Page with extra query parameters (a filtered list's, filter.go).
+func (s *Source) v4PageWith(ctx context.Context, token string, offset, limit int, orderBy, sort, etag string, extra url.Values) ([]providers.Repository, string, error) {
 	q := url.Values{
 		"offset":   {strconv.Itoa(offset)},
 		"limit":    {strconv.Itoa(limit)},
 		"order_by": {orderBy},
 		"sort":     {sort},
+	}
+	for k, v := range extra {
+		q[k] = v
 	}
 	resp, err := s.get(ctx, token, v4Path, q, etag)
 	if err != nil {
@@ -108,6 +116,11 @@ func (s *Source) v2Page(ctx context.Context, token string, index, size int) ([]p
 // out), and when a full page brings nothing new (a forge ignoring the paging parameters would loop
 // forever).
 func (s *Source) readAll(token string) providers.ReadAll {
+	return s.readAllWith(token, nil)
+}
+
+// readAllWith is readAll with extra v4 query parameters (a filtered list's, filter.go); v2 has none.
+func (s *Source) readAllWith(token string, extra url.Values) providers.ReadAll {
 	return func(ctx context.Context, max int) ([]providers.Repository, error) {
 		return wire.ReadAll(ctx, wire.Read[providers.Repository]{
 			Source: SourceName, Max: max, PageSize: providers.PageSize,
@@ -124,7 +137,7 @@ func (s *Source) readAll(token string) providers.ReadAll {
 				if offset > maxOffset {
 					return wire.Page[providers.Repository]{}, s.tooMany(max)
 				}
-				items, _, err := s.v4Page(ctx, token, offset, providers.PageSize, "created_at", "asc", "")
+				items, _, err := s.v4PageWith(ctx, token, offset, providers.PageSize, "created_at", "asc", "", extra)
 				return wire.Page[providers.Repository]{Items: items, Total: -1, More: len(items) == providers.PageSize}, err
 			},
 		})
@@ -152,6 +165,9 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	}
 	if q.Token == "" {
 		return nil, s.errorf(providers.KindUnauth, "no token: set the server's CodeArts token or send X-CodeArts-Token")
+	}
+	if !q.Filter.IsZero() {
+		return s.filteredStreams(q), nil
 	}
 	if orderBy, ok := s.nativeOrder(q.Order); ok {
 		return []providers.Stream{&v4Stream{s: s, q: q, orderBy: orderBy, sort: strings.ToLower(string(q.Order.Direction)),

@@ -104,6 +104,7 @@ func TestSeedExampleV2(t *testing.T) {
 		CreatedAt:     &at,
 		UpdatedAt:     &at,
 		PushedAt:      &at,
+		Affiliation:   providers.AffOwner, // is_owner 1
 	}
 	if got, w := jsonOf(t, p.Items[0]), jsonOf(t, want); got != w {
 		t.Fatalf("got\n%s\nwant\n%s", got, w)

@@ -42,6 +42,11 @@ type Data struct {
 	Host string
 	// UUIDs makes ForgeIDs braced UUIDs, as Bitbucket's; false: numeric ids.
 	UUIDs bool
+	// Affiliations says how the demo developer reaches each owner's repositories (OWNER: its own
+	// account; ORGANIZATION_MEMBER: an organization, group or workspace; COLLABORATOR: another
+	// user's); an owner not named is ORGANIZATION_MEMBER. The fakes derive the viewer and the owners'
+	// kinds from it, so every affiliation filter shows something in demo mode.
+	Affiliations map[string]providers.Affiliation
 }
 
 // Generate returns d.Count demo repositories of provider p, the same on every call: the random
@@ -121,6 +126,10 @@ func repo(rng *rand.Rand, p providers.Provider, d Data, i int, owner, name strin
 		CreatedAt:       ptr(created.UTC().Truncate(time.Second)),
 		UpdatedAt:       ptr(updated.UTC().Truncate(time.Second)),
 		PushedAt:        ptr(pushed.UTC().Truncate(time.Second)),
+	}
+	r.Affiliation = providers.AffOrganizationMember
+	if a, ok := d.Affiliations[owner]; ok {
+		r.Affiliation = a
 	}
 	if d.UUIDs {
 		r.ForgeID = fmt.Sprintf("{%08x-%04x-4%03x-a%03x-%012x}", rng.Uint32(), rng.IntN(1<<16), rng.IntN(1<<12), rng.IntN(1<<12), rng.Uint64()&(1<<48-1))

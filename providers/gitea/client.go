@@ -55,6 +55,9 @@ type Source struct {
 	local  *providers.Local
 	// viewers maps a credential's hash to the id of its user (GET /user).
 	viewers cache.Cache[int64]
+	// logins keeps each credential's login and its organizations' names for affiliation filters
+	// (filter.go).
+	logins *providers.Viewers
 	// limit is the upstream page size in use: askLimit until the server is seen to cap pages
 	// lower, then the largest divisor of providers.PageSize under its cap.
 	limit atomic.Int32
@@ -75,7 +78,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{client: client, local: providers.LocalOr(cfg.Local), viewers: cache.NewMemory[int64](1024)}
+	s := &Source{client: client, local: providers.LocalOr(cfg.Local), viewers: cache.NewMemory[int64](1024), logins: providers.NewViewers(0)}
 	s.limit.Store(askLimit)
 	return s, nil
 }

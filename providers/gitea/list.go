@@ -35,8 +35,8 @@ func (s *Source) viewer(ctx context.Context, token string) (int64, error) {
 // no exclusive or mode is exactly GET /user/repos's list (the repositories the user owns, plus
 // those it reaches as a collaborator, through a team or in its organizations), here sorted by
 // sort and order.
-func searchQuery(uid int64, sort, order string, page, limit int) url.Values {
-	return url.Values{
+func searchQuery(uid int64, sort, order string, page, limit int, extra url.Values) url.Values {
+	v := url.Values{
 		"uid":     {strconv.FormatInt(uid, 10)},
 		"private": {"true"},
 		"sort":    {sort},
@@ -44,6 +44,10 @@ func searchQuery(uid int64, sort, order string, page, limit int) url.Values {
 		"page":    {strconv.Itoa(page)},
 		"limit":   {strconv.Itoa(limit)},
 	}
+	for k, x := range extra {
+		v[k] = x
+	}
+	return v
 }
 
 // upstreamPage is one answer of GET /repos/search: its repositories and what its headers say.
@@ -56,8 +60,8 @@ type upstreamPage struct {
 }
 
 // fetchUpstream reads page (1-based) of limit repositories.
-func (s *Source) fetchUpstream(ctx context.Context, token string, uid int64, sort, order string, page, limit int) (upstreamPage, error) {
-	resp, err := s.client.Get(ctx, token, searchPath, searchQuery(uid, sort, order, page, limit), "")
+func (s *Source) fetchUpstream(ctx context.Context, token string, uid int64, sort, order string, page, limit int, extra url.Values) (upstreamPage, error) {
+	resp, err := s.client.Get(ctx, token, searchPath, searchQuery(uid, sort, order, page, limit, extra), "")
 	if err != nil {
 		return upstreamPage{}, err
 	}
@@ -111,7 +115,7 @@ func (p upstreamPage) more(page, limit int) bool {
 // sort and order: upstream pages of the current limit, as many as one page holds, stopping at the
 // list's end. When an answer shows the server caps pages below the limit, the limit is lowered to
 // the cap (see learnLimit) and the page read again, once.
-func (s *Source) fetchPage(ctx context.Context, token, sort, order string, i int) (providers.Page, error) {
+func (s *Source) fetchPage(ctx context.Context, token, sort, order string, i int, extra url.Values) (providers.Page, error) {
 	if i < 0 {
 		return providers.Page{}, s.errorf(providers.KindInternal, "negative page index %d", i)
 	}
@@ -121,7 +125,7 @@ func (s *Source) fetchPage(ctx context.Context, token, sort, order string, i int
 	}
 	for attempt := 0; ; attempt++ {
 		limit := int(s.limit.Load())
-		page, capped, err := s.readPage(ctx, token, uid, sort, order, i, limit)
+		page, capped, err := s.readPage(ctx, token, uid, sort, order, i, limit, extra)
 		if err != nil {
 			return providers.Page{}, err
 		}
@@ -140,12 +144,12 @@ func (s *Source) fetchPage(ctx context.Context, token, sort, order string, i int
 
 // readPage reads forgegraph's page i from upstream pages of limit; capped reports an upstream
 // page shorter than the list there (the caller learns the cap and reads again).
-func (s *Source) readPage(ctx context.Context, token string, uid int64, sort, order string, i, limit int) (providers.Page, bool, error) {
+func (s *Source) readPage(ctx context.Context, token string, uid int64, sort, order string, i, limit int, extra url.Values) (providers.Page, bool, error) {
 	per := providers.PageSize / limit
 	out := providers.Page{Total: -1, LastIndex: -1}
 	for k := 0; k < per; k++ {
 		n := i*per + k + 1
-		up, err := s.fetchUpstream(ctx, token, uid, sort, order, n, limit)
+		up, err := s.fetchUpstream(ctx, token, uid, sort, order, n, limit, extra)
 		if err != nil {
 			return providers.Page{}, false, err
 		}
@@ -174,7 +178,7 @@ func (s *Source) readPage(ctx context.Context, token string, uid int64, sort, or
 // forgegraph's pages needs it. A server that answers the first page full is inconsistent with an
 // earlier short page: a KindBadResponse error.
 func (s *Source) learnLimit(ctx context.Context, token string, uid int64, limit int) error {
-	up, err := s.fetchUpstream(ctx, token, uid, "id", "asc", 1, limit)
+	up, err := s.fetchUpstream(ctx, token, uid, "id", "asc", 1, limit, nil)
 	if err != nil {
 		return err
 	}
@@ -193,7 +197,10 @@ func (s *Source) learnLimit(ctx context.Context, token string, uid int64, limit 
 // readAll returns the providers.ReadAll of token's whole list, for the local sorts: upstream pages
 // in id order (new repositories only append), repositories seen twice kept once, failing with
 // KindBadResponse past max repositories (at once when X-Total-Count says so).
-func (s *Source) readAll(token string) providers.ReadAll {
+func (s *Source) readAll(token string) providers.ReadAll { return s.readAllWith(token, nil) }
+
+// readAllWith is readAll with extra /repos/search parameters (a filtered list's, filter.go).
+func (s *Source) readAllWith(token string, extra url.Values) providers.ReadAll {
 	return func(ctx context.Context, max int) ([]providers.Repository, error) {
 		tooMany := func() error {
 			return s.errorf(providers.KindBadResponse,
@@ -202,7 +209,7 @@ func (s *Source) readAll(token string) providers.ReadAll {
 		var all []providers.Repository
 		seen := map[string]bool{}
 		for i := 0; ; i++ {
-			p, err := s.fetchPage(ctx, token, "id", "asc", i)
+			p, err := s.fetchPage(ctx, token, "id", "asc", i, extra)
 			if err != nil {
 				return nil, err
 			}

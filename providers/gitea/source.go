@@ -40,6 +40,9 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if q.Token == "" {
 		return nil, s.errorf(providers.KindUnauth, "no token: set GITEA_TOKEN or send the X-Gitea-Token header")
 	}
+	if !q.Filter.IsZero() {
+		return s.filteredStreams(q), nil
+	}
 	if sort, ok := searchSort[q.Order.Sort]; ok {
 		order := "desc"
 		if q.Order.Direction == providers.Asc {
@@ -70,7 +73,7 @@ func (st *nativeStream) Source() string { return SourceName }
 // FetchPage implements providers.Stream. Gitea sends no ETag for lists, so etag is not used and
 // providers.ErrNotModified never comes back; failures are *providers.Error values.
 func (st *nativeStream) FetchPage(ctx context.Context, i int, _ string) (providers.Page, error) {
-	return st.src.fetchPage(ctx, st.token, st.sort, st.order, i)
+	return st.src.fetchPage(ctx, st.token, st.sort, st.order, i, nil)
 }
 
 // Repository fetches one repository with GET /repos/{owner}/{repo}. An id whose path is not

@@ -35,6 +35,8 @@ type repository struct {
 // user is a repository's owner.
 type user struct {
 	Login string `json:"login"`
+	// Type is "User" or "Organization".
+	Type string `json:"type"`
 }
 
 // convertRepository turns GitHub's repository JSON into forgegraph's Repository. It fails with

@@ -27,14 +27,17 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if err := q.Check(SourceName); err != nil {
 		return nil, err
 	}
-	return []providers.Stream{&stream{client: s.client, q: q, id: providers.StreamID(SourceName, "", q)}}, nil
+	return []providers.Stream{&stream{client: s.client, src: s, q: q, id: providers.StreamID(SourceName, "", q), native: nativeFilter(q.Filter)}}, nil
 }
 
 // stream is the user's repository list in one order.
 type stream struct {
 	client *rest.Client
+	src    *Source
 	q      providers.Query
 	id     string
+	// native are the filter parameters GitHub narrows with (filter.go); nil for the unfiltered list.
+	native url.Values
 }
 
 func (s *stream) ID() string { return s.id }
@@ -76,6 +79,16 @@ func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 		"per_page":  {strconv.Itoa(providers.PageSize)},
 		"page":      {strconv.Itoa(i + 1)},
 	}
+	for k, v := range s.native {
+		query[k] = v
+	}
+	viewer := ""
+	if s.q.Filter.Affiliations != nil {
+		var err error
+		if viewer, err = s.src.viewer(ctx, s.q.Token); err != nil {
+			return providers.Page{}, err
+		}
+	}
 	resp, err := s.client.Get(ctx, s.q.Token, "/user/repos", query, etag)
 	if err != nil {
 		return providers.Page{}, err
@@ -94,6 +107,11 @@ func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 	items, err := convertRepositories(body)
 	if err != nil {
 		return providers.Page{}, err
+	}
+	if viewer != "" {
+		for j := range body {
+			items[j].Affiliation = affiliation(body[j].Owner, viewer)
+		}
 	}
 	// Only page numbers are read from the Link header: page URLs are always built from the base.
 	links := wire.ParseLinks(resp.Header.Values("Link")...)

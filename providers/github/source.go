@@ -34,6 +34,8 @@ type Config struct {
 // Source is the GitHub providers.Source. It is safe for concurrent use.
 type Source struct {
 	client *rest.Client
+	// viewers keeps each credential's login (GET /user) for affiliation filters.
+	viewers *providers.Viewers
 }
 
 var _ providers.Source = (*Source)(nil)
@@ -45,7 +47,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{client: client}, nil
+	return &Source{client: client, viewers: providers.NewViewers(0)}, nil
 }
 
 // Name returns "github".

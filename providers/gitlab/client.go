@@ -42,6 +42,8 @@ type Config struct {
 type Source struct {
 	client *rest.Client
 	local  *providers.Local
+	// viewers keeps each credential's username (GET /user) for affiliation filters.
+	viewers *providers.Viewers
 }
 
 // New returns a GitLab source. It fails when cfg.BaseURL is not an absolute http(s) URL without a
@@ -54,7 +56,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{client: client, local: providers.LocalOr(cfg.Local)}, nil
+	return &Source{client: client, local: providers.LocalOr(cfg.Local), viewers: providers.NewViewers(0)}, nil
 }
 
 // rateLimit reads GitLab's RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (Unix seconds;

@@ -24,6 +24,8 @@ type nativeStream struct {
 	orderBy string
 	sort    string
 	id      string // providers.StreamID, computed once
+	// native are the filter parameters GitLab narrows with (filter.go); nil for the unfiltered list.
+	native url.Values
 }
 
 // ID implements providers.Stream.
@@ -41,7 +43,20 @@ func (st *nativeStream) FetchPage(ctx context.Context, i int, etag string) (prov
 	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
 		return providers.Page{}, err
 	}
-	return st.src.fetchPage(ctx, st.q.Token, listQuery(st.orderBy, st.sort, i+1), etag)
+	query := listQuery(st.orderBy, st.sort, i+1)
+	viewer := ""
+	if st.native != nil {
+		for k, v := range st.native {
+			query[k] = v
+		}
+		if st.q.Filter.Affiliations != nil {
+			var err error
+			if viewer, err = st.src.viewer(ctx, st.q.Token); err != nil {
+				return providers.Page{}, err
+			}
+		}
+	}
+	return st.src.fetchPage(ctx, st.q.Token, query, etag, viewer)
 }
 
 // listQuery is the query of one page of the user's projects. membership=true is what makes it the
@@ -56,8 +71,9 @@ func listQuery(orderBy, sort string, page int) url.Values {
 	}
 }
 
-// fetchPage reads one page of GET /projects and reads its paging headers.
-func (s *Source) fetchPage(ctx context.Context, token string, query url.Values, etag string) (providers.Page, error) {
+// fetchPage reads one page of GET /projects and reads its paging headers. With a viewer (the
+// username of token's user) it sets each project's affiliation (filter.go); "" leaves it unknown.
+func (s *Source) fetchPage(ctx context.Context, token string, query url.Values, etag, viewer string) (providers.Page, error) {
 	resp, err := s.client.Get(ctx, token, "/projects", query, etag)
 	if err != nil {
 		return providers.Page{}, err
@@ -72,6 +88,11 @@ func (s *Source) fetchPage(ctx context.Context, token string, query url.Values, 
 	items, err := convertProjects(ps)
 	if err != nil {
 		return providers.Page{}, err
+	}
+	if viewer != "" {
+		for j := range ps {
+			items[j].Affiliation = affiliation(ps[j].Namespace, items[j].Owner, viewer)
+		}
 	}
 	page, _ := strconv.Atoi(query.Get("page"))
 	if len(items) > providers.PageSize {
@@ -140,7 +161,7 @@ func (s *Source) readAll(ctx context.Context, token string, max int) ([]provider
 		// A project added to the user's list during the read shifts later pages: repeats are kept once.
 		Key: func(r providers.Repository) string { return r.ForgeID },
 		Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
-			p, err := s.fetchPage(ctx, token, listQuery("id", "asc", n), "")
+			p, err := s.fetchPage(ctx, token, listQuery("id", "asc", n), "", "")
 			return wire.Page[providers.Repository]{Items: p.Items, More: p.More, Total: p.Total}, err
 		},
 	})
@@ -172,6 +193,12 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if q.Token == "" {
 		return nil, providers.Errorf(providers.KindUnauth, SourceName,
 			"no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
+	}
+	if !q.Filter.IsZero() {
+		// A filtered list is read whole (providers.FilterStreams) and sorted there: read it in id
+		// order, narrowed by what GitLab filters natively.
+		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: "id", sort: "asc",
+			id: providers.StreamID(SourceName, "", q), native: nativeFilter(q.Filter)}}, nil
 	}
 	if by, ok := orderBy[q.Order.Sort]; ok {
 		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: by, sort: direction(q.Order.Direction),

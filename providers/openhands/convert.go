@@ -104,6 +104,7 @@ func convertRepository(w *repository) (r providers.Repository, ok bool, err erro
 	if owner, name := providers.SplitPath(w.FullName); owner != "" {
 		r.Owner, r.Name = owner, name
 	}
+	r.Affiliation = affiliationOf(w.OwnerType)
 	return r, true, nil
 }
 
@@ -111,3 +112,21 @@ func convertRepository(w *repository) (r providers.Repository, ok bool, err erro
 // each forge's own form (GitHub "…Z", GitLab "….000Z", Bitbucket "….123456+00:00") or as Python's
 // isoformat without a zone, which OpenHands means as UTC.
 func parseTime(s *string) *time.Time { return wire.TimePtr(s, time.UTC) }
+
+// affiliationOf is the affiliation an item's owner_type gives: "organization" (a GitHub
+// organization, a GitLab group, a Bitbucket workspace) is ORGANIZATION_MEMBER; "user" is OWNER
+// (OpenHands does not say who the viewer is, so another user's repository the viewer collaborates
+// on cannot be told from its own and counts as OWNER); absent or unknown is "" (kept only by a list
+// without an affiliation filter).
+func affiliationOf(ownerType *string) providers.Affiliation {
+	if ownerType == nil {
+		return ""
+	}
+	switch strings.ToLower(*ownerType) {
+	case "organization":
+		return providers.AffOrganizationMember
+	case "user":
+		return providers.AffOwner
+	}
+	return ""
+}

@@ -42,16 +42,18 @@ func TestConvertDocumentedShape(t *testing.T) {
 	}
 	want := []providers.Repository{
 		{ForgeID: "1296269", Provider: providers.GitHub, Name: "Hello-World", NameWithOwner: "octocat/Hello-World",
-			Owner: "octocat", StargazerCount: ptr(80), DefaultBranch: ptr("master"), PushedAt: utc("2011-01-26T19:06:43Z")},
+			Owner: "octocat", StargazerCount: ptr(80), DefaultBranch: ptr("master"), PushedAt: utc("2011-01-26T19:06:43Z"),
+			Affiliation: providers.AffOwner},
 		{ForgeID: "8", Provider: providers.GitLab, Name: "api", NameWithOwner: "acme/platform/backend/api",
 			Owner: "acme/platform/backend", IsPrivate: true, StargazerCount: ptr(3), DefaultBranch: ptr("main"),
-			PushedAt: utc("2024-04-02T08:30:00.123Z")},
+			PushedAt: utc("2024-04-02T08:30:00.123Z"), Affiliation: providers.AffOrganizationMember},
 		{ForgeID: "{21fa9bf8-b5b2-4891-97ed-d590bad0f871}", Provider: providers.Bitbucket, Name: "infra",
-			NameWithOwner: "team-ws/infra", Owner: "team-ws", IsPrivate: true, PushedAt: utc("2024-01-01T00:00:00.123456Z")},
+			NameWithOwner: "team-ws/infra", Owner: "team-ws", IsPrivate: true, PushedAt: utc("2024-01-01T00:00:00.123456Z"),
+			Affiliation: providers.AffOrganizationMember},
 		{ForgeID: "4242", Provider: providers.GitHub, Name: "numeric-id", NameWithOwner: "octocat/numeric-id",
 			Owner: "octocat", PushedAt: utc("2023-12-31T22:00:00Z")},
 		{ForgeID: "77", Provider: providers.GitLab, Name: "no-zone", NameWithOwner: "acme/no-zone", Owner: "acme",
-			DefaultBranch: ptr("develop"), PushedAt: utc("2024-03-04T05:06:07.5Z")},
+			DefaultBranch: ptr("develop"), PushedAt: utc("2024-03-04T05:06:07.5Z"), Affiliation: providers.AffOrganizationMember},
 		{ForgeID: "78", Provider: providers.GitLab, Name: "no-push", NameWithOwner: "acme/no-push", Owner: "acme"},
 	}
 	if len(got) != len(want) {

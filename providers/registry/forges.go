@@ -31,7 +31,8 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return githubfake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v3", RateLimit: githubfake.DefaultRateLimit, Data: demo.Data{
-			Owners: []string{"octo-dev", "acme-corp", "acme-labs"}, Count: 120, Host: "github.com"}},
+			Owners: []string{"octo-dev", "acme-corp", "acme-labs"}, Count: 120, Host: "github.com",
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner, "acme-labs": providers.AffCollaborator}}},
 	},
 	{
 		Name: gitlab.SourceName, Provider: providers.GitLab,
@@ -41,7 +42,8 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return gitlabfake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v4", Data: demo.Data{
-			Owners: []string{"octo-dev", "acme/platform", "acme/platform/infra", "acme/mobile"}, Count: 60, Host: "gitlab.com"}},
+			Owners: []string{"octo-dev", "acme/platform", "acme/platform/infra", "acme/mobile"}, Count: 60, Host: "gitlab.com",
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner}}},
 	},
 	{
 		Name: bitbucket.SourceName, Provider: providers.Bitbucket,
@@ -51,7 +53,8 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return bitbucketfake.New(token, repos) },
 		Demo: &Demo{Path: "/2.0", Data: demo.Data{
-			Owners: []string{"octo-dev", "acme-payments", "acme-data"}, Count: 45, Host: "bitbucket.org", UUIDs: true}},
+			Owners: []string{"octo-dev", "acme-payments", "acme-data"}, Count: 45, Host: "bitbucket.org", UUIDs: true,
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner}}},
 	},
 	{
 		Name: codearts.SourceName, Provider: providers.CodeArts,
@@ -64,7 +67,8 @@ var forges = []Forge{
 		Fake: func(token string, repos []providers.Repository) Fake { return codeartsfake.New(token, repos) },
 		Demo: &Demo{Path: "", Data: demo.Data{
 			Owners: []string{"a1b2c3d4e5f60718293a4b5c6d7e8f90/octo-dev", "a1b2c3d4e5f60718293a4b5c6d7e8f90/acme-cn"},
-			Count:  35, Host: "codehub.devcloud.example.com"}},
+			Count:  35, Host: "codehub.devcloud.example.com",
+			Affiliations: map[string]providers.Affiliation{"a1b2c3d4e5f60718293a4b5c6d7e8f90/octo-dev": providers.AffOwner}}},
 	},
 	{
 		Name: gitea.SourceName, Provider: providers.Gitea,
@@ -75,7 +79,8 @@ var forges = []Forge{
 		},
 		Fake: func(token string, repos []providers.Repository) Fake { return giteafake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v1", Data: demo.Data{
-			Owners: []string{"octo-dev", "acme-tools", "forgejo-contrib"}, Count: 40, Host: "codeberg.org"}},
+			Owners: []string{"octo-dev", "acme-tools", "forgejo-contrib"}, Count: 40, Host: "codeberg.org",
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner, "forgejo-contrib": providers.AffCollaborator}}},
 	},
 	{
 		Name:     openhands.SourceName,

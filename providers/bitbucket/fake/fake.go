@@ -1,8 +1,9 @@
 // Package fake is an in-memory Bitbucket Cloud REST API 2.0 serving a fixed set of repositories to
 // the holder of one credential. It answers like api.bitbucket.org for the routes forgegraph uses:
 //
+//	GET /user                                the caller (username: its personal workspace)
 //	GET /user/workspaces                     the caller's workspaces (workspace_access values)
-//	GET /repositories/{workspace}            a workspace's repositories: role, sort, pagelen, page
+//	GET /repositories/{workspace}            a workspace's repositories: role, q (BBQL, query.go), sort, pagelen, page
 //	GET /repositories/{workspace}/{slug}     one repository
 //	GET /repositories, /workspaces,
 //	    /user/permissions/workspaces,
@@ -46,7 +47,12 @@ var removed = map[string]bool{
 
 // Server is the fake API. It is safe for concurrent use.
 type Server struct {
+	// Username is the caller's username, the slug of its personal workspace (GET /user); "" means
+	// the workspace of the first repository given to SetRepos as OWNER, else "me". Set it before
+	// serving.
+	Username string
 	token    string
+	personal string // the workspace of the first repository given as OWNER (SetRepos)
 	mu       sync.RWMutex
 	repos    []providers.Repository    // View of the repositories, sorted by full name
 	details  fakekit.Memo[RepoDetails] // see SetDetails
@@ -65,8 +71,15 @@ func New(token string, repos []providers.Repository) *Server {
 // SetRepos replaces the repositories served, as the forge's data changes.
 func (s *Server) SetRepos(repos []providers.Repository) {
 	v := sorted(View(repos), providers.NewOrder(providers.SortFullName, providers.Asc))
+	personal := ""
+	for i := range repos {
+		if repos[i].Affiliation == providers.AffOwner {
+			personal, _, _ = strings.Cut(repos[i].NameWithOwner, "/")
+			break
+		}
+	}
 	s.mu.Lock()
-	s.repos = v
+	s.repos, s.personal = v, personal
 	s.mu.Unlock()
 }
 
@@ -94,6 +107,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case removed[path]:
 		writeError(w, http.StatusGone, "CHANGE-2770 - Functionality has been deprecated",
 			"Please read the changelog entry for more details.", map[string]any{"announcement_url": ChangeURL})
+	case path == "/user":
+		writeJSON(w, r, map[string]any{"type": "user", "username": s.username(), "display_name": s.username(),
+			"uuid": uuidFor("user:" + s.username())})
 	case path == "/user/workspaces":
 		s.listWorkspaces(w, r)
 	case len(parts) == 2 && parts[0] == "repositories" && parts[1] != "":
@@ -105,6 +121,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeError(w, http.StatusNotFound, "Resource not found", "There is no API hosted at this URL.", nil)
 	}
+}
+
+// username is the caller's username (see Server.Username).
+func (s *Server) username() string {
+	if s.Username != "" {
+		return s.Username
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.personal != "" {
+		return s.personal
+	}
+	return "me"
 }
 
 // authorized checks the request's credential against the server's token.
@@ -201,14 +230,23 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, ws str
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("Invalid field name: %s", strings.TrimPrefix(q.Get("sort"), "-")), "", nil)
 		return
 	}
+	terms, ok := parseQuery(q.Get("q"))
+	if !ok {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("Invalid query: %s", q.Get("q")), "", nil)
+		return
+	}
 	// Every repository served is the caller's, so each role lists them all.
 	var items []providers.Repository
+	found := false
 	for _, repo := range s.snapshot() {
 		if strings.EqualFold(workspaceOf(&repo), ws) {
-			items = append(items, repo)
+			found = true
+			if matches(&repo, terms) {
+				items = append(items, repo)
+			}
 		}
 	}
-	if items == nil {
+	if !found {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("No workspace with identifier '%s'.", ws), "", nil)
 		return
 	}

@@ -147,6 +147,11 @@ func serveV4(w http.ResponseWriter, r *http.Request, repos []providers.Repositor
 		writeV4Error(w, http.StatusBadRequest, "CH.010001", "Param invalid: sort must be asc or desc")
 		return
 	}
+	repos, bad := filterV4(q, repos)
+	if bad != "" {
+		writeV4Error(w, http.StatusBadRequest, "CH.010001", "Param invalid: "+bad)
+		return
+	}
 	// Sort on the times as the wire carries them (milliseconds), then by full path and id.
 	sorted := make([]providers.Repository, len(repos))
 	for i, rp := range repos {

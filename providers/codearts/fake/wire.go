@@ -116,7 +116,7 @@ func toV2(r *providers.Repository) v2Repo {
 		VisibilityLevel:  20,
 		CreatedAt:        format(r.CreatedAt, v2Time),
 		UpdatedAt:        format(r.UpdatedAt, v2Time),
-		IsOwner:          1,
+		IsOwner:          isOwner(r),
 		ProjectIsDeleted: "false",
 	}
 	if w.UpdatedAt == nil {
@@ -150,4 +150,13 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// isOwner is v2's is_owner: 0 for a repository another user created (Affiliation
+// ORGANIZATION_MEMBER), else 1.
+func isOwner(r *providers.Repository) int {
+	if r.Affiliation == providers.AffOrganizationMember {
+		return 0
+	}
+	return 1
 }

@@ -116,6 +116,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case path == "/user" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]any{"id": viewerID, "login": s.viewer(), "full_name": "", "email": s.viewer() + "@example.com"})
+	case path == "/user/orgs" && r.Method == http.MethodGet:
+		s.userOrgs(w, r) // filters.go
 	case path == "/repos/search" && r.Method == http.MethodGet:
 		s.search(w, r)
 	case path == "/user/repos" && r.Method == http.MethodGet:

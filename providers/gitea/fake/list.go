@@ -70,9 +70,14 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		apiError(w, r, http.StatusUnprocessableEntity, `Invalid search mode: "`+q.Get("mode")+`"`)
 		return
 	}
+	narrow, bad := searchFilters(q) // filters.go
+	if bad != "" {
+		apiError(w, r, http.StatusUnprocessableEntity, bad)
+		return
+	}
 	list := all[:0:0]
 	for _, e := range all {
-		if keep(e) && (!exclusive || strings.EqualFold(e.repo.Owner, s.viewer())) && (mode == nil || mode(e)) {
+		if keep(e) && (!exclusive || strings.EqualFold(e.repo.Owner, s.viewer())) && (mode == nil || mode(e)) && narrow(e) {
 			list = append(list, e)
 		}
 	}

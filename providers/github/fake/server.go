@@ -147,7 +147,15 @@ func (s *Server) serve(r *http.Request) *answer {
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
 		a = errorAnswer(http.StatusNotFound, "Not Found", docsRoot)
 	case len(segs) == 2 && segs[0] == "user" && segs[1] == "repos":
-		a = list(r, repos, s.listItem)
+		s.mu.Lock()
+		viewer := s.viewer()
+		s.mu.Unlock()
+		var bad *answer
+		if repos, bad = filterList(r.URL.Query(), repos, viewer); bad != nil {
+			a = bad
+		} else {
+			a = list(r, repos, s.listItem)
+		}
 	case len(segs) == 3 && segs[0] == "repos":
 		a = s.get(r, repos, segs[1], segs[2])
 	case len(segs) == 4 && segs[0] == "repos":

@@ -115,7 +115,7 @@ func toWire(r *providers.Repository, api string) repository {
 			Login: login,
 			ID:    numericID("user:" + login),
 			URL:   api + "/users/" + login,
-			Type:  "User",
+			Type:  ownerType(r),
 		},
 		HTMLURL:         r.URL,
 		Description:     r.Description,
@@ -200,4 +200,13 @@ type team struct {
 	Description string `json:"description"`
 	Privacy     string `json:"privacy"`
 	Permission  string `json:"permission"`
+}
+
+// ownerType is the owner's type GitHub sends: "Organization" for a repository the viewer reaches
+// as an organization member (the served repository's Affiliation says so), else "User".
+func ownerType(r *providers.Repository) string {
+	if r.Affiliation == providers.AffOrganizationMember {
+		return "Organization"
+	}
+	return "User"
 }

@@ -46,7 +46,7 @@ type writeBody struct {
 }
 
 // SetLogin sets the authenticated user's login (GET /user, POST /user/repos's owner). Unset, it is
-// the owner of the first repository served.
+// the owner of the first repository served whose Affiliation is OWNER, else of the first one.
 func (s *Server) SetLogin(login string) {
 	s.mu.Lock()
 	s.login = login
@@ -57,6 +57,12 @@ func (s *Server) SetLogin(login string) {
 func (s *Server) viewer() string {
 	if s.login != "" {
 		return s.login
+	}
+	for i := range s.repos {
+		if s.repos[i].Affiliation == providers.AffOwner {
+			owner, _ := providers.SplitPath(s.repos[i].NameWithOwner)
+			return owner
+		}
 	}
 	if len(s.repos) > 0 {
 		owner, _ := providers.SplitPath(s.repos[0].NameWithOwner)

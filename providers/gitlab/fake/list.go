@@ -53,6 +53,14 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	}
 
 	all, omitTotals := s.visible(!membership)
+	s.mu.RLock()
+	user := s.userNamespace()
+	s.mu.RUnlock()
+	all, bad := filterProjects(q, all, user)
+	if bad != "" {
+		badParam(w, bad)
+		return
+	}
 	cmp, ok := comparer(orderBy, dir)
 	if !ok {
 		badParam(w, "order_by")

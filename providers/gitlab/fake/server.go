@@ -32,6 +32,10 @@ type Server struct {
 	// OmitTotals makes list answers leave out x-total, x-total-pages and Link rel="last", as GitLab
 	// does when a list has more than 10,000 projects.
 	OmitTotals bool
+	// Username is the token holder's username and personal namespace (GET /user, owned=true); ""
+	// means the owner of the first project whose Affiliation is OWNER, else of the first project.
+	// Set it before serving.
+	Username string
 
 	token    string
 	mu       sync.RWMutex

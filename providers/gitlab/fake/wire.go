@@ -165,6 +165,10 @@ func toWire(r *providers.Repository) project {
 		p.ForksCount = *r.ForkCount
 	}
 	p.Namespace = namespaceOf(owner, host)
+	if r.Affiliation == providers.AffOrganizationMember {
+		// A top-level group has one segment, like a user: the repository says which it is.
+		p.Namespace.Kind = "group"
+	}
 	if r.IsFork != nil && *r.IsFork {
 		p.ForkedFromProject = &forkedProject{
 			ID:                hashID("upstream\x00" + full),

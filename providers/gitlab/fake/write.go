@@ -28,8 +28,18 @@ type writeBody struct {
 // namespaceID is the id of the namespace at path.
 func namespaceID(path string) int64 { return hashID("namespace\x00" + strings.ToLower(path)) }
 
-// userNamespace is the token holder's own namespace: the owner of the first project. s.mu is held.
+// userNamespace is the token holder's own namespace: Username, else the owner of the first
+// project whose Affiliation is OWNER, else of the first project. s.mu is held.
 func (s *Server) userNamespace() string {
+	if s.Username != "" {
+		return s.Username
+	}
+	for i := range s.repos {
+		if s.repos[i].Affiliation == providers.AffOwner {
+			owner, _ := providers.SplitPath(s.repos[i].NameWithOwner)
+			return owner
+		}
+	}
 	if len(s.repos) > 0 {
 		owner, _ := providers.SplitPath(s.repos[0].NameWithOwner)
 		return owner
@@ -56,6 +66,12 @@ func (s *Server) namespaces() map[int64]string {
 func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, path string) bool {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
+	case r.Method == http.MethodGet && len(segs) == 1 && segs[0] == "user":
+		s.mu.Lock()
+		user := s.userNamespace()
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"id": namespaceID(user), "username": user, "name": user, "state": "active"})
+		return true
 	case r.Method == http.MethodGet && len(segs) == 2 && segs[0] == "namespaces":
 		p, _ := url.PathUnescape(segs[1])
 		s.mu.Lock()

@@ -57,7 +57,7 @@ var pushedLayouts = map[string]string{
 // toWire converts r to the wire shape of forge's items, with link as link_header.
 func toWire(forge string, r *providers.Repository, link *string) repository {
 	owner := "user"
-	if strings.Contains(r.Owner, "/") || forge == forgeBitbucket {
+	if strings.Contains(r.Owner, "/") || forge == forgeBitbucket || r.Affiliation == providers.AffOrganizationMember {
 		owner = "organization" // GitLab groups, Bitbucket workspaces
 	}
 	w := repository{
