@@ -35,6 +35,9 @@ type Writes struct {
 	// Observe, when set, is told each mutation's source, operation and outcome ("ok", "replayed" or
 	// the error code), e.g. metrics.Metrics.Mutation.
 	Observe func(source, operation, outcome string)
+	// Flight configures how identical mutations sent at once wait for one another
+	// (mutationflight.go).
+	Flight Flight
 }
 
 // writer finds the source that writes to forge p and the request's token for it. It fails with
@@ -70,8 +73,9 @@ func (r *Resolver) writer(ctx context.Context, p providers.Provider) (providers.
 }
 
 // mutate runs one mutation op of input on src with token: once per clientMutationId (when given)
-// and credential within ReplayTTL, then invalidating every cache of that credential and source (and
-// of aggregators fronting forge p) so the next query sees the change. It records the outcome.
+// and credential within ReplayTTL (identical ones sent at once included: see once), then
+// invalidating every cache of that credential and source (and of aggregators fronting forge p) so
+// the next query sees the change. It records the outcome.
 func mutate[T any](ctx context.Context, r *Resolver, op, src, token string, p providers.Provider, cmid *string, input any, run func(context.Context) (T, error)) (T, error) {
 	do := func(ctx context.Context) (T, error) {
 		v, err := run(ctx)
@@ -87,14 +91,21 @@ func mutate[T any](ctx context.Context, r *Resolver, op, src, token string, p pr
 		v, err = do(ctx)
 	} else {
 		// Kept by credential outside the scopes' generations: the invalidation that follows a
-		// mutation must not forget its answer.
+		// mutation must not forget its answer. Identical mutations in progress join (once).
 		key := replayKey(op, src, providers.HashToken(token), input)
-		raw, ok := r.replays().GetSealed(ctx, token, key)
-		if ok && json.Unmarshal(raw, &v) == nil {
-			replayed = true
-		} else if v, err = do(ctx); err == nil {
-			if raw, e := json.Marshal(v); e == nil {
-				r.replays().SetSealed(ctx, token, key, raw, ReplayTTL)
+		ran := false
+		var raw json.RawMessage
+		raw, replayed, err = r.once(ctx, token, key, func(ctx context.Context) (json.RawMessage, error) {
+			ran = true
+			var err error
+			if v, err = do(ctx); err != nil {
+				return nil, err
+			}
+			return json.Marshal(v)
+		})
+		if err == nil && !ran {
+			if e := json.Unmarshal(raw, &v); e != nil {
+				err = providers.Errorf(providers.KindInternal, src, "the kept answer of this clientMutationId cannot be read: send the mutation with a new clientMutationId")
 			}
 		}
 	}

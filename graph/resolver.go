@@ -32,6 +32,7 @@ type Resolver struct {
 
 	replayOnce sync.Once
 	localOnce  sync.Once
+	flights    flights // mutations in progress (mutationflight.go)
 }
 
 // local returns r.Local, or the resolver's own default Local when it is nil.
@@ -42,4 +43,5 @@ func (r *Resolver) local() *providers.Local {
 		}
 	})
 	return r.Local
+
 }

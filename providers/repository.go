@@ -66,10 +66,11 @@ type Repository struct {
 	Details *Details `json:"details,omitempty"`
 }
 
-// ID is the repository's GraphQL global ID: opaque, stable while the repository keeps its path, and
-// resolvable by Query.node. It holds the provider, the forge id and the path, never a token or URL.
+// ID is the repository's GraphQL global ID: opaque, resolvable by Query.node, and the same for as
+// long as the forge keeps its own id, so a rename or a transfer does not change it. It holds the
+// provider and the forge id only (version 2, EncodeRepositoryID), never the path, a token or a URL.
 func (r *Repository) ID() string {
-	return EncodeGlobalID(r.Provider, r.ForgeID, r.NameWithOwner)
+	return EncodeRepositoryID(r.Provider, r.ForgeID)
 }
 
 // Identity is the key under which the same forge repository reached through two sources is one:
@@ -78,9 +79,26 @@ func (r *Repository) Identity() string {
 	return string(r.Provider) + "/" + strings.ToLower(r.NameWithOwner)
 }
 
-const globalIDPrefix = "Repository:v1:"
+// The versions of the repository id text (base64url without padding of the prefix and the parts).
+// Version 1 (issued before ids became path-free) is still decoded, so ids clients kept keep
+// resolving. A new kind of id (another type behind Query.node) gets its own prefix and case in
+// DecodeGlobalID.
+const (
+	globalIDPrefix   = "Repository:v1:" // provider:forgeID:nameWithOwner
+	globalIDPrefixV2 = "Repository:v2:" // provider:forgeID
+)
 
-// EncodeGlobalID builds a global ID from its parts.
+// maxForgeIDLen bounds a forge id inside a global id.
+const maxForgeIDLen = 128
+
+// EncodeRepositoryID builds the (version 2) global ID of a repository from its provider and forge
+// id: the form Repository.ID returns.
+func EncodeRepositoryID(p Provider, forgeID string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(globalIDPrefixV2 + string(p) + ":" + forgeID))
+}
+
+// EncodeGlobalID builds a version 1 global ID, the path-bearing form issued before ids became
+// path-free; DecodeGlobalID still accepts it. New ids come from EncodeRepositoryID.
 func EncodeGlobalID(p Provider, forgeID, nameWithOwner string) string {
 	var small [256]byte
 	raw := append(small[:0], globalIDPrefix...)
@@ -90,26 +108,84 @@ func EncodeGlobalID(p Provider, forgeID, nameWithOwner string) string {
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
-// GlobalID is a decoded global ID.
+// GlobalID is a decoded global ID, or what Query.repository looks up by path.
 type GlobalID struct {
-	Provider      Provider
-	ForgeID       string
+	Provider Provider
+	// ForgeID is the forge's own id; "" when the lookup is by path alone (Query.repository).
+	ForgeID string
+	// NameWithOwner is the path the id was issued with (version 1 ids) or asked for
+	// (Query.repository); "" for version 2 ids, which sources look up by ForgeID alone.
 	NameWithOwner string
 }
 
-// DecodeGlobalID parses an ID made by EncodeGlobalID. It fails with a KindBadInput error for anything
-// else.
+// Key is a text naming every part of g, for cache keys (it holds no token).
+func (g GlobalID) Key() string {
+	return EncodeGlobalID(g.Provider, g.ForgeID, g.NameWithOwner)
+}
+
+// String describes g for messages: its path when it has one, else the provider and forge id.
+func (g GlobalID) String() string {
+	if g.NameWithOwner != "" {
+		return g.NameWithOwner
+	}
+	return string(g.Provider) + " id " + g.ForgeID
+}
+
+// DecodeGlobalID parses an ID made by EncodeRepositoryID (NameWithOwner is then "") or by
+// EncodeGlobalID (version 1). It fails with a KindBadInput error for anything else: not base64url,
+// another kind of id, an unknown provider, an empty part, or a version 2 forge id longer than 128
+// bytes or holding characters other than letters, digits, "{", "}", "-", "_" and ".".
 func DecodeGlobalID(id string) (GlobalID, error) {
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(id)
 	// The decoder skips line breaks: an id is one canonical text, so they are refused.
-	if err != nil || strings.ContainsAny(id, "\r\n") || !strings.HasPrefix(string(raw), globalIDPrefix) {
-		return GlobalID{}, Errorf(KindBadInput, "", "id %q is not a forgegraph repository id: use the id field of a Repository", id)
+	if err != nil || strings.ContainsAny(id, "\r\n") {
+		return GlobalID{}, notAnID(id)
 	}
-	parts := strings.SplitN(strings.TrimPrefix(string(raw), globalIDPrefix), ":", 3)
-	if len(parts) != 3 || !Provider(parts[0]).Valid() || parts[1] == "" || parts[2] == "" {
-		return GlobalID{}, Errorf(KindBadInput, "", "id %q is malformed: use the id field of a Repository", id)
+	text := string(raw)
+	switch {
+	case strings.HasPrefix(text, globalIDPrefixV2):
+		parts := strings.Split(strings.TrimPrefix(text, globalIDPrefixV2), ":")
+		if len(parts) != 2 || !Provider(parts[0]).Valid() || !validForgeID(parts[1]) {
+			return GlobalID{}, malformedID(id)
+		}
+		return GlobalID{Provider: Provider(parts[0]), ForgeID: parts[1]}, nil
+	case strings.HasPrefix(text, globalIDPrefix):
+		parts := strings.SplitN(strings.TrimPrefix(text, globalIDPrefix), ":", 3)
+		if len(parts) != 3 || !Provider(parts[0]).Valid() || parts[1] == "" || parts[2] == "" {
+			return GlobalID{}, malformedID(id)
+		}
+		return GlobalID{Provider: Provider(parts[0]), ForgeID: parts[1], NameWithOwner: parts[2]}, nil
 	}
-	return GlobalID{Provider: Provider(parts[0]), ForgeID: parts[1], NameWithOwner: parts[2]}, nil
+	return GlobalID{}, notAnID(id)
+}
+
+func notAnID(id string) error {
+	return Errorf(KindBadInput, "", "id %q is not a forgegraph repository id: use the id field of a Repository", id)
+}
+
+func malformedID(id string) error {
+	return Errorf(KindBadInput, "", "id %q is malformed: use the id field of a Repository", id)
+}
+
+// validForgeID reports whether s can be a forge id in a version 2 id: numeric ids, Bitbucket's
+// {uuid}s and CodeArts' ids are made of these characters, and none can reach a request path as
+// anything but one segment.
+func validForgeID(s string) bool {
+	if s == "" || len(s) > maxForgeIDLen || s == "." || s == ".." {
+		return false
+	}
+	for _, c := range []byte(s) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("{}-_.", c) >= 0
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// IsNumericID reports whether s is a non-empty decimal number (GitHub, GitLab and Gitea ids).
+func IsNumericID(s string) bool {
+	return s != "" && len(s) <= 20 && strings.Trim(s, "0123456789") == ""
 }
 
 // String describes the repository for logs and test failures.

@@ -1,6 +1,8 @@
 package gqlhttp
 
 import (
+	"encoding/json"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/lexer"
 )
@@ -93,4 +95,18 @@ func operationKind(query, operationName string) ast.Operation {
 		}
 	}
 	return ""
+}
+
+// IsMutation reports whether a POST body (one JSON GraphQL request) selects a mutation, by
+// lexing its document's top level as operationKind does. A body it cannot read, a batch, or a
+// request without a query text (a persisted-query hash alone) is not known to be one: false.
+func IsMutation(body []byte) bool {
+	var p struct {
+		Query         string `json:"query"`
+		OperationName string `json:"operationName"`
+	}
+	if json.Unmarshal(body, &p) != nil || p.Query == "" {
+		return false
+	}
+	return operationKind(p.Query, p.OperationName) == ast.Mutation
 }

@@ -55,7 +55,7 @@ func NewLookups(c *cache.Sealed[Found], ttl time.Duration) *Lookups {
 // LookupKey is the cache key of id looked up on source with token: the source, a hash of the
 // credential (never the token) and the id's parts, encoded so that no two lookups share a key.
 func LookupKey(source, token string, id providers.GlobalID) string {
-	return "repo|" + source + "|" + providers.HashToken(token) + "|" + providers.EncodeGlobalID(id.Provider, id.ForgeID, id.NameWithOwner)
+	return "repo|" + source + "|" + providers.HashToken(token) + "|" + id.Key()
 }
 
 // Get returns id as source shows it to token: from the cache when it holds the answer, else from

@@ -63,6 +63,12 @@ func microcache(c cache.Cache[CachedResponse], ttl time.Duration, credentialHead
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		if r.Method == http.MethodPost && gqlhttp.IsMutation(body) {
+			// Never replayed, and an identical one must not wait here for the first's answer and
+			// then run again: identical mutations meet in graph's mutation flights instead.
+			next.ServeHTTP(w, r)
+			return
+		}
 		h := sha256.New()
 		for _, part := range []string{r.Method, r.URL.RawQuery, r.Header.Get("Accept"), r.Header.Get("Content-Type")} {
 			h.Write([]byte(part))

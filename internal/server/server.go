@@ -61,6 +61,9 @@ type Deps struct {
 	// Local keeps the whole lists filtered lists are read from (the sources' Local, so its bound
 	// and cache are MAX_REPOSITORIES_PER_SOURCE's and the lists cache); nil: a default one.
 	Local *providers.Local
+	// MutationFlight configures how identical mutations sent at once wait for one another; the zero
+	// value waits graph.InProgressWait.
+	MutationFlight graph.Flight
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
@@ -84,6 +87,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 	srv.Use(DepthLimit{Max: MaxDepth})
 	srv.Use(metrics.GraphQL{M: m})
 	srv.Use(replayCheck{})
+	srv.Use(operationLabel{}) // accesslog.go
 	// Last of the operation context mutators: a query is registered once every check passed.
 	srv.Use(persistedQueries{store: apq})
 	srv.AroundResponses(staleExtension)
@@ -96,7 +100,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 // New returns the whole HTTP handler.
 func New(d Deps) http.Handler {
 	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits, Local: d.Local,
-		Writes: graph.Writes{Allow: d.Config.AllowMutations, Demo: d.Config.Demo, Replays: d.Replays, Observe: d.Metrics.Mutation}}
+		Writes: graph.Writes{Allow: d.Config.AllowMutations, Demo: d.Config.Demo, Replays: d.Replays, Observe: d.Metrics.Mutation, Flight: d.MutationFlight}}
 	var gql http.Handler = graphQL(r, d.Metrics, d.APQ)
 	credentialHeaders := CredentialHeaders()
 	gql = loaders.Middleware(d.Pages, gql)
@@ -190,13 +194,15 @@ func (s *statusWriter) WriteHeader(code int) {
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // observe times every request once: one log line (method, path, never the query string, which may
-// hold a persisted query's variables; status; duration; request id through the log handler; never
-// a header) and one observation in the duration histogram under the route the mux matched
-// ("unmatched" when none), so the histogram's labels stay a fixed set. m may be nil.
+// hold a persisted query's variables; status; duration; the GraphQL operation's type and name when
+// // one validated, see OperationLabel; request id through the log handler; never a header) and one
+// observation in the duration histogram under the route the mux matched ("unmatched" when none), so the histogram's labels stay a fixed set. m may be nil.
 func observe(l *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		ctx, op := withAccessOp(r.Context())
+		r = r.WithContext(ctx) // the mux sets this request's Pattern
 		next.ServeHTTP(sw, r)
 		d := time.Since(start)
 		route := r.Pattern
@@ -204,8 +210,11 @@ func observe(l *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler
 			route = "unmatched"
 		}
 		m.HTTP(route, sw.status, d)
-		l.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-			slog.Float64("duration_ms", float64(d.Microseconds())/1000))
+		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.Float64("duration_ms", float64(d.Microseconds())/1000)}
+		if label := op.get(); label != "" {
+			attrs = append(attrs, slog.String("operation", label))
+		}
+		l.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
 }

@@ -16,9 +16,9 @@ var _ providers.Writer = (*Source)(nil)
 // uuidForm is a Bitbucket uuid as the API writes it: {8-4-4-4-12} hex digits in braces.
 var uuidForm = regexp.MustCompile(`^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$`)
 
-// lookupPath is the path that reads repository id: /repositories/{workspace}/{uuid} when id has a
-// Bitbucket uuid (stable across renames), else /repositories/{workspace}/{slug}. The path is
-// checked either way.
+// lookupPath is the path that reads repository id, which has a path: /repositories/{workspace}/{uuid}
+// when id has a Bitbucket uuid (stable across renames), else /repositories/{workspace}/{slug}. The
+// path is checked either way.
 func (s *Source) lookupPath(id providers.GlobalID) (string, error) {
 	parts, err := s.client.IDPath(id.NameWithOwner, 2)
 	if err != nil {
@@ -32,6 +32,19 @@ func (s *Source) lookupPath(id providers.GlobalID) (string, error) {
 		return ws + "/" + url.PathEscape(id.ForgeID), nil
 	}
 	return s.repositoriesPath(parts...)
+}
+
+// withPath returns id with the repository's current path: id itself when it has one, else (a
+// version 2 id) the path Repository finds for its {uuid}, which names the workspace a write needs.
+func (s *Source) withPath(ctx context.Context, token string, id providers.GlobalID) (providers.GlobalID, error) {
+	if id.NameWithOwner != "" {
+		return id, nil
+	}
+	cur, err := s.Repository(ctx, token, id)
+	if err != nil {
+		return id, err
+	}
+	return providers.GlobalID{Provider: providers.Bitbucket, ForgeID: cur.ForgeID, NameWithOwner: cur.NameWithOwner}, nil
 }
 
 // writeError classifies Bitbucket's 400/409 of a write: "already exists" is KindConflict, other
@@ -84,13 +97,17 @@ func (s *Source) CreateRepository(ctx context.Context, token string, p providers
 }
 
 // UpdateRepository changes the repository with PUT /repositories/{workspace}/{uuid} (a new name
-// changes the slug). Archiving is KindNotSupported: Bitbucket has none.
+// changes the slug); a version 2 id is looked up first to learn its workspace. Archiving is KindNotSupported: Bitbucket has none.
 func (s *Source) UpdateRepository(ctx context.Context, token string, id providers.GlobalID, in providers.UpdateInput) (*providers.Repository, error) {
 	if in.IsArchived != nil {
 		return nil, s.errorf(providers.KindNotSupported, nil, "Bitbucket has no archiving: leave isArchived out")
 	}
 	if in.Visibility != nil && *in.Visibility == providers.VisibilityInternal {
 		return nil, s.errorf(providers.KindBadInput, nil, "Bitbucket repositories are PUBLIC or PRIVATE: INTERNAL is not supported")
+	}
+	id, err := s.withPath(ctx, token, id)
+	if err != nil {
+		return nil, err
 	}
 	path, err := s.lookupPath(id)
 	if err != nil {
@@ -123,6 +140,10 @@ func (s *Source) UpdateRepository(ctx context.Context, token string, id provider
 
 // DeleteRepository deletes the repository with DELETE /repositories/{workspace}/{uuid}.
 func (s *Source) DeleteRepository(ctx context.Context, token string, id providers.GlobalID) (string, error) {
+	id, err := s.withPath(ctx, token, id)
+	if err != nil {
+		return "", err
+	}
 	path, err := s.lookupPath(id)
 	if err != nil {
 		return "", err

@@ -69,9 +69,7 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		r := req.Clone(req.Context())
 		r.RequestURI = req.URL.RequestURI()
 		r.Host = host
-		if r.Body == nil {
-			// A server's request always has a body (net/http gives http.NoBody): a client's DELETE
-			// or GET has none, and the fakes read it as a server would.
+		if r.Body == nil { // a server's handler always has a body (DELETE sends none)
 			r.Body = http.NoBody
 		}
 		rec := httptest.NewRecorder()

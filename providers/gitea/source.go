@@ -83,7 +83,7 @@ func (st *nativeStream) FetchPage(ctx context.Context, i int, _ string) (provide
 // *providers.Error values as rest.Client.Do returns them.
 func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
 	if id.Provider != providers.Gitea {
-		return nil, s.errorf(providers.KindNotFound, "%s repository %q is not on Gitea", id.Provider, id.NameWithOwner)
+		return nil, s.errorf(providers.KindNotFound, "%s repository %q is not on Gitea", id.Provider, id)
 	}
 	path, err := s.lookupPath(id) // write.go: by numeric id when the id has one
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 		return nil, err
 	}
 	if id.ForgeID != "" && r.ForgeID != id.ForgeID {
-		return nil, s.errorf(providers.KindNotFound, "repository %q is now another repository (id %s, not %s)", id.NameWithOwner, r.ForgeID, id.ForgeID)
+		return nil, s.errorf(providers.KindNotFound, "repository %q is now another repository (id %s, not %s)", id, r.ForgeID, id.ForgeID)
 	}
 	return &r, nil
 }

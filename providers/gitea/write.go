@@ -13,14 +13,23 @@ import (
 var _ providers.Writer = (*Source)(nil)
 
 // lookupPath is the path that reads repository id: GET /repositories/{id} when id has a numeric
-// forge id (stable across renames), else /repos/{owner}/{repo}. The path is checked either way.
+// forge id (stable across renames and transfers), else /repos/{owner}/{repo}. A path (a version 1
+// id's or Query.repository's) is checked either way; an id with neither a numeric forge id nor a
+// path is KindNotFound.
 func (s *Source) lookupPath(id providers.GlobalID) (string, error) {
-	byPath, err := s.repoPath(id.NameWithOwner)
-	if err != nil {
-		return "", err
+	byPath := ""
+	if id.NameWithOwner != "" || id.ForgeID == "" {
+		p, err := s.repoPath(id.NameWithOwner)
+		if err != nil {
+			return "", err
+		}
+		byPath = p
 	}
-	if id.ForgeID != "" && strings.Trim(id.ForgeID, "0123456789") == "" {
+	if providers.IsNumericID(id.ForgeID) {
 		return s.client.Path("/repositories", id.ForgeID)
+	}
+	if byPath == "" {
+		return "", s.errorf(providers.KindNotFound, "%s is not a Gitea repository id (Gitea ids are numbers)", id)
 	}
 	return byPath, nil
 }

@@ -65,7 +65,7 @@ func (s *Source) Providers() []providers.Provider { return []providers.Provider{
 // repository than id's; and with the rest errors otherwise.
 func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
 	if id.Provider != providers.GitHub {
-		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not on GitHub", id.Provider, id.NameWithOwner)
+		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not on GitHub", id.Provider, id)
 	}
 	path, err := s.lookupPath(id)
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	r.Details = convertDetails(&w.detailFields, w.Private, allFields) // the detail endpoint's answer
 	if id.ForgeID != "" && r.ForgeID != id.ForgeID {
 		return nil, providers.Errorf(providers.KindNotFound, SourceName,
-			"repository %q is now another repository (id %s, not %s)", id.NameWithOwner, r.ForgeID, id.ForgeID)
+			"repository %q is now another repository (id %s, not %s)", id, r.ForgeID, id.ForgeID)
 	}
 	return &r, nil
 }

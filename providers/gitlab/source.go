@@ -23,7 +23,7 @@ func (s *Source) Providers() []providers.Provider {
 // rest.Client.Get returns them.
 func (s *Source) Repository(ctx context.Context, token string, id providers.GlobalID) (*providers.Repository, error) {
 	if id.Provider != providers.GitLab {
-		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%q is not a GitLab repository", id.NameWithOwner)
+		return nil, providers.Errorf(providers.KindNotFound, SourceName, "%q is not a GitLab repository", id)
 	}
 	path, err := s.projectPath(id)
 	if err != nil {
@@ -49,11 +49,16 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 // path>, the path's slashes sent as %2F (GitLab's documented form). The path is checked either way,
 // so a malformed id fails the same whichever form is used.
 func (s *Source) projectPath(id providers.GlobalID) (string, error) {
-	if _, err := s.client.IDPath(id.NameWithOwner, 0); err != nil {
-		return "", err
+	if id.NameWithOwner != "" || id.ForgeID == "" {
+		if _, err := s.client.IDPath(id.NameWithOwner, 0); err != nil {
+			return "", err
+		}
 	}
 	if n, err := strconv.ParseInt(id.ForgeID, 10, 64); err == nil && n > 0 {
 		return "/projects/" + strconv.FormatInt(n, 10), nil
+	}
+	if id.NameWithOwner == "" { // a version 2 id whose forge id is no GitLab project id
+		return "", providers.Errorf(providers.KindNotFound, SourceName, "%s is not a GitLab project id (GitLab ids are numbers)", id)
 	}
 	return s.client.NestedPath("/projects", id.NameWithOwner)
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // Repository finds id among the repositories of id.Provider that OpenHands lists for token (there
-// is no single-repository route): by forge id, else by full path. The list read is the one the
+// is no single-repository route): by forge id (the id OpenHands reports for the forge, which a
+// version 2 id holds alone), else by full path. The list read is the one the
 // list streams share, kept per credential. An id whose path cannot be a repository path (fewer
 // than two parts, an empty, "." or ".." part, control characters) is a KindBadInput error, as on
 // every forge, before any request. A repository that is not there, or a provider OpenHands does not
@@ -21,8 +22,10 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if !slices.Contains(forges, id.Provider) {
 		return nil, providers.Errorf(providers.KindNotFound, SourceName, "OpenHands does not list %s repositories", id.Provider)
 	}
-	if _, err := s.c.IDPath(id.NameWithOwner, 0); err != nil {
-		return nil, err
+	if id.NameWithOwner != "" || id.ForgeID == "" {
+		if _, err := s.c.IDPath(id.NameWithOwner, 0); err != nil {
+			return nil, err
+		}
 	}
 	q := providers.Query{Token: token, Order: providers.NewOrder(providers.SortFullName, ""), Providers: []providers.Provider{id.Provider}}
 	st := s.localStream(q, id.Provider, false)
@@ -34,10 +37,10 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 		}
 		for k := range page.Items {
 			r := page.Items[k]
-			if r.ForgeID == id.ForgeID {
+			if id.ForgeID != "" && r.ForgeID == id.ForgeID {
 				return &r, nil
 			}
-			if byPath == nil && strings.EqualFold(r.NameWithOwner, id.NameWithOwner) {
+			if byPath == nil && id.NameWithOwner != "" && strings.EqualFold(r.NameWithOwner, id.NameWithOwner) {
 				byPath = &r
 			}
 		}
@@ -48,5 +51,5 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if byPath != nil {
 		return byPath, nil
 	}
-	return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not among the repositories OpenHands lists for this key", id.Provider, id.NameWithOwner)
+	return nil, providers.Errorf(providers.KindNotFound, SourceName, "%s repository %q is not among the repositories OpenHands lists for this key", id.Provider, id)
 }

@@ -77,9 +77,9 @@ func (s *Source) Repository(_ context.Context, token string, id providers.Global
 		return nil, providers.Errorf(providers.KindUnauth, s.SourceName, "token rejected")
 	}
 	for _, r := range s.repos[id.Provider] {
-		if strings.EqualFold(r.NameWithOwner, id.NameWithOwner) {
+		if (id.NameWithOwner != "" && strings.EqualFold(r.NameWithOwner, id.NameWithOwner)) || (id.NameWithOwner == "" && r.ForgeID == id.ForgeID) {
 			return &r, nil
 		}
 	}
-	return nil, providers.Errorf(providers.KindNotFound, s.SourceName, "no repository %s", id.NameWithOwner)
+	return nil, providers.Errorf(providers.KindNotFound, s.SourceName, "no repository %s", id)
 }

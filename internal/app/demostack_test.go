@@ -1,0 +1,137 @@
+//go:build unix
+
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/forgegraph/forgegraph/internal/config"
+)
+
+// demoStack is a demo-mode server (every demo forge a stateful in-process fake) that records each
+// upstream request as "source METHOD path".
+type demoStack struct {
+	ts *httptest.Server
+
+	mu    sync.Mutex
+	calls []string
+}
+
+// newDemoStack builds the demo server, without the response micro-cache, recording the requests
+// each demo forge serves.
+func newDemoStack(t *testing.T) *demoStack {
+	t.Helper()
+	env := map[string]string{"RESPONSE_CACHE_TTL": "0"}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(context.Background(), cfg, io.Discard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	s := &demoStack{}
+	// The demo's round tripper reads the same Forges array: wrapping each handler records it.
+	for i := range a.Built.Demo.Forges {
+		f := &a.Built.Demo.Forges[i]
+		inner, src := f.Handler, f.Source
+		f.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.mu.Lock()
+			s.calls = append(s.calls, src+" "+r.Method+" "+r.URL.EscapedPath())
+			s.mu.Unlock()
+			inner.ServeHTTP(w, r)
+		})
+	}
+	s.ts = httptest.NewServer(a.Handler)
+	t.Cleanup(s.ts.Close)
+	return s
+}
+
+// take returns the requests recorded since the last take.
+func (s *demoStack) take() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.calls
+	s.calls = nil
+	return out
+}
+
+// gqlAnswer is a GraphQL answer: data, and each error's message and code.
+type gqlAnswer struct {
+	Data   json.RawMessage
+	Errors []struct {
+		Message    string
+		Extensions map[string]any
+	}
+}
+
+// do posts query with vars and decodes the answer into data (when not nil); an answer with errors
+// fails the test unless wantCode names the one error's code.
+func (s *demoStack) do(t *testing.T, query string, vars map[string]any, data any, wantCode ...string) gqlAnswer {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(s.ts.URL+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a gqlAnswer
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+		t.Fatal(err)
+	}
+	if len(wantCode) > 0 {
+		if len(a.Errors) != 1 || a.Errors[0].Extensions["code"] != wantCode[0] {
+			t.Fatalf("%s: want one %s error, got %s %+v", firstLine(query), wantCode[0], a.Data, a.Errors)
+		}
+		return a
+	}
+	if len(a.Errors) != 0 {
+		t.Fatalf("%s: errors %+v", firstLine(query), a.Errors)
+	}
+	if data != nil {
+		if err := json.Unmarshal(a.Data, data); err != nil {
+			t.Fatalf("data %s: %v", a.Data, err)
+		}
+	}
+	return a
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return l
+}
+
+// The queries and mutations the end-to-end tests send.
+const (
+	qCreatedList = `query($p: Provider) { viewer { repositories(provider: $p, sort: CREATED, first: 3) { totalCount nodes { id nameWithOwner isArchived } } } }`
+	qByPath      = `query($p: Provider!, $n: String!) { repository(provider: $p, nameWithOwner: $n) { id nameWithOwner } }`
+	qNodeByID    = `query($id: ID!) { node(id: $id) { id ... on Repository { nameWithOwner isArchived } } }`
+	mCreate      = `mutation($p: Provider!, $o: String, $n: String!) { createRepository(input: {provider: $p, owner: $o, name: $n, visibility: PRIVATE}) { repository { id nameWithOwner } } }`
+	mRename      = `mutation($id: ID!, $n: String!) { updateRepository(input: {repositoryId: $id, name: $n}) { repository { id nameWithOwner } } }`
+	mArchive     = `mutation($id: ID!) { updateRepository(input: {repositoryId: $id, isArchived: true}) { repository { id isArchived } } }`
+	mDelete      = `mutation($id: ID!, $c: String!) { deleteRepository(input: {repositoryId: $id, confirmNameWithOwner: $c}) { deletedRepositoryId } }`
+)
+
+// repoNode is a repository as the queries above select it.
+type repoNode struct {
+	ID, NameWithOwner string
+	IsArchived        *bool
+}
+
+type createdListData struct {
+	Viewer struct {
+		Repositories struct {
+			TotalCount int
+			Nodes      []repoNode
+		}
+	}
+}
