@@ -143,7 +143,14 @@ EOF
   curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$OUT/body.json" "$url" >"$OUT/c.answer.json"
   grep -q '"edges":\[{"cursor"' "$OUT/c.answer.json" || { echo "unexpected answer:" >&2; head -c 500 "$OUT/c.answer.json" >&2; exit 1; }
   taskset -c 0 wrk -t1 -c"$CONNS" -d5s -s "$OUT/post.lua" "$url" >/dev/null # warm-up (JIT-free Go, but caches and GC pacing)
+  # The server's own CPU per query (utime+stime in clock ticks), which a shared machine's waiting
+  # does not inflate as much as queries/s.
+  cpu_ticks() { awk '{print $14+$15}' "/proc/$server/stat"; }
+  t0=$(cpu_ticks)
   taskset -c 0 wrk -t1 -c"$CONNS" -d"$DURATION" --latency -s "$OUT/post.lua" "$url" | tee "$OUT/c.wrk.txt"
+  t1=$(cpu_ticks)
+  n=$(awk '/requests in/ {print $1}' "$OUT/c.wrk.txt")
+  echo "server CPU per query: $(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / n )) µs ($n queries)" | tee "$OUT/c.cpu.txt"
   taskset -c 0 wrk -t1 -c"$CONNS" -d"$DURATION" --latency -s "$OUT/post-gzip.lua" "$url" | tee "$OUT/c.wrk-gzip.txt"
   # hey (Go's HTTP client) asks for gzip too.
   taskset -c 0 hey -z "$DURATION" -c "$CONNS" -m POST -T application/json -D "$OUT/body.json" "$url" | tee "$OUT/c.hey.txt"

@@ -111,12 +111,15 @@ func (d *Details) cached(ctx context.Context, k DetailKey, rd read) (any, bool) 
 // batch fetches keys in parallel, at most MaxDetailsInFlight per source.
 func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Result[any] {
 	out := make([]*dataloader.Result[any], len(keys))
+	ctx, span := startBatch(ctx, "details", len(keys), func(i int) string { return keys[i].Source })
+	cachedKeys := 0
 	var wg sync.WaitGroup
 	for i, k := range keys {
 		x, _ := d.reads.Load(k)
 		rd := x.(read)
 		if v, ok := d.cached(ctx, k, rd); ok {
 			out[i] = &dataloader.Result[any]{Data: v}
+			cachedKeys++
 			continue
 		}
 		wg.Add(1)
@@ -141,6 +144,9 @@ func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Res
 		}()
 	}
 	wg.Wait()
+	if span != nil {
+		endBatch(span, failures(out), cachedKeys)
+	}
 	return out
 }
 

@@ -43,6 +43,10 @@ func New(store *pages.Store) *Loaders {
 // batch fetches the pages of keys in parallel through the store.
 func (l *Loaders) batch(ctx context.Context, keys []pageKey) []*dataloader.Result[providers.Page] {
 	out := make([]*dataloader.Result[providers.Page], len(keys))
+	ctx, span := startBatch(ctx, "pages", len(keys), func(i int) string {
+		v, _ := l.streams.Load(keys[i].stream)
+		return v.(providers.Stream).Source()
+	})
 	var wg sync.WaitGroup
 	for i, k := range keys {
 		wg.Add(1)
@@ -54,6 +58,9 @@ func (l *Loaders) batch(ctx context.Context, keys []pageKey) []*dataloader.Resul
 		}()
 	}
 	wg.Wait()
+	if span != nil {
+		endBatch(span, failures(out), 0)
+	}
 	return out
 }
 
@@ -65,6 +72,7 @@ func (l *Loaders) Fetch(ctx context.Context, s providers.Stream, i int) (provide
 		return s.FetchPage(ctx, i, "")
 	}
 	if p, ok := l.store.Fresh(ctx, s, i); ok {
+		pageCacheHit(ctx, s.Source(), i)
 		return p, nil
 	}
 	l.streams.LoadOrStore(s.ID(), s)

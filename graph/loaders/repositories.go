@@ -54,6 +54,10 @@ func (l *Loaders) Repository(ctx context.Context, src providers.Source, token st
 // lookupBatch answers keys in parallel, each through the store's Lookups when it has them.
 func (l *Loaders) lookupBatch(ctx context.Context, keys []string) []*dataloader.Result[*providers.Repository] {
 	out := make([]*dataloader.Result[*providers.Repository], len(keys))
+	ctx, span := startBatch(ctx, "lookups", len(keys), func(i int) string {
+		v, _ := l.repos.lookups.Load(keys[i])
+		return v.(lookup).source.Name()
+	})
 	var wg sync.WaitGroup
 	for i, k := range keys {
 		v, _ := l.repos.lookups.Load(k)
@@ -66,6 +70,9 @@ func (l *Loaders) lookupBatch(ctx context.Context, keys []string) []*dataloader.
 		}()
 	}
 	wg.Wait()
+	if span != nil {
+		endBatch(span, failures(out), 0)
+	}
 	return out
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/forgegraph/forgegraph/internal/config"
@@ -17,6 +18,7 @@ import (
 	"github.com/forgegraph/forgegraph/internal/requestid"
 	"github.com/forgegraph/forgegraph/internal/server"
 	"github.com/forgegraph/forgegraph/internal/sources"
+	"github.com/forgegraph/forgegraph/internal/tracing"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
@@ -43,7 +45,9 @@ func (a *App) FlushLogs() { _ = a.logs.Flush() }
 // New builds the server cfg describes. Logs (JSON, at cfg.LogLevel, with request ids) go to logOut.
 // client sends upstream requests; nil means a clone of http.DefaultTransport with 32 idle
 // connections per host. It fails for an invalid REDIS_URL or forge URL. It keys the process's
-// credential hashes with cfg.CursorSecret (providers.SetCredentialSecret).
+// credential hashes with cfg.CursorSecret (providers.SetCredentialSecret). It traces requests
+// when the process environment sets an OTLP endpoint (internal/tracing), and fails for an
+// endpoint that is not an http(s) URL.
 func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.Client) (*App, error) {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
@@ -93,10 +97,30 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, client *http.
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
 	}
+	// Tracing is on only when the standard OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT is set (the OTLP
+	// exporter reads the OTEL_* variables from the process environment itself).
+	tp, stopTracing, err := tracing.Start(ctx, os.Getenv, log)
+	if err != nil {
+		closeCaches()
+		_ = out.Close()
+		return nil, err
+	}
+	if tp != nil {
+		log.Info("OpenTelemetry tracing is on: spans are exported over OTLP/HTTP")
+	}
 	deps := server.Deps{Config: cfg, Sources: built.Sources, Pages: store, Tokens: built.Tokens,
-		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq, Details: c.details, Replays: c.replays, Local: local}
+		Logger: log, Metrics: m, Limits: c.limits, APQ: c.apq, Details: c.details, Replays: c.replays, Local: local, Tracing: tp}
 	a := &App{Config: cfg, Log: log, Handler: server.New(deps), Pages: store, Built: built, Metrics: m, logs: out,
-		close: func() { closeCaches(); _ = out.Close() }}
+		close: func() {
+			// The spans still batched are sent, for at most 5 s.
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := stopTracing(sctx); err != nil {
+				log.Warn("OpenTelemetry: flushing spans at shutdown failed", slog.String("error", err.Error()))
+			}
+			closeCaches()
+			_ = out.Close()
+		}}
 	if cfg.MetricsAddr != "" {
 		a.MetricsHandler = server.MetricsHandler(deps)
 	}

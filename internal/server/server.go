@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/forgegraph/forgegraph/graph"
 	"github.com/forgegraph/forgegraph/graph/loaders"
@@ -64,6 +65,10 @@ type Deps struct {
 	// MutationFlight configures how identical mutations sent at once wait for one another; the zero
 	// value waits graph.InProgressWait.
 	MutationFlight graph.Flight
+	// Tracing, when set, gives every request a span (continuing a client's traceparent), every
+	// GraphQL operation, dataloader batch and upstream request a child span, and the access log a
+	// trace_id (see internal/tracing); nil: tracing off, and no span work at all.
+	Tracing trace.TracerProvider
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
@@ -101,7 +106,11 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 func New(d Deps) http.Handler {
 	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits, Local: d.Local,
 		Writes: graph.Writes{Allow: d.Config.AllowMutations, Demo: d.Config.Demo, Replays: d.Replays, Observe: d.Metrics.Mutation, Flight: d.MutationFlight}}
-	var gql http.Handler = graphQL(r, d.Metrics, d.APQ)
+	gqlSrv := graphQL(r, d.Metrics, d.APQ)
+	if d.Tracing != nil {
+		gqlSrv.Use(operationTracing{})
+	}
+	var gql http.Handler = gqlSrv
 	credentialHeaders := CredentialHeaders()
 	gql = loaders.Middleware(d.Pages, gql)
 	if d.Details == nil {
@@ -149,7 +158,7 @@ func New(d Deps) http.Handler {
 	if d.Config.LoopbackOnly {
 		h = loopbackHosts(d.Logger, h)
 	}
-	return requestid.Middleware(observe(d.Logger, d.Metrics, h))
+	return requestid.Middleware(traced(d.Tracing, observe(d.Logger, d.Metrics, h)))
 }
 
 // MetricsHandler is what the separate metrics listener (METRICS_ADDR) serves: /metrics without the
@@ -195,8 +204,10 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // observe times every request once: one log line (method, path, never the query string, which may
 // hold a persisted query's variables; status; duration; the GraphQL operation's type and name when
-// // one validated, see OperationLabel; request id through the log handler; never a header) and one
-// observation in the duration histogram under the route the mux matched ("unmatched" when none), so the histogram's labels stay a fixed set. m may be nil.
+// one validated, see OperationLabel; request id through the log handler; the trace_id through the
+// log handler when the request is traced; never a header) and one observation in the duration
+// histogram under the route the mux matched ("unmatched" when none), so the histogram's labels stay
+// a fixed set. m may be nil.
 func observe(l *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()

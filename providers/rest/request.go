@@ -87,6 +87,16 @@ func (c *Client) Send(ctx context.Context, token, method, path string, body, out
 // KindBadResponse (other statuses, a redirect to another host or scheme, unreadable bodies). Error
 // messages hold the status and a fixed description, never the forge's body text, which is logged.
 func (c *Client) Do(ctx context.Context, token string, req *Request, out any) (*Response, error) {
+	ctx, span := c.startSpan(ctx, req)
+	var t trail
+	r, err := c.do(ctx, token, req, out, &t)
+	endSpan(span, t, r, err)
+	return r, err
+}
+
+// do is Do inside its span: the checks that need no request, then the attempts; t receives the
+// retries and the last status.
+func (c *Client) do(ctx context.Context, token string, req *Request, out any, t *trail) (*Response, error) {
 	if token == "" {
 		return nil, c.errorf(providers.KindUnauth, nil, "no token: set the server's token for %s or send it in the request's header", c.Source)
 	}
@@ -96,19 +106,26 @@ func (c *Client) Do(ctx context.Context, token string, req *Request, out any) (*
 	if e := c.Options.Breakers.allow(c.Source, c.Base.Host); e != nil {
 		return nil, e
 	}
-	r, err := c.send(ctx, token, req, out)
+	r, err := c.send(ctx, token, req, out, t)
 	c.Options.Breakers.record(c.Source, c.Base.Host, outcomeOf(ctx, err))
 	return r, err
 }
 
-// send is Do past the checks that need no request: the attempts and their retries.
-func (c *Client) send(ctx context.Context, token string, req *Request, out any) (*Response, error) {
+// send is Do past the checks that need no request: the attempts and their retries; t receives the
+// number of retries sent and the last attempt's status.
+func (c *Client) send(ctx context.Context, token string, req *Request, out any, t *trail) (*Response, error) {
 	retries := 0
 	if req.Idempotent() {
 		retries = min(max(c.Options.Retries, 0), MaxRetries)
 	}
 	for attempt := 0; ; attempt++ {
 		r, resp, err := c.attempt(ctx, token, req)
+		t.retries, t.status = attempt, 0
+		if r != nil {
+			t.status = r.Status
+		} else if resp != nil {
+			t.status = resp.StatusCode
+		}
 		if attempt < retries {
 			if again, floor := retryable(resp, err); again && sleep(ctx, c.backoff(attempt, floor)) {
 				continue
