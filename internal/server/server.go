@@ -213,8 +213,12 @@ func observe(l *slog.Logger, m *metrics.Metrics, next http.Handler) http.Handler
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		ctx, op := withAccessOp(r.Context())
+		in := r
 		r = r.WithContext(ctx) // the mux sets this request's Pattern
 		next.ServeHTTP(sw, r)
+		// Handlers outside this one (the tracing span's name) read the route from the request they
+		// passed in, as they would had the mux received it.
+		in.Pattern = r.Pattern
 		d := time.Since(start)
 		route := r.Pattern
 		if route == "" {
