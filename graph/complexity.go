@@ -27,6 +27,7 @@ func Complexity() ComplexityRoot {
 		return Connection(child, first, last)
 	}
 	c.Query.Node = func(child int, _ string) int { return Lookup(child) }
+	setOwnerComplexity(&c) // complexity_owners.go
 	c.Mutation.CreateRepository = func(child int, _ model.CreateRepositoryInput) int { return MutationCost + child }
 	c.Mutation.UpdateRepository = func(child int, _ model.UpdateRepositoryInput) int { return MutationCost + child }
 	c.Mutation.DeleteRepository = func(child int, _ model.DeleteRepositoryInput) int { return MutationCost + child }

@@ -181,8 +181,13 @@ func (r *Resolver) Repositories(ctx context.Context, a ListArgs) (*model.Reposit
 		return nil, err
 	}
 	lq := a.query()
+	return r.listOf(ctx, a, lq, r.plans(ctx, a.Provider, lq))
+}
+
+// listOf answers a list (the viewer's, or an owner's in owners.go) of query lq over plans, paged by
+// a's paging arguments, its cursors bound to lq and the plans' credentials.
+func (r *Resolver) listOf(ctx context.Context, a ListArgs, lq providers.Query, plans []plan) (*model.RepositoryConnection, error) {
 	o := lq.Order
-	plans := r.plans(ctx, a.Provider, lq)
 	binding := cursorBinding(ctx, lq, plans)
 	w, err := r.window(a, binding)
 	if err != nil {
@@ -239,6 +244,9 @@ func connection(res providers.Result, enc func(providers.Cursor) string, count f
 // answers are kept per credential (see pages.Lookups), and a request has at most
 // loaders.MaxLookupsInFlight upstream lookups in flight per source.
 func (r *Resolver) Node(ctx context.Context, id string) (model.Node, error) {
+	if providers.IsOwnerID(id) {
+		return r.ownerNode(ctx, id) // owners.go
+	}
 	gid, err := providers.DecodeGlobalID(id)
 	if err != nil {
 		return nil, err

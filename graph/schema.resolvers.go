@@ -27,6 +27,12 @@ func (r *mutationResolver) DeleteRepository(ctx context.Context, input model.Del
 	return r.Resolver.DeleteRepository(ctx, input)
 }
 
+// Repositories is the resolver for the repositories field.
+func (r *organizationResolver) Repositories(ctx context.Context, obj *model.Organization, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string, query *string, privacy *providers.Privacy, isFork *bool, isArchived *bool) (*model.RepositoryConnection, error) {
+	return r.Resolver.OwnerRepositories(ctx, obj.Owner(), ListArgs{Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before,
+		Filter: FilterArgs{Query: query, Privacy: privacy, IsFork: isFork, IsArchived: isArchived}})
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return &model.Viewer{}, nil
@@ -40,6 +46,16 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 // Repository is the resolver for the repository field.
 func (r *queryResolver) Repository(ctx context.Context, provider providers.Provider, nameWithOwner string) (*providers.Repository, error) {
 	return r.Resolver.RepositoryByPath(ctx, provider, nameWithOwner)
+}
+
+// RepositoryOwner is the resolver for the repositoryOwner field.
+func (r *queryResolver) RepositoryOwner(ctx context.Context, provider providers.Provider, login string) (model.RepositoryOwner, error) {
+	return r.Resolver.RepositoryOwner(ctx, provider, login)
+}
+
+// PublicRepositories is the resolver for the publicRepositories field.
+func (r *queryResolver) PublicRepositories(ctx context.Context, provider providers.Provider, first *int, after *string) (*model.PublicRepositoryConnection, error) {
+	return r.Resolver.PublicRepositories(ctx, provider, first, after)
 }
 
 // HomepageURL is the resolver for the homepageUrl field.
@@ -118,6 +134,12 @@ func (r *repositoryResolver) Teams(ctx context.Context, obj *providers.Repositor
 }
 
 // Repositories is the resolver for the repositories field.
+func (r *userResolver) Repositories(ctx context.Context, obj *model.User, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string, query *string, privacy *providers.Privacy, isFork *bool, isArchived *bool) (*model.RepositoryConnection, error) {
+	return r.Resolver.OwnerRepositories(ctx, obj.Owner(), ListArgs{Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before,
+		Filter: FilterArgs{Query: query, Privacy: privacy, IsFork: isFork, IsArchived: isArchived}})
+}
+
+// Repositories is the resolver for the repositories field.
 func (r *viewerResolver) Repositories(ctx context.Context, obj *model.Viewer, provider *providers.Provider, sort *providers.Sort, direction *providers.Direction, first *int, after *string, last *int, before *string, query *string, privacy *providers.Privacy, affiliations []providers.Affiliation, isFork *bool, isArchived *bool) (*model.RepositoryConnection, error) {
 	return r.Resolver.Repositories(ctx, ListArgs{Provider: provider, Sort: sort, Direction: direction, First: first, After: after, Last: last, Before: before,
 		Filter: FilterArgs{Query: query, Privacy: privacy, Affiliations: affiliations, IsFork: isFork, IsArchived: isArchived}})
@@ -131,18 +153,26 @@ func (r *viewerResolver) RateLimit(ctx context.Context, obj *model.Viewer) ([]*m
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
+// Organization returns OrganizationResolver implementation.
+func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 // Repository returns RepositoryResolver implementation.
 func (r *Resolver) Repository() RepositoryResolver { return &repositoryResolver{r} }
 
+// User returns UserResolver implementation.
+func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
 // Viewer returns ViewerResolver implementation.
 func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
 
 type (
-	mutationResolver   struct{ *Resolver }
-	queryResolver      struct{ *Resolver }
-	repositoryResolver struct{ *Resolver }
-	viewerResolver     struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	organizationResolver struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	repositoryResolver   struct{ *Resolver }
+	userResolver         struct{ *Resolver }
+	viewerResolver       struct{ *Resolver }
 )

@@ -15,6 +15,7 @@ func TestQueryKeyCoversEveryField(t *testing.T) {
 	for _, base := range []providers.Query{
 		{},
 		{Token: "t", Order: providers.NewOrder(providers.SortFullName, ""), Providers: []providers.Provider{providers.GitHub, providers.GitLab}},
+		{Token: "t", Order: providers.NewOrder("", ""), Owner: providers.OwnerRef{Login: "acme/platform", Kind: providers.OwnerOrganization}},
 		{Order: providers.NewOrder("", ""), Filter: providers.Filter{Query: "ab", Privacy: providers.PrivacyPrivate,
 			Affiliations: []providers.Affiliation{providers.AffOwner}, IsFork: new(true), IsArchived: new(false)}},
 	} {
@@ -49,6 +50,35 @@ func TestQueryKeyIsCanonical(t *testing.T) {
 	none := providers.Query{Order: a.Order, Providers: []providers.Provider{}}
 	if all.Key() == none.Key() {
 		t.Errorf("no filter and an empty filter share the key %q", all.Key())
+	}
+}
+
+// TestQueryKeyOwner: an owner's list has its own key (so its own streams, cached pages and cursors),
+// the viewer's list keeps the key it had before owners existed, and no login can spell another
+// owner's key or another field.
+func TestQueryKeyOwner(t *testing.T) {
+	o := providers.NewOrder("", "")
+	viewer := providers.Query{Order: o}
+	if got, want := viewer.Key(), "order=PUSHED:DESC;providers=*"; got != want {
+		t.Errorf("viewer key %q, want %q (the cursors of the viewer's list must keep working)", got, want)
+	}
+	keys := map[string]providers.OwnerRef{}
+	for _, ref := range []providers.OwnerRef{
+		{Login: "acme", Kind: providers.OwnerUser},
+		{Login: "acme", Kind: providers.OwnerOrganization},
+		{Login: "Acme", Kind: providers.OwnerOrganization},
+		{Login: "acme/platform", Kind: providers.OwnerOrganization},
+		{Login: `acme";owner=USER:"x`, Kind: providers.OwnerOrganization},
+		{Login: "x", Kind: providers.OwnerUser},
+	} {
+		k := providers.Query{Order: o, Owner: ref}.Key()
+		if prev, ok := keys[k]; ok {
+			t.Errorf("%+v and %+v share the key %q", prev, ref, k)
+		}
+		keys[k] = ref
+		if k == viewer.Key() {
+			t.Errorf("owner %+v has the viewer's key", ref)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -23,6 +24,9 @@ type Query struct {
 	// Providers limits the list to repositories on these forges; nil means all. Sources that front
 	// one forge never receive a set without their forge.
 	Providers []Provider
+	// Owner is the owner whose repositories are listed (Query.repositoryOwner); the zero value is
+	// the viewer's own list. Sources without OwnerFinder refuse a non-zero one (KindNotSupported).
+	Owner OwnerRef
 	// Filter narrows the list (filter.go); the zero Filter is the unfiltered list. Sources may
 	// narrow natively with it; the exact predicate Filter.Match is always applied on top (see
 	// FilterStreams), so a source that ignores it is still exact.
@@ -31,7 +35,9 @@ type Query struct {
 
 // Key is q's canonical identity without its credential: every field of Query but Token, written
 // in one fixed form ("order=PUSHED:DESC;providers=*"; the provider set sorted, "*" for nil, "" for
-// an empty set; ";filter=" and Filter.Key when the filter is not zero). It is the one identity of "what was asked": StreamID builds stream ids and page
+// an empty set; then ";owner=KIND:\"login\"" when an owner is listed, and ";filter=" and
+// Filter.Key when the filter is not zero). It is the one identity of "what was asked": StreamID
+// builds stream ids and page
 // cache keys from it (with the credential's hash), and the GraphQL layer binds cursors to the Key
 // of the list's query (with the credential set). Token is left out on purpose: a credential is
 // never part of a key, only its keyed hash is. A field added to Query must be added here; a test
@@ -50,6 +56,11 @@ func (q Query) Key() string {
 		}
 		slices.Sort(ps)
 		b.WriteString(strings.Join(slices.Compact(ps), ","))
+	}
+	if !q.Owner.IsZero() || q.Owner.Kind != "" {
+		// Quoted, so no login can spell another field; absent for the viewer's list, whose key
+		// (and so its cursors and cached pages) stays as it was.
+		b.WriteString(";owner=" + string(q.Owner.Kind) + ":" + strconv.Quote(q.Owner.Login))
 	}
 	if fk := q.Filter.Key(); fk != "" {
 		// Only a filter that narrows is written: the unfiltered key is the one it always was.

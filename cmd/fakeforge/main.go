@@ -34,7 +34,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/forgegraph/forgegraph/providers/demo"
 	"github.com/forgegraph/forgegraph/providers/registry"
 )
 
@@ -64,7 +63,7 @@ func run(ctx context.Context, addr string, latency time.Duration) error {
 	var forges []*forge
 	for _, f := range registry.DemoForges() {
 		forges = append(forges, &forge{name: f.Name, prefix: "/" + f.Name + f.Demo.Path,
-			handler: f.Fake(demo.Token, f.DemoRepositories()), rateLimit: f.Demo.RateLimit})
+			handler: f.DemoFake(), rateLimit: f.Demo.RateLimit})
 	}
 	var mu sync.Mutex
 	paths, urls := map[string]int64{}, map[string]int64{}

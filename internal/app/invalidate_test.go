@@ -74,7 +74,7 @@ func forgeApp(t *testing.T, f *forges, redisAddr string) (*App, *httptest.Server
 		"GITLAB_TOKEN": gitlabToken, "GITLAB_API_URL": f.gl.URL, "RESPONSE_CACHE_TTL": "1m",
 		"CURSOR_SECRET": "invalidation-test-secret-shared-by-replicas"}
 	if redisAddr != "" {
-		env["REDIS_URL"] = "redis://" + redisAddr + "/0"
+		env["REDIS_URL"] = testkit.RedisURL(redisAddr)
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {

@@ -28,7 +28,7 @@ import (
 // forge is asked (and Viewer.rateLimit does not show it); one that resets within the bound is, and
 // so is a spent quota this server stored itself. Absurd counts are ignored too.
 func TestPoisonedRateLimitInRedis(t *testing.T) {
-	url := "redis://" + testkit.StartRedis(t) + "/0"
+	url := testkit.RedisURL(testkit.StartRedis(t))
 	cfg := config.Config{RedisURL: url, CacheMaxBytes: 16 << 20}
 	c, closeCaches, err := caches(context.Background(), cfg, metrics.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

@@ -25,7 +25,7 @@ import (
 // replica builds a demo server over the Redis at addr, without the response micro-cache.
 func replica(t *testing.T, addr string) (*App, *httptest.Server) {
 	t.Helper()
-	env := map[string]string{"REDIS_URL": "redis://" + addr + "/0", "RESPONSE_CACHE_TTL": "0"}
+	env := map[string]string{"REDIS_URL": testkit.RedisURL(addr), "RESPONSE_CACHE_TTL": "0"}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

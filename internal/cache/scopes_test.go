@@ -151,7 +151,7 @@ func BenchmarkScopesBegin(b *testing.B) {
 	invalidated := NewScopes(nil, 0)
 	_ = invalidated.Invalidate(ctx, "github", "ghp_a")
 	run("memory-invalidated", invalidated)
-	client, err := NewRedisClient("redis://" + testkit.StartRedis(b) + "/0")
+	client, err := NewRedisClient(testkit.RedisURL(testkit.StartRedis(b)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 // stream's source is not written to Redis at all (it cannot be sealed), and one fetched with a
 // credential is written sealed: no page of a user is ever readable in Redis.
 func TestPagesNeverUnsealedInRedis(t *testing.T) {
-	client, err := cache.NewRedisClient("redis://" + testkit.StartRedis(t) + "/0")
+	client, err := cache.NewRedisClient(testkit.RedisURL(testkit.StartRedis(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func flightServer(t *testing.T, g *gatedForge, replays cache.Backend[json.RawMes
 // redisReplays is a clientMutationId cache in the Redis at addr, as a replica builds it.
 func redisReplays(t *testing.T, addr string) cache.Backend[json.RawMessage] {
 	t.Helper()
-	client, err := cache.NewRedisClient("redis://" + addr + "/0")
+	client, err := cache.NewRedisClient(testkit.RedisURL(addr))
 	if err != nil {
 		t.Fatal(err)
 	}

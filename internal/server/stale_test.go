@@ -44,7 +44,7 @@ func newStaleStackWith(t *testing.T, env map[string]string, b *rest.Breakers, m 
 	ghSrv := httptest.NewServer(http.StripPrefix("/api/v3", s.gh))
 	t.Cleanup(ghSrv.Close)
 	limits := cache.NewMemory[rest.Rate](100)
-	gh, err := github.New(github.Config{BaseURL: ghSrv.URL + "/api/v3", Timeout: 300 * time.Millisecond,
+	gh, err := github.New(github.Config{BaseURL: ghSrv.URL + "/api/v3", Timeout: 5 * time.Second, // no test here waits on it: generous for loaded machines
 		Upstream: rest.Options{Limits: limits, Breakers: b}})
 	if err != nil {
 		t.Fatal(err)

@@ -42,7 +42,7 @@ func (s *Source) filteredStreams(ctx context.Context, q providers.Query, workspa
 				continue
 			}
 		}
-		out = append(out, &stream{s: s, ws: ws, q: q, sort: "-updated_on", id: providers.StreamID(SourceName, ws, q),
+		out = append(out, &stream{s: s, ws: ws, q: q, sort: "-updated_on", role: "member", id: providers.StreamID(SourceName, ws, q),
 			bbql: bbql(f), aff: aff})
 	}
 	return out, nil

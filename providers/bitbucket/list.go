@@ -33,6 +33,9 @@ func (s *Source) Streams(ctx context.Context, q providers.Query) ([]providers.St
 	if !q.Allows(providers.Bitbucket) {
 		return nil, nil
 	}
+	if !q.Owner.IsZero() {
+		return s.ownerStreams(q) // owners.go
+	}
 	workspaces, err := s.listWorkspaces(ctx, q.Token)
 	if err != nil {
 		return nil, err
@@ -42,13 +45,23 @@ func (s *Source) Streams(ctx context.Context, q providers.Query) ([]providers.St
 	}
 	streams := make([]providers.Stream, 0, len(workspaces))
 	for _, ws := range workspaces {
-		if sort, ok := nativeSort(q.Order); ok {
-			streams = append(streams, &stream{s: s, ws: ws, q: q, sort: sort, id: providers.StreamID(SourceName, ws, q)})
-			continue
-		}
-		streams = append(streams, s.local.Stream(SourceName, ws, q, "repositories/"+ws, s.readAll(q.Token, ws), nil))
+		streams = append(streams, s.workspaceStream(q, ws, "member"))
 	}
 	return streams, nil
+}
+
+// workspaceStream is workspace ws's repository list in q's order, with role ("member": the ones the
+// credential is a member of; "": every one it can see): native for the orders Bitbucket sorts,
+// else read whole and sorted locally.
+func (s *Source) workspaceStream(q providers.Query, ws, role string) providers.Stream {
+	if sort, ok := nativeSort(q.Order); ok {
+		return &stream{s: s, ws: ws, q: q, sort: sort, role: role, id: providers.StreamID(SourceName, ws, q)}
+	}
+	listKey := "repositories/" + ws
+	if role != "member" {
+		listKey += "?role=" + role
+	}
+	return s.local.Stream(SourceName, ws, q, listKey, s.readAll(q.Token, ws, role), nil)
 }
 
 // nativeSort returns Bitbucket's sort parameter for o, and false when Bitbucket cannot give the
@@ -82,6 +95,7 @@ type stream struct {
 	ws   string
 	q    providers.Query
 	sort string
+	role string // the role parameter; "" sends none
 	id   string // providers.StreamID, computed once
 	// bbql is the filter query (q=) of a filtered list (filter.go), "" for none; aff the
 	// workspace's affiliation set on each item of a filtered list.
@@ -107,10 +121,12 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 		return providers.Page{}, err
 	}
 	q := url.Values{
-		"role":    {"member"},
 		"sort":    {st.sort},
 		"pagelen": {strconv.Itoa(providers.PageSize)},
 		"page":    {strconv.Itoa(i + 1)},
+	}
+	if st.role != "" {
+		q.Set("role", st.role)
 	}
 	if st.bbql != "" {
 		q.Set("q", st.bbql)
@@ -157,7 +173,7 @@ func (st *stream) FetchPage(ctx context.Context, i int, etag string) (providers.
 // during the read do not move between pages, until a page without next; a repository seen twice is
 // kept once, and a list longer than max fails with KindBadResponse. A 404 for a page after the
 // first is Bitbucket's "Invalid page", the end of the list (as in FetchPage).
-func (s *Source) readAll(token, ws string) providers.ReadAll {
+func (s *Source) readAll(token, ws, role string) providers.ReadAll {
 	return func(ctx context.Context, max int) ([]providers.Repository, error) {
 		path, err := s.repositoriesPath(ws)
 		if err != nil {
@@ -172,10 +188,12 @@ func (s *Source) readAll(token, ws string) providers.ReadAll {
 			},
 			Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
 				q := url.Values{
-					"role":    {"member"},
 					"sort":    {"created_on"},
 					"pagelen": {strconv.Itoa(providers.PageSize)},
 					"page":    {strconv.Itoa(n)},
+				}
+				if role != "" {
+					q.Set("role", role)
 				}
 				resp, err := s.client.Get(ctx, token, path, q, "")
 				if err != nil {

@@ -163,6 +163,9 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if !q.Allows(providers.CodeArts) {
 		return nil, nil
 	}
+	if !q.Owner.IsZero() {
+		return nil, providers.OwnersNotSupported(SourceName)
+	}
 	if q.Token == "" {
 		return nil, s.errorf(providers.KindUnauth, "no token: set the server's CodeArts token or send X-CodeArts-Token")
 	}

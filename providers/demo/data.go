@@ -42,6 +42,9 @@ type Data struct {
 	Host string
 	// UUIDs makes ForgeIDs braced UUIDs, as Bitbucket's; false: numeric ids.
 	UUIDs bool
+	// Seed is mixed into the random sequence, so a second set of the same forge (the public
+	// repositories of others) differs from the first; 0 keeps the forge's own sequence.
+	Seed uint64
 	// Affiliations says how the demo developer reaches each owner's repositories (OWNER: its own
 	// account; ORGANIZATION_MEMBER: an organization, group or workspace; COLLABORATOR: another
 	// user's); an owner not named is ORGANIZATION_MEMBER. The fakes derive the viewer and the owners'
@@ -60,7 +63,7 @@ func Generate(p providers.Provider, d Data) []providers.Repository {
 	for _, c := range p {
 		seed = seed*31 + uint64(c)
 	}
-	rng := rand.New(rand.NewPCG(seed, 2026))
+	rng := rand.New(rand.NewPCG(seed, 2026+d.Seed))
 	out := make([]providers.Repository, 0, d.Count)
 	used := map[string]bool{}
 	for len(out) < d.Count {

@@ -40,6 +40,9 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if q.Token == "" {
 		return nil, s.errorf(providers.KindUnauth, "no token: set GITEA_TOKEN or send the X-Gitea-Token header")
 	}
+	if !q.Owner.IsZero() {
+		return s.ownerStreams(q) // owners.go
+	}
 	if !q.Filter.IsZero() {
 		return s.filteredStreams(q), nil
 	}

@@ -27,15 +27,22 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if err := q.Check(SourceName); err != nil {
 		return nil, err
 	}
-	return []providers.Stream{&stream{client: s.client, src: s, q: q, id: providers.StreamID(SourceName, "", q), native: nativeFilter(q.Filter)}}, nil
+	if !q.Owner.IsZero() {
+		return s.ownerStreams(q) // owners.go
+	}
+	return []providers.Stream{&stream{client: s.client, src: s, q: q, id: providers.StreamID(SourceName, "", q), path: "/user/repos", native: nativeFilter(q.Filter)}}, nil
 }
 
-// stream is the user's repository list in one order.
+// stream is a repository list in one order: the user's (GET /user/repos) or an owner's
+// (owners.go).
 type stream struct {
 	client *rest.Client
 	src    *Source
 	q      providers.Query
 	id     string
+	// path is the list's endpoint; extra are query parameters beyond sort, direction and paging.
+	path  string
+	extra url.Values
 	// native are the filter parameters GitHub narrows with (filter.go); nil for the unfiltered list.
 	native url.Values
 }
@@ -65,7 +72,7 @@ func sortParams(o providers.Order) (sort, direction string) {
 	return sort, direction
 }
 
-// FetchPage reads page i with GET /user/repos?sort&direction&per_page=100&page=i+1. More comes from
+// FetchPage reads page i with GET <path>?sort&direction&per_page=100&page=i+1. More comes from
 // the Link header's rel="next" and LastIndex from its rel="last" (-1 without); Total is always -1, as
 // GitHub gives no count. With etag it returns providers.ErrNotModified on 304.
 func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.Page, error) {
@@ -79,6 +86,9 @@ func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 		"per_page":  {strconv.Itoa(providers.PageSize)},
 		"page":      {strconv.Itoa(i + 1)},
 	}
+	for k, v := range s.extra {
+		query[k] = v
+	}
 	for k, v := range s.native {
 		query[k] = v
 	}
@@ -89,7 +99,7 @@ func (s *stream) FetchPage(ctx context.Context, i int, etag string) (providers.P
 			return providers.Page{}, err
 		}
 	}
-	resp, err := s.client.Get(ctx, s.q.Token, "/user/repos", query, etag)
+	resp, err := s.client.Get(ctx, s.q.Token, s.path, query, etag)
 	if err != nil {
 		return providers.Page{}, err
 	}

@@ -24,6 +24,8 @@ type nativeStream struct {
 	orderBy string
 	sort    string
 	id      string // providers.StreamID, computed once
+	// list is the endpoint and its filter: the user's projects, or an owner's (owners.go).
+	list projectList
 	// native are the filter parameters GitLab narrows with (filter.go); nil for the unfiltered list.
 	native url.Values
 }
@@ -43,7 +45,7 @@ func (st *nativeStream) FetchPage(ctx context.Context, i int, etag string) (prov
 	if err := providers.CheckPageIndex(SourceName, i, -1); err != nil {
 		return providers.Page{}, err
 	}
-	query := listQuery(st.orderBy, st.sort, i+1)
+	query := st.list.query(st.orderBy, st.sort, i+1)
 	viewer := ""
 	if st.native != nil {
 		for k, v := range st.native {
@@ -56,25 +58,39 @@ func (st *nativeStream) FetchPage(ctx context.Context, i int, etag string) (prov
 			}
 		}
 	}
-	return st.src.fetchPage(ctx, st.q.Token, query, etag, viewer)
+	return st.src.fetchPage(ctx, st.q.Token, st.list.path, query, etag, viewer)
 }
 
-// listQuery is the query of one page of the user's projects. membership=true is what makes it the
-// user's list: without it GitLab returns every project the token can see, all public ones included.
-func listQuery(orderBy, sort string, page int) url.Values {
-	return url.Values{
-		"membership": {"true"},
-		"order_by":   {orderBy},
-		"sort":       {sort},
-		"per_page":   {strconv.Itoa(providers.PageSize)},
-		"page":       {strconv.Itoa(page)},
+// projectList is a project list endpoint: its path and the filter parameters sent with every page.
+type projectList struct {
+	path   string
+	filter url.Values
+}
+
+// membership is the user's own list: GET /projects?membership=true. membership=true is what makes
+// it the user's list: without it GitLab returns every project the token can see, all public ones
+// included.
+var membership = projectList{path: "/projects", filter: url.Values{"membership": {"true"}}}
+
+// query is the query of page (1-based) of the list in orderBy and sort.
+func (l projectList) query(orderBy, sort string, page int) url.Values {
+	q := url.Values{
+		"order_by": {orderBy},
+		"sort":     {sort},
+		"per_page": {strconv.Itoa(providers.PageSize)},
+		"page":     {strconv.Itoa(page)},
 	}
+	for k, v := range l.filter {
+		q[k] = v
+	}
+	return q
 }
 
-// fetchPage reads one page of GET /projects and reads its paging headers. With a viewer (the
-// username of token's user) it sets each project's affiliation (filter.go); "" leaves it unknown.
-func (s *Source) fetchPage(ctx context.Context, token string, query url.Values, etag, viewer string) (providers.Page, error) {
-	resp, err := s.client.Get(ctx, token, "/projects", query, etag)
+// fetchPage reads one page of GET path (/projects, or an owner's projects) and reads its paging
+// headers. With a viewer (the username of token's user) it sets each project's affiliation
+// (filter.go); "" leaves it unknown.
+func (s *Source) fetchPage(ctx context.Context, token, path string, query url.Values, etag, viewer string) (providers.Page, error) {
+	resp, err := s.client.Get(ctx, token, path, query, etag)
 	if err != nil {
 		return providers.Page{}, err
 	}
@@ -151,7 +167,7 @@ func readPaging(h http.Header, page, n int) providers.Page {
 // readAll reads the user's whole project list for a local sort, in id order (which new projects do
 // not shift), with wire.ReadAll's stop rule: it fails with KindBadResponse once it holds more than
 // max projects (at once when x-total says so, else after reading past max).
-func (s *Source) readAll(ctx context.Context, token string, max int) ([]providers.Repository, error) {
+func (s *Source) readAll(ctx context.Context, token string, list projectList, max int) ([]providers.Repository, error) {
 	tooMany := func() error {
 		return providers.Errorf(providers.KindBadResponse, SourceName,
 			"more than %d projects: raise MAX_REPOSITORIES_PER_SOURCE or sort by PUSHED, UPDATED or CREATED, which GitLab sorts itself", max)
@@ -161,7 +177,7 @@ func (s *Source) readAll(ctx context.Context, token string, max int) ([]provider
 		// A project added to the user's list during the read shifts later pages: repeats are kept once.
 		Key: func(r providers.Repository) string { return r.ForgeID },
 		Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
-			p, err := s.fetchPage(ctx, token, listQuery("id", "asc", n), "", "")
+			p, err := s.fetchPage(ctx, token, list.path, list.query("id", "asc", n), "", "")
 			return wire.Page[providers.Repository]{Items: p.Items, More: p.More, Total: p.Total}, err
 		},
 	})
@@ -194,20 +210,33 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 		return nil, providers.Errorf(providers.KindUnauth, SourceName,
 			"no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
 	}
+	list, key := membership, listKey
+	if !q.Owner.IsZero() {
+		var err error
+		if list, err = s.ownerList(q.Owner); err != nil { // owners.go
+			return nil, err
+		}
+		key = "owner|" + string(q.Owner.Kind) + ":" + strconv.Quote(q.Owner.Login)
+	}
 	if !q.Filter.IsZero() {
 		// A filtered list is read whole (providers.FilterStreams) and sorted there: read it in id
-		// order, narrowed by what GitLab filters natively.
+		// order, narrowed by what GitLab filters natively on the user's own list (an owner's is
+		// read unnarrowed: its endpoints do not search namespaces).
+		var native url.Values
+		if q.Owner.IsZero() {
+			native = nativeFilter(q.Filter)
+		}
 		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: "id", sort: "asc",
-			id: providers.StreamID(SourceName, "", q), native: nativeFilter(q.Filter)}}, nil
+			id: providers.StreamID(SourceName, "", q), native: native, list: list}}, nil
 	}
 	if by, ok := orderBy[q.Order.Sort]; ok {
 		return []providers.Stream{&nativeStream{src: s, q: q, orderBy: by, sort: direction(q.Order.Direction),
-			id: providers.StreamID(SourceName, "", q)}}, nil
+			id: providers.StreamID(SourceName, "", q), list: list}}, nil
 	}
 	read := func(ctx context.Context, max int) ([]providers.Repository, error) {
-		return s.readAll(ctx, q.Token, max)
+		return s.readAll(ctx, q.Token, list, max)
 	}
-	return []providers.Stream{s.local.Stream(SourceName, "", q, listKey, read, nil)}, nil
+	return []providers.Stream{s.local.Stream(SourceName, "", q, key, read, nil)}, nil
 }
 
 func direction(d providers.Direction) string {

@@ -181,6 +181,9 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 	if err := q.Check(SourceName); err != nil {
 		return nil, err
 	}
+	if !q.Owner.IsZero() {
+		return nil, providers.OwnersNotSupported(SourceName)
+	}
 	var allowed []providers.Provider
 	for _, p := range forges {
 		if q.Allows(p) {

@@ -32,7 +32,9 @@ var forges = []Forge{
 		Fake: func(token string, repos []providers.Repository) Fake { return githubfake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v3", RateLimit: githubfake.DefaultRateLimit, Data: demo.Data{
 			Owners: []string{"octo-dev", "acme-corp", "acme-labs"}, Count: 120, Host: "github.com",
-			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner, "acme-labs": providers.AffCollaborator}}},
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner, "acme-labs": providers.AffCollaborator}},
+			Users:  []string{"octo-dev", "acme-labs"},
+			Public: &demo.Data{Owners: []string{"oss-foundation", "pixel-labs", "river-io"}, Count: 150, Host: "github.com", Seed: 1}},
 	},
 	{
 		Name: gitlab.SourceName, Provider: providers.GitLab,
@@ -43,7 +45,9 @@ var forges = []Forge{
 		Fake: func(token string, repos []providers.Repository) Fake { return gitlabfake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v4", Data: demo.Data{
 			Owners: []string{"octo-dev", "acme/platform", "acme/platform/infra", "acme/mobile"}, Count: 60, Host: "gitlab.com",
-			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner}}},
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner}},
+			Users:  []string{"octo-dev"},
+			Public: &demo.Data{Owners: []string{"oss-foundation", "pixel-labs/design", "river-io"}, Count: 450, Host: "gitlab.com", Seed: 1}},
 	},
 	{
 		Name: bitbucket.SourceName, Provider: providers.Bitbucket,
@@ -80,7 +84,8 @@ var forges = []Forge{
 		Fake: func(token string, repos []providers.Repository) Fake { return giteafake.New(token, repos) },
 		Demo: &Demo{Path: "/api/v1", Data: demo.Data{
 			Owners: []string{"octo-dev", "acme-tools", "forgejo-contrib"}, Count: 40, Host: "codeberg.org",
-			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner, "forgejo-contrib": providers.AffCollaborator}}},
+			Affiliations: map[string]providers.Affiliation{"octo-dev": providers.AffOwner, "forgejo-contrib": providers.AffCollaborator}},
+			Users: []string{"octo-dev", "forgejo-contrib"}},
 	},
 	{
 		Name:     openhands.SourceName,

@@ -104,6 +104,13 @@ type Demo struct {
 	// RateLimit is the quota a Limited fake starts a fresh window with (cmd/fakeforge's /_reset);
 	// 0 for fakes without one.
 	RateLimit int
+	// Users are the owners of Data.Owners that are user accounts, the token holder first; the
+	// other owners are organizations, groups or workspaces (repositoryOwner). nil: the fake's own
+	// rule.
+	Users []string
+	// Public, when not nil, are public repositories of other accounts that only the forge's public
+	// list (publicRepositories) shows, with its own Seed so they differ from Data's.
+	Public *demo.Data
 }
 
 // All returns every source's descriptor in build order (the order PROVIDERS lists them in its
@@ -192,9 +199,31 @@ func DemoRepositoriesOf(p providers.Provider) []providers.Repository {
 func NewDemo() *demo.Demo {
 	var fs []demo.Forge
 	for _, f := range DemoForges() {
-		fake := f.Fake(demo.Token, f.DemoRepositories())
+		fake := f.DemoFake()
 		fs = append(fs, demo.Forge{Source: f.Name, BaseURL: "http://" + f.Name + ".demo.invalid" + f.Demo.Path,
 			Handler: fake, Requests: fake.Requests})
 	}
 	return demo.New(fs)
+}
+
+// DemoFake returns the forge's fake serving its demo repositories to demo.Token, set up with the
+// demo's users (the token holder first) and public repositories of others where the fake has them
+// (SetLogin, SetUsers, SetPublicOthers). It panics for a source without demo data (a programming
+// error: callers loop over DemoForges).
+func (f Forge) DemoFake() Fake {
+	fake := f.Fake(demo.Token, f.DemoRepositories())
+	if len(f.Demo.Users) > 0 {
+		if l, ok := fake.(interface{ SetLogin(string) }); ok {
+			l.SetLogin(f.Demo.Users[0])
+		}
+		if u, ok := fake.(interface{ SetUsers(...string) }); ok {
+			u.SetUsers(f.Demo.Users...)
+		}
+	}
+	if f.Demo.Public != nil {
+		if p, ok := fake.(interface{ SetPublicOthers([]providers.Repository) }); ok {
+			p.SetPublicOthers(demo.Generate(f.Provider, *f.Demo.Public))
+		}
+	}
+	return fake
 }

@@ -172,7 +172,8 @@ func (c *cluster) startRedis() {
 }
 
 func (c *cluster) redisURL(db int) string {
-	return fmt.Sprintf("redis://:%s@127.0.0.1:%d/%d", redisPassword, c.redisPort, db)
+	// Timeouts of 5 s, not the 300 ms default: the replicas share a loaded machine with the test.
+	return fmt.Sprintf("redis://:%s@127.0.0.1:%d/%d?dial_timeout=5s&read_timeout=5s&write_timeout=5s", redisPassword, c.redisPort, db)
 }
 
 // startReplica runs one forgegraph process on a free port sharing db of the Redis and returns its

@@ -112,6 +112,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"uuid": uuidFor("user:" + s.username())})
 	case path == "/user/workspaces":
 		s.listWorkspaces(w, r)
+	case len(parts) == 2 && parts[0] == "workspaces" && parts[1] != "":
+		s.getWorkspace(w, r, parts[1])
 	case len(parts) == 2 && parts[0] == "repositories" && parts[1] != "":
 		s.listRepositories(w, r, parts[1])
 	case len(parts) == 3 && parts[0] == "repositories" && parts[1] != "" && parts[2] != "":
@@ -263,6 +265,22 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, ws str
 		values = append(values, s.withDetails(&items[i], api))
 	}
 	writeJSON(w, r, newEnvelope(r, values, len(items), page, pagelen, hi))
+}
+
+// getWorkspace answers GET /2.0/workspaces/{workspace}: a workspace of a served repository (by
+// slug, ignoring case, or by {uuid}), else 404 as Bitbucket answers for a workspace the caller
+// cannot see.
+func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request, ws string) {
+	for _, repo := range s.snapshot() {
+		slug := workspaceOf(&repo)
+		if strings.EqualFold(slug, ws) || uuidFor("workspace:"+strings.ToLower(slug)) == ws {
+			o := workspaceObject(slug, apiRoot(r))
+			o.Name = strings.ToUpper(slug[:1]) + slug[1:]
+			writeJSON(w, r, o)
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, fmt.Sprintf("No workspace with identifier '%s'.", ws), "", nil)
 }
 
 func (s *Server) getRepository(w http.ResponseWriter, r *http.Request, ws, slug string) {

@@ -47,6 +47,9 @@ type Server struct {
 	// Others are repositories the viewer is not part of: /repos/search without uid lists the public
 	// ones, /repos/{owner}/{repo} finds the public ones, and no list of the viewer's holds any.
 	Others []providers.Repository
+	// Users are logins that are users besides Viewer: every other owner of a served repository is
+	// an organization (owners.go).
+	Users []string
 	// Zone is the time zone the server writes times in (Gitea writes its own local time); nil
 	// means UTC+2.
 	Zone *time.Location
@@ -111,6 +114,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	path := strings.TrimSuffix(r.URL.EscapedPath(), "/")
 	if s.serveWrite(w, r, path) { // write.go
+		return
+	}
+	if s.serveOwners(w, r, path) { // owners.go
 		return
 	}
 	switch {

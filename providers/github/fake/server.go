@@ -48,6 +48,8 @@ type Server struct {
 	repos       []providers.Repository
 	details     fakekit.Memo[RepoDetails] // see SetDetails
 	login       string                    // the token holder's login; see SetLogin (write.go)
+	users       []string                  // other logins that are users; see SetUsers (owners.go)
+	others      []providers.Repository    // public repositories of others; see SetPublicOthers
 	limit       int
 	used        int
 	windowStart time.Time
@@ -108,7 +110,8 @@ func errorAnswer(status int, msg, docs string) *answer {
 }
 
 // ServeHTTP answers GET /user/repos, GET /repos/{owner}/{repo} and its branches, tags, languages,
-// contributors and teams (details.go), paths relative to the API root.
+// contributors and teams (details.go), the accounts, their lists and GET /repositories
+// (owners.go), paths relative to the API root.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
 	a := s.serve(r)
@@ -139,9 +142,13 @@ func (s *Server) serve(r *http.Request) *answer {
 	}
 	s.mu.Lock()
 	repos := s.repos // replaced whole by SetRepos, never changed in place
+	others := s.others
 	s.mu.Unlock()
 	segs := segments(r.URL)
 	a := s.serveWrite(r, segs) // write.go
+	if a == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		a = s.serveOwners(r, segs, repos) // owners.go
+	}
 	switch {
 	case a != nil:
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
@@ -157,7 +164,7 @@ func (s *Server) serve(r *http.Request) *answer {
 			a = list(r, repos, s.listItem)
 		}
 	case len(segs) == 3 && segs[0] == "repos":
-		a = s.get(r, repos, segs[1], segs[2])
+		a = s.get(r, findable(repos, others), segs[1], segs[2])
 	case len(segs) == 4 && segs[0] == "repos":
 		a = s.sub(r, repos, segs[1], segs[2], segs[3])
 	default:

@@ -84,7 +84,7 @@ func (s *Server) serveWrite(r *http.Request, segs []string) *answer {
 		return jsonAnswer(http.StatusOK, map[string]any{"login": login, "id": numericID("user:" + login), "type": "User"})
 	case r.Method == http.MethodGet && len(segs) == 2 && segs[0] == "repositories":
 		s.mu.Lock()
-		repos := s.repos
+		repos := findable(s.repos, s.others)
 		s.mu.Unlock()
 		for i := range repos {
 			if strconv.FormatInt(numericID(repos[i].ForgeID), 10) == segs[1] {

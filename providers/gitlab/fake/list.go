@@ -29,6 +29,12 @@ var dateFields = map[string]func(r *providers.Repository) *time.Time{
 // token can see (the member's and all public ones), sorted by order_by (default created_at) and
 // sort (default desc), paged by page and per_page (default 20, at most 100).
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+	s.listWhere(w, r, nil)
+}
+
+// listWhere answers a project list: GET /projects when keep is nil, else an owner's projects
+// (owners.go), the visible projects for which keep is true, with the same order and paging.
+func (s *Server) listWhere(w http.ResponseWriter, r *http.Request, keep func(*providers.Repository) bool) {
 	q := r.URL.Query()
 	membership, ok := parseBool(q.Get("membership"))
 	if !ok {
@@ -52,7 +58,10 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	all, omitTotals := s.visible(!membership)
+	all, omitTotals := s.visible(!membership || keep != nil)
+	if keep != nil {
+		all = slices.DeleteFunc(all, func(r providers.Repository) bool { return !keep(&r) })
+	}
 	s.mu.RLock()
 	user := s.userNamespace()
 	s.mu.RUnlock()

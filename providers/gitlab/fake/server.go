@@ -42,6 +42,7 @@ type Server struct {
 	repos    []providers.Repository
 	details  fakekit.Memo[RepoDetails] // see SetDetails
 	requests atomic.Int64
+	users    []string // other user namespaces; see SetUsers (owners.go)
 }
 
 // New returns a fake serving repos (the projects the holder of token is a member of) to requests
@@ -98,6 +99,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "405 Method Not Allowed"})
+		return
+	}
+	if s.serveOwners(w, r, path) { // owners.go
 		return
 	}
 	switch {
