@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser test of forgegraph's pages: GraphiQL at / and the dashboard at /dashboard, in headless
+# Browser test of forgegraph's pages: GraphiQL at / and the dashboard at /dashboard (list, search and
+# filters, owner and repository pages, create/rename/archive/delete, phone width, dark mode), in headless
 # Chromium driven by playwright-core, against the real server on its embedded demo data (no
 # configuration), on loopback only. Installs what it needs: Debian's chromium when /usr/bin/chromium
 # is missing, and playwright-core (a library; it downloads no browser) with npm ci.
@@ -76,7 +77,7 @@ echo "serving $FORGEGRAPH_URL (pid $pid)"
 
 step "browser test"
 status=0
-(cd "$here" && node --test --test-reporter=spec --test-concurrency=1 --test-timeout=120000 test/ui.test.mjs) || status=$?
+(cd "$here" && node --test --test-reporter=spec --test-concurrency=1 --test-timeout=120000 test/ui.test.mjs test/dashboard.test.mjs) || status=$?
 echo "screenshots: $OUT_DIR"
 ls -l "$OUT_DIR"/*.png 2>/dev/null || true
 
@@ -85,7 +86,7 @@ if [ "$update" = 1 ]; then
     echo "tests failed: docs/screenshots/ left as it is" >&2
   else
     mkdir -p "$root/docs/screenshots"
-    for f in graphiql.png dashboard-top.png dashboard-end.png dashboard-gitlab.png dashboard-error.png; do
+    for f in graphiql.png dashboard-top.png dashboard-end.png dashboard-gitlab.png dashboard-error.png repository.png dashboard-phone.png dashboard-dark.png; do
       cp "$OUT_DIR/$f" "$root/docs/screenshots/$f"
     done
     echo "copied the README's screenshots to docs/screenshots/"

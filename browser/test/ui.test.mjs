@@ -1,199 +1,13 @@
 // Browser test of forgegraph's pages against a running demo server (browser/run.sh starts one and sets
-// FORGEGRAPH_URL). Headless Chromium through playwright-core. Every page may talk to loopback only:
-// a request to any other host is blocked and fails the test. Expected lists and counts come from
-// the GraphQL API itself, not from numbers written here.
-import { test, before, after } from 'node:test';
+// FORGEGRAPH_URL): GraphiQL, and the dashboard's list (infinite scroll, forges, sort, banners,
+// retry). Headless Chromium through playwright-core. Every page may talk to loopback only: a request
+// to any other host is blocked and fails the test. Expected lists and counts come from the GraphQL
+// API itself, not from numbers written here.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const BASE = (process.env.FORGEGRAPH_URL || '').replace(/\/$/, '');
-const OUT = process.env.OUT_DIR || path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-const PAGE_SIZE = 30; // the dashboard's page size
-const PROVIDER_NAMES = { GITHUB: 'GitHub', GITLAB: 'GitLab', BITBUCKET: 'Bitbucket', CODEARTS: 'CodeArts', GITEA: 'Gitea' };
-
-let browser;
-
-before(async () => {
-  assert.ok(BASE, 'FORGEGRAPH_URL is not set: run browser/run.sh');
-  assert.ok(LOOPBACK.has(new URL(BASE).hostname), `FORGEGRAPH_URL ${BASE} is not a loopback address`);
-  fs.mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-// ---- the API, for expected values
-
-async function gql(query, variables = {}) {
-  const res = await fetch(BASE + '/graphql', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  assert.equal(res.status, 200, `POST /graphql: HTTP ${res.status}`);
-  const body = await res.json();
-  assert.equal(body.errors, undefined, `POST /graphql: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-// walk returns the whole list for the arguments, as the API pages it (100 at a time).
-async function walk(args = {}) {
-  const q = `query($provider: Provider, $sort: RepositorySort, $direction: OrderDirection, $after: String) {
-    viewer { repositories(provider: $provider, sort: $sort, direction: $direction, first: 100, after: $after) {
-      totalCount pageInfo { hasNextPage endCursor } nodes { id provider nameWithOwner } } } }`;
-  const nodes = [];
-  let after = null;
-  let total = null;
-  for (let i = 0; i < 1000; i++) {
-    const c = (await gql(q, { ...args, after })).viewer.repositories;
-    total = c.totalCount;
-    nodes.push(...c.nodes);
-    if (!c.pageInfo.hasNextPage) break;
-    after = c.pageInfo.endCursor;
-  }
-  assert.equal(nodes.length, total, `the API's walk of ${JSON.stringify(args)} gave ${nodes.length} of totalCount ${total}`);
-  return { total, ids: nodes.map((n) => n.id), nodes };
-}
-
-// ---- pages
-
-// open gives a page in a fresh context that blocks and records every request off loopback and
-// records page errors and console errors.
-async function open(t) {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    deviceScaleFactor: 1,
-    colorScheme: 'light',
-    locale: 'en-US',
-    timezoneId: 'UTC',
-    serviceWorkers: 'block',
-  });
-  const outside = [];
-  const problems = [];
-  const offLoopback = (url) => {
-    let u;
-    try {
-      u = new URL(url);
-    } catch {
-      return false;
-    }
-    return ['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol) && !LOOPBACK.has(u.hostname);
-  };
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (offLoopback(url)) {
-      outside.push(url);
-      return route.abort('blockedbyclient');
-    }
-    return route.continue();
-  });
-  context.on('request', (r) => {
-    if (offLoopback(r.url()) && !outside.includes(r.url())) outside.push(r.url());
-  });
-  const page = await context.newPage();
-  page.on('websocket', (ws) => {
-    if (offLoopback(ws.url())) outside.push(ws.url());
-  });
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push('console error: ' + m.text());
-  });
-  t.after(() => context.close());
-  return {
-    page,
-    // done asserts nothing left loopback and the page logged no error. allowed: console texts to ignore.
-    done(allowed = []) {
-      assert.deepEqual(outside, [], 'the page requested hosts other than loopback');
-      const left = problems.filter((p) => !allowed.some((a) => p.includes(a)));
-      assert.deepEqual(left, [], 'the page logged errors');
-    },
-  };
-}
-
-async function shot(page, name, opts = {}) {
-  const file = path.join(OUT, name);
-  await page.screenshot({ path: file, ...opts });
-  const size = fs.statSync(file).size;
-  assert.ok(size < 300 * 1024, `${name} is ${size} bytes, over 300 KB`);
-}
-
-async function gotoDashboard(page, query = '') {
-  const res = await page.goto(BASE + '/dashboard' + query);
-  assert.equal(res.status(), 200,
-    `GET /dashboard is HTTP ${res.status()}: mount it in internal/server/server.go: mux.Handle("GET /dashboard", web.Dashboard())`);
-}
-
-// records the dashboard's GraphQL requests: variables and the answer's pageInfo, in order.
-function recordQueries(page) {
-  const log = [];
-  page.on('response', async (res) => {
-    if (!res.url().endsWith('/graphql') || res.request().method() !== 'POST') return;
-    const entry = { variables: JSON.parse(res.request().postData() || '{}').variables || {} };
-    log.push(entry);
-    try {
-      const body = await res.json();
-      entry.pageInfo = body.data?.viewer?.repositories?.pageInfo;
-    } catch {
-      entry.pageInfo = null;
-    }
-  });
-  return log;
-}
-
-const rowIds = (page) => page.$$eval('#list li.repo', (els) => els.map((e) => e.dataset.id));
-const statusState = (page) => page.getAttribute('#status', 'data-state');
-
-// scrollToEnd scrolls the dashboard until it says every repository is shown.
-async function scrollToEnd(page) {
-  for (let i = 0; i < 200; i++) {
-    const state = await statusState(page);
-    if (state === 'done' || state === 'empty') return;
-    assert.notEqual(state, 'error', 'the dashboard showed an error: ' + (await page.textContent('#status')));
-    const before = (await rowIds(page)).length;
-    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-    await page.waitForFunction(
-      (n) => {
-        const s = document.getElementById('status').dataset.state;
-        return document.querySelectorAll('#list li.repo').length > n || s === 'done' || s === 'error' || s === 'empty';
-      },
-      before,
-      { timeout: 15000 },
-    );
-  }
-  assert.fail('the dashboard never reached the end of the list');
-}
-
-// checkList asserts the rendered rows are exactly the API's list: each once, in order.
-async function checkList(page, expected, what) {
-  const ids = await rowIds(page);
-  assert.equal(new Set(ids).size, ids.length, `${what}: a repository is shown more than once`);
-  assert.equal(ids.length, expected.total, `${what}: ${ids.length} rows for totalCount ${expected.total}`);
-  assert.deepEqual(ids, expected.ids, `${what}: the rows are not the API's list in its order`);
-  assert.equal(await page.getAttribute('#total', 'data-total'), String(expected.total), `${what}: total shown`);
-  const providers = await page.$$eval('#list li.repo', (els) => els.map((e) => e.dataset.provider));
-  assert.deepEqual(providers, expected.nodes.map((n) => n.provider), `${what}: provider badges`);
-}
-
-// checkPaging asserts the dashboard asked for pages of 30, each after the previous answer's endCursor.
-function checkPaging(log, total, what) {
-  assert.equal(log.length, Math.max(1, Math.ceil(total / PAGE_SIZE)), `${what}: number of page requests`);
-  log.forEach((q, i) => {
-    assert.equal(q.variables.first, PAGE_SIZE, `${what}: request ${i} asks for first: ${q.variables.first}`);
-    const want = i === 0 ? undefined : log[i - 1].pageInfo?.endCursor;
-    assert.equal(q.variables.after, want, `${what}: request ${i} is not after the previous endCursor`);
-  });
-}
+import {
+  BASE, PAGE_SIZE, PROVIDER_NAMES, gql, walk, schemaHas, open, shot, gotoDashboard, recordQueries, rowIds, scrollToEnd, checkList, checkPaging,
+} from './lib.mjs';
 
 // ---- tests
 
@@ -222,6 +36,18 @@ test('GraphiQL at / is served locally and runs the sample query', async (t) => {
     page.evaluate(() => document.querySelector('.graphiql-query-editor .CodeMirror')?.CodeMirror?.getValue());
   await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror')?.CodeMirror?.getValue());
   assert.equal(await editorValue(), sample);
+
+  // One tab per sample query (details, filters, owners, public lists, each mutation), the sample
+  // first; the optional parts only when the schema has them.
+  const has = await schemaHas();
+  const fields = (await gql('{ __type(name: "Query") { fields { name } } }')).__type.fields.map((f) => f.name);
+  const want = ['Repositories', 'Details'];
+  if (has.filters) want.push('Filters');
+  if (has.owners) want.push('Owner');
+  if (fields.includes('publicRepositories')) want.push('Public');
+  want.push('Create', 'Update', 'Delete');
+  const tabs = await page.$$eval('.graphiql-tab', (els) => els.map((e) => e.textContent.replace(/icon$/, '').trim()));
+  assert.deepEqual(tabs, want, 'GraphiQL opens one tab per sample');
 
   // Run it as it is.
   const ran = page.waitForResponse(
@@ -358,7 +184,7 @@ test("dashboard shows a failing forge's error in a banner and still lists the ot
   await page.route('**/graphql', async (route) => {
     const response = await route.fetch();
     const body = await response.json();
-    if (injected++ === 0) {
+    if (route.request().postDataJSON()?.operationName === 'Dashboard' && injected++ === 0) {
       body.errors = [{
         message: 'gitlab: rate limit exceeded (HTTP 429)',
         path: ['viewer', 'repositories'],
@@ -393,7 +219,10 @@ test('dashboard recovers from a network error with Retry', async (t) => {
   const expected = await walk({});
   const { page, done } = await open(t);
   let n = 0;
-  await page.route('**/graphql', (route) => (n++ === 1 ? route.abort('connectionrefused') : route.continue()));
+  await page.route('**/graphql', (route) => {
+    if (route.request().postDataJSON()?.operationName !== 'Dashboard') return route.continue();
+    return n++ === 1 ? route.abort('connectionrefused') : route.continue();
+  });
   await gotoDashboard(page);
   await page.waitForSelector('#list li.repo');
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));

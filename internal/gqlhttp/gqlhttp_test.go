@@ -282,7 +282,9 @@ func TestStatusCodes(t *testing.T) {
 		{"malformed JSON", `{"query": "{ __typename }"`, 400, 400, false, gqlhttp.ReasonInvalidBody, "not valid JSON"},
 		{"not JSON", `NONSENSE`, 400, 400, false, gqlhttp.ReasonInvalidBody, "not valid JSON (invalid character 'N' looking for beginning of value at byte 1)"},
 		{"empty body", ``, 400, 400, false, gqlhttp.ReasonInvalidBody, "the request body is empty"},
-		{"array body", `[{"query":"{ __typename }"}]`, 400, 400, false, gqlhttp.ReasonInvalidBody, "JSON array, not an object"},
+		// An array is a batch (internal/server's batch tests): one whose element is not an object is refused whole.
+		{"array of a non-object", `[1]`, 400, 400, false, gqlhttp.ReasonInvalidBatch, "operation 1 of the batch is a number, not an object"},
+		{"empty array", `[]`, 400, 400, false, gqlhttp.ReasonInvalidBatch, "the batch is an empty array"},
 		{"null body", `null`, 400, 400, false, gqlhttp.ReasonInvalidBody, "JSON null, not an object"},
 		{"two objects", typename + typename, 400, 400, false, gqlhttp.ReasonInvalidBody, "exactly one JSON object"},
 		{"missing query", `{"qeury":"{ __typename }"}`, 400, 400, false, gqlhttp.ReasonMissingQuery, `send it in "query"`},

@@ -46,33 +46,52 @@ const (
 
 // readPOST reads a POST request: an application/json body (UTF-8) holding a JSON object.
 func readPOST(r *http.Request) (*graphql.RawParams, *requestError) {
+	if rerr := checkPOSTHeaders(r); rerr != nil {
+		return nil, rerr
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, bodyReadError(err)
+	}
+	return parsePOSTBody(body)
+}
+
+// bodyReadError is the request error for a body that could not be read: over the limit (413), or
+// cut off.
+func bodyReadError(err error) *requestError {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return &requestError{status: http.StatusRequestEntityTooLarge, reason: ReasonBodyTooLarge,
+			message: fmt.Sprintf("the request body is over the limit of %d bytes: send a smaller query, or a persisted query's hash", tooBig.Limit)}
+	}
+	return badRequest(ReasonInvalidBody, "the request body could not be read (%v): send it again", err)
+}
+
+// checkPOSTHeaders checks a POST's Content-Encoding and Content-Type (application/json, UTF-8).
+func checkPOSTHeaders(r *http.Request) *requestError {
 	if ce := strings.TrimSpace(r.Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
-		return nil, &requestError{status: http.StatusUnsupportedMediaType, reason: ReasonUnsupportedMediaType,
+		return &requestError{status: http.StatusUnsupportedMediaType, reason: ReasonUnsupportedMediaType,
 			message: fmt.Sprintf("request bodies with Content-Encoding %q are not supported: send the body uncompressed", ce)}
 	}
 	ct := r.Header.Get("Content-Type")
 	if strings.TrimSpace(ct) == "" {
-		return nil, &requestError{status: http.StatusUnsupportedMediaType, reason: ReasonUnsupportedMediaType,
+		return &requestError{status: http.StatusUnsupportedMediaType, reason: ReasonUnsupportedMediaType,
 			message: "a POST needs the header Content-Type: application/json and a JSON body like " + exampleBody}
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != MediaTypeJSON {
-		return nil, &requestError{status: http.StatusUnsupportedMediaType, reason: ReasonUnsupportedMediaType,
+		return &requestError{status: http.StatusUnsupportedMediaType, reason: ReasonUnsupportedMediaType,
 			message: fmt.Sprintf("Content-Type %q is not supported: send the header Content-Type: application/json and a JSON body like %s", ct, exampleBody)}
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
-		return nil, &requestError{status: http.StatusUnsupportedMediaType, reason: ReasonUnsupportedMediaType,
+		return &requestError{status: http.StatusUnsupportedMediaType, reason: ReasonUnsupportedMediaType,
 			message: fmt.Sprintf("charset %q is not supported: encode the body as UTF-8 (Content-Type: application/json; charset=utf-8)", cs)}
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, &requestError{status: http.StatusRequestEntityTooLarge, reason: ReasonBodyTooLarge,
-				message: fmt.Sprintf("the request body is over the limit of %d bytes: send a smaller query, or a persisted query's hash", tooBig.Limit)}
-		}
-		return nil, badRequest(ReasonInvalidBody, "the request body could not be read (%v): send it again", err)
-	}
+	return nil
+}
+
+// parsePOSTBody reads the parameters of one operation from a POST body holding one JSON object.
+func parsePOSTBody(body []byte) (*graphql.RawParams, *requestError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, badRequest(ReasonInvalidBody, "the request body is empty: send a JSON object like %s", exampleBody)
 	}

@@ -2,8 +2,9 @@
 // (https://graphql.github.io/graphql-over-http/draft/) describes: gqlgen transports for POST
 // (application/json bodies) and GET (URL parameters, queries only), content negotiation between
 // application/graphql-response+json and application/json with the status codes each one implies,
-// automatic persisted queries, and a middleware that makes every answer private to its credentials
-// and gzips large bodies.
+// automatic persisted queries, batched requests (Batch: a JSON array of operations in one POST, as
+// Apollo's BatchHttpLink sends them), and a middleware that makes every answer private to its
+// credentials and gzips large bodies.
 //
 // Status codes, by response media type:
 //
@@ -113,6 +114,14 @@ func serve(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, r
 		refuse(ctx, w, exec, mediaType, getNotQuery(opCtx.Operation.Operation))
 		return
 	}
+	if err := chargeBatch(ctx, opCtx); err != nil {
+		status := http.StatusOK
+		if mediaType == MediaTypeGraphQLResponse {
+			status = http.StatusBadRequest
+		}
+		write(w, mediaType, status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), gqlerror.List{err}))
+		return
+	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	if resp == nil { // the client went away
@@ -189,6 +198,11 @@ func write(w http.ResponseWriter, mediaType string, status int, resp *graphql.Re
 		b, _ = encode(&graphql.Response{Errors: gqlerror.List{{Message: "internal error: the response could not be encoded",
 			Extensions: map[string]any{"code": graph.Code(providers.KindInternal)}}}})
 	}
+	writeBody(w, mediaType, status, b)
+}
+
+// writeBody sends the encoded answer b with the media type and status.
+func writeBody(w http.ResponseWriter, mediaType string, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", mediaType+"; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")

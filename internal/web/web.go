@@ -1,5 +1,6 @@
-// Package web serves forgegraph's browser pages: GraphiQL at / with a sample query prefilled, and a
-// dashboard of the merged repository list at /dashboard. Every file they load is embedded here and
+// Package web serves forgegraph's browser pages: GraphiQL at / with sample queries prefilled (one
+// tab each), and the dashboard at /dashboard (the merged list with search, filters and forges; owner
+// pages; repository pages; create, edit, archive and delete). Every file they load is embedded here and
 // served under /assets/: GraphiQL, React and ReactDOM are npm's UMD builds in static/vendor/, written
 // by browser/fetch-graphiql.sh with a MANIFEST of versions and sha256 sums. No page loads anything
 // from another host (each page's Content-Security-Policy says so to the browser too).
@@ -14,6 +15,8 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 //go:embed static
@@ -52,11 +55,13 @@ const dashboardPolicy = "default-src 'none'; script-src 'self'; style-src 'self'
 
 var page = template.Must(template.ParseFS(static, "static/graphiql.html"))
 
-// GraphiQL serves the GraphiQL page for endpoint.
-func GraphiQL(endpoint string) http.Handler {
+// GraphiQL serves the GraphiQL page for endpoint. It opens with one tab per sample of
+// GraphiQLSamples that schema can run (every sample when schema is nil), SampleQuery first.
+func GraphiQL(endpoint string, schema *ast.Schema) http.Handler {
+	tabs := tabsJSON(schema)
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		var b bytes.Buffer
-		if err := page.Execute(&b, map[string]string{"Endpoint": endpoint, "Query": SampleQuery}); err != nil {
+		if err := page.Execute(&b, map[string]string{"Endpoint": endpoint, "Query": SampleQuery, "Tabs": tabs}); err != nil {
 			http.Error(w, "graphiql page: "+err.Error(), http.StatusInternalServerError)
 			return
 		}
@@ -65,8 +70,8 @@ func GraphiQL(endpoint string) http.Handler {
 	})
 }
 
-// Dashboard serves the dashboard page: the merged list with a provider filter, sort and direction,
-// loaded page by page from POST /graphql as it scrolls (static/dashboard.{html,js,css}).
+// Dashboard serves the dashboard page (static/dashboard.{html,js,css} and static/dash/): every view
+// is this one page, chosen by the URL's query string, loaded from POST /graphql.
 func Dashboard() http.Handler {
 	html, err := static.ReadFile("static/dashboard.html")
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"html"
 	"io"
 	"io/fs"
@@ -24,7 +25,7 @@ import (
 // serve mounts the handlers as internal/server does.
 func serve() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", GraphiQL("/graphql"))
+	mux.Handle("GET /{$}", GraphiQL("/graphql", nil))
 	mux.Handle("GET /assets/", Assets())
 	mux.Handle("GET /dashboard", Dashboard())
 	return mux
@@ -68,6 +69,12 @@ func checkPage(t *testing.T, h http.Handler, target string) string {
 	}
 	for _, m := range found {
 		ref := m[1]
+		if strings.HasPrefix(ref, "#") && len(ref) > 1 {
+			if !strings.Contains(body, `id="`+ref[1:]+`"`) {
+				t.Fatalf("%s links to %s, which it does not have", target, ref)
+			}
+			continue // a link within the page (the skip link)
+		}
 		if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
 			t.Fatalf("%s loads %q: want a path on this server", target, ref)
 		}
@@ -105,7 +112,8 @@ func TestGraphiQLPageIsServedLocally(t *testing.T) {
 
 func TestDashboardPageIsServedLocally(t *testing.T) {
 	body := checkPage(t, serve(), "/dashboard")
-	for _, s := range []string{`src="/assets/dashboard.js"`, `href="/assets/dashboard.css"`, `id="sentinel"`, `id="list"`, `data-provider="GITLAB"`} {
+	for _, s := range []string{`src="/assets/dashboard.js"`, `href="/assets/dashboard.css"`, `id="sentinel"`, `id="list"`, `data-provider="GITLAB"`,
+		`src="/assets/dash/queries.js"`, `id="search"`, `data-chip="OWNER"`, `<dialog id="create-dialog"`, `<dialog id="delete-dialog"`} {
 		if !strings.Contains(body, s) {
 			t.Errorf("the dashboard has no %s", s)
 		}
@@ -126,19 +134,73 @@ func loadSchema(t *testing.T) *ast.Schema {
 }
 
 // The pages' queries are valid against the schema: a renamed field fails here, not in a browser.
+// dash/queries.js marks the lines that need the list filters ("# filters", "# ownerfilters") and
+// the documents that need owners ("# needs: owners"); each document is checked as the dashboard
+// sends it to a server with this schema (FG.prepare: those lines dropped when the schema lacks
+// them, the Card fragment appended where it is spread).
 func TestQueriesMatchSchema(t *testing.T) {
 	schema := loadSchema(t)
-	js, err := static.ReadFile("static/dashboard.js")
+	if _, errs := gqlparser.LoadQuery(schema, SampleQuery); errs != nil {
+		t.Errorf("SampleQuery: %v", errs)
+	}
+	for _, s := range GraphiQLSamples {
+		if !s.Fits(schema) {
+			t.Logf("GraphiQL sample %q needs %s, which this schema has not yet: GraphiQL does not open it", s.Name, s.Needs)
+			continue
+		}
+		if _, errs := gqlparser.LoadQuery(schema, s.Query); errs != nil {
+			t.Errorf("GraphiQL sample %q: %v", s.Name, errs)
+		}
+	}
+	js, err := static.ReadFile("static/dash/queries.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?s)var QUERY = `(.*?)`;").FindSubmatch(js)
-	if m == nil {
-		t.Fatal("dashboard.js has no var QUERY = `...`;")
+	docs := map[string]string{}
+	for _, m := range regexp.MustCompile("(?s)Q\\.(\\w+) = `(.*?)`;").FindAllSubmatch(js, -1) {
+		docs[string(m[1])] = string(m[2])
 	}
-	for name, q := range map[string]string{"SampleQuery": SampleQuery, "dashboard.js QUERY": string(m[1])} {
+	for _, name := range []string{"Card", "Features", "Dashboard", "Owner", "Repository", "Branches", "Tags", "Contributors", "Create", "Update", "Delete"} {
+		if docs[name] == "" {
+			t.Fatalf("dash/queries.js has no Q.%s = `...`;", name)
+		}
+	}
+	has := func(typ, field, arg string) bool {
+		d := schema.Types[typ]
+		if d == nil {
+			return false
+		}
+		f := d.Fields.ForName(field)
+		if f == nil {
+			return false
+		}
+		return arg == "" || f.Arguments.ForName(arg) != nil
+	}
+	filters, owners := has("Viewer", "repositories", "query"), has("Query", "repositoryOwner", "")
+	ownerFilters := owners && has("RepositoryOwner", "repositories", "query")
+	t.Logf("schema: filters %v, owners %v, owner filters %v", filters, owners, ownerFilters)
+	for name, doc := range docs {
+		if name == "Card" {
+			continue
+		}
+		if strings.HasPrefix(doc, "# needs: owners") && !owners {
+			t.Logf("Q.%s needs Query.repositoryOwner, which this schema has not yet: the dashboard does not send it", name)
+			continue
+		}
+		var kept []string
+		for _, line := range strings.Split(doc, "\n") {
+			l := strings.TrimSpace(line)
+			if (strings.HasSuffix(l, "# filters") && !filters) || (strings.HasSuffix(l, "# ownerfilters") && !ownerFilters) {
+				continue
+			}
+			kept = append(kept, line)
+		}
+		q := strings.Join(kept, "\n")
+		if strings.Contains(q, "...Card") {
+			q += "\n" + docs["Card"]
+		}
 		if _, errs := gqlparser.LoadQuery(schema, q); errs != nil {
-			t.Errorf("%s: %v", name, errs)
+			t.Errorf("Q.%s: %v", name, errs)
 		}
 	}
 }
@@ -216,6 +278,53 @@ func TestAssetsRevalidateAndListNothing(t *testing.T) {
 		if w := get(t, h, p); w.Code != http.StatusNotFound {
 			b, _ := io.ReadAll(w.Body)
 			t.Errorf("%s: %d %.80s, want 404", p, w.Code, b)
+		}
+	}
+}
+
+// GraphiQL opens one tab per sample the served schema can run, the merged list first; a sample
+// that needs a part the schema lacks is left out (its tab would fail validation).
+func TestGraphiQLTabsFitTheSchema(t *testing.T) {
+	schema := loadSchema(t)
+	body := get(t, GraphiQL("/graphql", schema), "/").Body.String()
+	m := regexp.MustCompile(`data-tabs="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the page has no data-tabs")
+	}
+	var tabs []struct{ Query, Variables string }
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &tabs); err != nil {
+		t.Fatalf("data-tabs: %v", err)
+	}
+	var want []string
+	for _, s := range GraphiQLSamples {
+		if s.Fits(schema) {
+			want = append(want, s.Query)
+		}
+	}
+	if len(tabs) != len(want) || len(tabs) < 5 || tabs[0].Query != SampleQuery {
+		t.Fatalf("%d tabs, want %d (the sample first)", len(tabs), len(want))
+	}
+	for i, tab := range tabs {
+		if tab.Query != want[i] {
+			t.Errorf("tab %d is not sample %d", i, i)
+		}
+		if _, errs := gqlparser.LoadQuery(schema, tab.Query); errs != nil {
+			t.Errorf("tab %d: %v", i, errs)
+		}
+		if tab.Variables != "" && !json.Valid([]byte(tab.Variables)) {
+			t.Errorf("tab %d: variables are not JSON: %s", i, tab.Variables)
+		}
+	}
+	names := map[string]bool{}
+	for _, s := range GraphiQLSamples {
+		names[s.Name] = true
+		if s.Needs != "" && s.Needs != "filters" && s.Needs != "owners" && s.Needs != "public" {
+			t.Errorf("sample %q needs %q, which Fits does not know", s.Name, s.Needs)
+		}
+	}
+	for _, n := range []string{"Details", "Filters", "Owner", "Public", "Create", "Rename and archive", "Delete"} {
+		if !names[n] {
+			t.Errorf("no %s sample", n)
 		}
 	}
 }
