@@ -1,8 +1,10 @@
 package providers
 
 import (
+	"cmp"
 	"context"
 	"io"
+	"slices"
 	"strconv"
 )
 
@@ -214,4 +216,30 @@ func (d *Details) size() int64 {
 		n += d.Parent.Size()
 	}
 	return n
+}
+
+// LanguagesFromBytes turns a forge's bytes of code per language (GitHub's and Gitea's
+// `/languages` object) into Languages, biggest first, then by name, each with its Size and its
+// Percentage of the total (0 when the total is 0); negative sizes count as 0, Color is nil. A nil
+// or empty map gives an empty slice.
+func LanguagesFromBytes(bytes map[string]int64) []Language {
+	var total int64
+	out := make([]Language, 0, len(bytes))
+	for name, n := range bytes {
+		n = max(n, 0)
+		total += n
+		out = append(out, Language{Name: name, Size: &n})
+	}
+	slices.SortFunc(out, func(a, b Language) int {
+		if c := cmp.Compare(*b.Size, *a.Size); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+	for i := range out {
+		if total > 0 {
+			out[i].Percentage = float64(*out[i].Size) * 100 / float64(total)
+		}
+	}
+	return out
 }

@@ -1,11 +1,9 @@
 package gitea
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/forgegraph/forgegraph/providers"
@@ -25,25 +23,7 @@ func (s *Source) Languages(ctx context.Context, token string, repo *providers.Re
 	if _, err := s.client.Do(ctx, token, &rest.Request{Method: http.MethodGet, Path: path + "/languages"}, &bytes); err != nil {
 		return nil, err
 	}
-	var total int64
-	out := make([]providers.Language, 0, len(bytes))
-	for name, n := range bytes {
-		n = max(n, 0)
-		total += n
-		out = append(out, providers.Language{Name: name, Size: &n})
-	}
-	slices.SortFunc(out, func(a, b providers.Language) int {
-		if c := cmp.Compare(*b.Size, *a.Size); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Name, b.Name)
-	})
-	for i := range out {
-		if total > 0 {
-			out[i].Percentage = float64(*out[i].Size) * 100 / float64(total)
-		}
-	}
-	return out, nil
+	return providers.LanguagesFromBytes(bytes), nil
 }
 
 // team is one item of GET /repos/{owner}/{repo}/teams (Gitea's Team entity): the fields

@@ -1,9 +1,7 @@
 package github
 
 import (
-	"cmp"
 	"context"
-	"slices"
 
 	"github.com/forgegraph/forgegraph/providers"
 )
@@ -28,29 +26,5 @@ func (s *Source) Languages(ctx context.Context, token string, repo *providers.Re
 			return nil, err
 		}
 	}
-	return convertLanguages(wire), nil
-}
-
-// convertLanguages turns bytes per language into Languages, biggest first; negative sizes count
-// as 0.
-func convertLanguages(bytes map[string]int64) []providers.Language {
-	var total int64
-	out := make([]providers.Language, 0, len(bytes))
-	for name, n := range bytes {
-		n = max(n, 0)
-		total += n
-		out = append(out, providers.Language{Name: name, Size: &n})
-	}
-	slices.SortFunc(out, func(a, b providers.Language) int {
-		if c := cmp.Compare(*b.Size, *a.Size); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Name, b.Name)
-	})
-	for i := range out {
-		if total > 0 {
-			out[i].Percentage = float64(*out[i].Size) * 100 / float64(total)
-		}
-	}
-	return out
+	return providers.LanguagesFromBytes(wire), nil
 }
