@@ -30,6 +30,13 @@ import (
 // behind the walk); one pushed ahead of the walk is shown exactly once after its last push. A
 // repository that left or entered the filtered list by such a flip is held to the no-repeat rule
 // only, like a created one.
+//
+// Known open case (issue 14): past the default seeds, 2 of the first 5,000 (1137, 2440) fail that
+// rule. A repository shown, then dropped from the filtered list (archived, say) and put back at its
+// old date after the walk's position was realigned, is shown again: a realigned mark is re-anchored
+// on the repository now next to the position (at position 0, the stream's first), whose key lies
+// past the walk's real place once the repositories between them left, and the one that came back
+// lands in that gap, on the side not yet shown.
 func TestListDriftTiesFiltered(t *testing.T) {
 	start := time.Now()
 	n := tieSeeds(t)
