@@ -26,26 +26,29 @@ import (
 //
 // Demanded: TestListDriftTies's rules, for the repositories that the filter keeps at the end (the
 // filtered list then): one never pushed, never created and that never left the filtered list is
-// shown exactly once; none is shown twice without being pushed in between (none at all when the push lies
-// behind the walk); one pushed ahead of the walk is shown exactly once after its last push. A
+// shown exactly once; none is shown twice without being pushed in between (none at all when the
+// push lies behind the walk); one pushed ahead of the walk is shown exactly once after its last
+// push. A
 // repository that left or entered the filtered list by such a flip is held to the no-repeat rule
 // only, like a created one.
 //
-// Known open case (issue 14): past the default seeds, 2 of the first 5,000 (1137, 2440) fail that
-// rule. A repository shown, then dropped from the filtered list (archived, say) and put back at its
-// old date after the walk's position was realigned, is shown again: a realigned mark is re-anchored
-// on the repository now next to the position (at position 0, the stream's first), whose key lies
-// past the walk's real place once the repositories between them left, and the one that came back
-// lands in that gap, on the side not yet shown.
+// Seeds 1137 and 2440 (past the default) run always: they found a repository shown, then dropped
+// from the filtered list (archived, say) and put back at its old date after the walk's position
+// was realigned, shown again, because the realigned mark was re-anchored on the repository then
+// next to the position, past the walk's real place once those between had left (reader.boundary).
 func TestListDriftTiesFiltered(t *testing.T) {
 	start := time.Now()
 	n := tieSeeds(t)
+	seeds := []uint64{1137, 2440}
 	for seed := uint64(1); seed <= n; seed++ {
+		seeds = append(seeds, seed)
+	}
+	for _, seed := range seeds {
 		if err := driftTies(seed, true); err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
 	}
-	t.Logf("%d seeds in %v", n, time.Since(start).Round(time.Millisecond))
+	t.Logf("%d seeds in %v", len(seeds), time.Since(start).Round(time.Millisecond))
 }
 
 // filterWalk is what a filtered walk adds to a tieWorld: its query (order, credential, filter) and
