@@ -39,7 +39,7 @@ const MaxStreams = 256
 type Mark struct {
 	Stream uint32 // StreamHash of source and stream key
 	Pos    int
-	Anchor uint32 // AnchorHash of the repository at Pos-1; 0 when Pos is 0
+	Anchor uint32 // AnchorHash of the repository at Pos-1; 0 when Pos is 0 (but see Key)
 	// Anchor2 is the AnchorHash of the repository at Pos-2 (0 when Pos < 2): the fallback when the
 	// anchor itself was deleted or moved away.
 	Anchor2 uint32
@@ -47,7 +47,9 @@ type Mark struct {
 	// since 1970); 0 when the order is by name or the date is unknown. Where the list moved, the
 	// position is where the repositories that sort after it begin. At Pos 0 (no anchor) it is the
 	// key of the repository at Pos, the stream's first after the position, and where the list moved
-	// the position is where the repositories that do not sort before that one begin.
+	// the position is where the repositories that do not sort before that one begin. A position
+	// realigned by its key keeps it (and at Pos 0 its Anchor, which counts as before the position):
+	// see reader.boundary.
 	Key int64
 	// Tie places the repository Key names among those with the same Key, in the stream's own order of
 	// ties (TieOrderer: the date below the millisecond, then the stream's tie key, at most maxTieLen

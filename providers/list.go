@@ -163,6 +163,19 @@ func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Windo
 	// lane's first item (the page is usually already read).
 	eachLane(ctx, live, func(ctx context.Context, _ int, l *lane) {
 		l.anchor0, l.anchor1, l.key0, l.tie0 = l.r.anchorsBefore(ctx, l.start, o)
+		// A realigned position keeps the place the cursor gave it (see reader.boundary).
+		c := w.After
+		if backward {
+			c = w.Before
+		}
+		if m, ok := findMark(c, l.hash); ok && (!backward || l.taken == 0) {
+			if k, t, a, ok := l.r.boundary(ctx, m, l.start, o); ok {
+				l.key0, l.tie0 = k, t
+				if l.start == 0 {
+					l.anchor0 = a
+				}
+			}
+		}
 	})
 	res.Edges = edges(picked, lanes, w, o)
 	return res

@@ -83,6 +83,8 @@ type tieWorld struct {
 	since   map[string]int  // shows since it last moved (or since the start)
 	moved   map[string]bool // pushed at least once during the walk
 	fresh   map[string]bool // created during the walk
+	toggled map[string]bool // left or entered the filtered list during the walk (filtered walks only)
+	fw      *filterWalk     // the filtered walk's filter and list cache; nil: unfiltered
 	pushAt  time.Time       // the newest push so far; every push is newer than every date
 	created int
 }
@@ -108,8 +110,12 @@ func (w *tieWorld) date() time.Time {
 
 func (w *tieWorld) repo(p providers.Provider, owner, name string) providers.Repository {
 	t := w.date()
-	return providers.Repository{ForgeID: w.id(), Provider: p, Name: name, NameWithOwner: owner + "/" + name,
+	r := providers.Repository{ForgeID: w.id(), Provider: p, Name: name, NameWithOwner: owner + "/" + name,
 		Owner: owner, PushedAt: &t}
+	if w.fw != nil {
+		w.fw.attributes(w.rng, &r)
+	}
+	return r
 }
 
 // TestListDriftTies walks random merged lists in which most repositories share a few exact push
@@ -135,22 +141,32 @@ func TestListDriftTies(t *testing.T) {
 	start := time.Now()
 	n := tieSeeds(t)
 	for seed := uint64(1); seed <= n; seed++ {
-		if err := driftTies(seed); err != nil {
+		if err := driftTies(seed, false); err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
 	}
 	t.Logf("%d seeds in %v", n, time.Since(start).Round(time.Millisecond))
 }
 
-func driftTies(seed uint64) error {
+// driftTies walks seed's random world and returns the first broken rule. filtered walks the lists
+// through providers.FilterStreams with a random non-zero filter (see TestListDriftTiesFiltered),
+// from a random stream of its own.
+func driftTies(seed uint64, filtered bool) error {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(seed, 14))
+	if filtered {
+		rng = rand.New(rand.NewPCG(seed, 1414))
+	}
 	dir := []providers.Direction{providers.Desc, providers.Asc}[rng.IntN(2)]
 	o := providers.NewOrder(providers.SortPushed, dir)
 	backward := rng.IntN(2) == 0
 	ahead := (dir == providers.Desc) == backward
 	w := &tieWorld{rng: rng, nextID: map[uint32]bool{}, shows: map[string]int{}, since: map[string]int{},
-		moved: map[string]bool{}, fresh: map[string]bool{}, pushAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+		moved: map[string]bool{}, fresh: map[string]bool{}, toggled: map[string]bool{},
+		pushAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if filtered {
+		w.fw = newFilterWalk(rng, o)
+	}
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for range 1 + rng.IntN(4) {
 		d := base.Add(time.Duration(rng.IntN(48)) * time.Hour)
@@ -185,6 +201,9 @@ func driftTies(seed uint64) error {
 		tss = append(tss, ts)
 	}
 	what := fmt.Sprintf("%s, backward %v", o, backward)
+	if w.fw != nil {
+		what += fmt.Sprintf(", filter %s", w.fw.q.Filter.Key())
+	}
 
 	var cursor *providers.Cursor
 	for page := 0; ; page++ {
@@ -195,7 +214,13 @@ func driftTies(seed uint64) error {
 		for i, ts := range tss {
 			streams[i] = ts.stream(o)
 		}
+		if w.fw != nil {
+			streams = providers.FilterStreams(w.fw.local, w.fw.q, streams)
+		}
 		n := 1 + rng.IntN(25)
+		if w.fw != nil { // filtered lists are shorter: smaller pages, so as many pages drift
+			n = 1 + rng.IntN(10)
+		}
 		win := providers.Window{First: &n, After: cursor}
 		if backward {
 			win = providers.Window{Last: &n, Before: cursor}
@@ -207,7 +232,7 @@ func driftTies(seed uint64) error {
 		for _, e := range res.Edges {
 			id := e.Node.Identity()
 			if (ahead && w.since[id] > 0) || (!ahead && w.shows[id] > 0) {
-				return fmt.Errorf("%s, page %d: %s shown again (moved %v, created %v)", what, page, id, w.moved[id], w.fresh[id])
+				return fmt.Errorf("%s, page %d: %s shown again (moved %v, created %v, toggled %v)", what, page, id, w.moved[id], w.fresh[id], w.toggled[id])
 			}
 			w.shows[id]++
 			w.since[id]++
@@ -228,9 +253,12 @@ func driftTies(seed uint64) error {
 		}
 	}
 	for _, ts := range tss {
-		for _, r := range ts.view(ctx, o) {
+		for _, r := range w.view(ctx, o, ts) {
 			id := r.Identity()
 			switch {
+			case w.toggled[id]:
+				// It left the filtered list or entered it during the walk: like a deleted or created
+				// repository, it is only held to the rule that it is not shown twice (above).
 			case !w.moved[id] && !w.fresh[id] && w.shows[id] != 1:
 				return fmt.Errorf("%s: %s stayed in place and was shown %d times", what, id, w.shows[id])
 			case ahead && w.moved[id] && !w.fresh[id] && w.since[id] != 1:
@@ -244,6 +272,9 @@ func driftTies(seed uint64) error {
 // drift changes the lists between two pages: in some streams it pushes the repositories next to
 // the cursor's position (the one or two shown last, the one or two shown next) and a few others,
 // all at one new instant (some a few microseconds apart), creates repositories and deletes some.
+// In a filtered walk the positions are those of the filtered list, a few repositories' filtered
+// attributes flip (so they leave or enter it), and every whole list kept expires: the next page
+// reads the changed lists.
 func (w *tieWorld) drift(ctx context.Context, o providers.Order, tss []*tieStream, c *providers.Cursor) {
 	rng := w.rng
 	w.pushAt = w.pushAt.Add(time.Minute)
@@ -251,7 +282,7 @@ func (w *tieWorld) drift(ctx context.Context, o providers.Order, tss []*tieStrea
 		if rng.IntN(3) == 0 {
 			continue
 		}
-		view := ts.view(ctx, o)
+		view := w.view(ctx, o, ts)
 		pos := -1
 		for _, m := range c.Marks {
 			if m.Stream == providers.StreamHash(ts.src, "") {
@@ -306,6 +337,21 @@ func (w *tieWorld) drift(ctx context.Context, o providers.Order, tss []*tieStrea
 				items = append(items, r)
 			}
 		}
+		if w.fw != nil {
+			w.fw.toggle(rng, items, w.toggled)
+		}
 		ts.set(items)
 	}
+	if w.fw != nil {
+		w.fw.cache.expire()
+	}
+}
+
+// view returns ts's list as the walk sees it now: ts.view, or for a filtered walk the repositories
+// of it that pass the filter, in the order's total order (what providers.Local.Filtered serves).
+func (w *tieWorld) view(ctx context.Context, o providers.Order, ts *tieStream) []providers.Repository {
+	if w.fw == nil {
+		return ts.view(ctx, o)
+	}
+	return w.fw.view(ts.view(ctx, o), o)
 }

@@ -170,6 +170,9 @@ func (r *reader) leading(ctx context.Context, m Mark, o Order) (int, error) {
 			return p, err
 		}
 		s := o.SideOf(it, m.Key)
+		if s == 0 && m.Anchor != 0 && AnchorHash(it) == m.Anchor {
+			continue // a kept boundary's own repository lies before it (see boundary)
+		}
 		if s == 0 && m.Tie != "" && r.tie != nil {
 			if c, ok := compareTie(r.wholeTie(it), m.Tie); ok && c < 0 {
 				continue
@@ -180,6 +183,48 @@ func (r *reader) leading(ctx context.Context, m Mark, o Order) (int, error) {
 		}
 	}
 	return 0, nil
+}
+
+// boundary reports whether cursor mark m, realigned to pos, still tells the place exactly: the
+// repository at pos-1 sorts before m's key and tie (or is m's anchor) and the one at pos after
+// them. The mark issued there then keeps m's key and tie (and at position 0 m's anchor, which
+// leading counts as before the position) rather than those of the repository now next to the
+// position: where the repositories between the walk's place and that one left the list (pushed
+// away, deleted, no longer matching a filter), one that comes back between them (unarchived, say,
+// after it was shown) must stay on the side it was on. ok is false when m has no key (orders by
+// name) or no tie where the stream declares ties, its anchor still holds (nothing moved), or the
+// place is not exact.
+func (r *reader) boundary(ctx context.Context, m Mark, pos int, o Order) (key int64, tie string, anchor uint32, ok bool) {
+	if m.Key == 0 || (r.tie != nil && m.Tie == "") || (m.Pos > 0 && m.Anchor == 0) {
+		return 0, "", 0, false
+	}
+	// side is -1 when it sorts before the mark's place, 1 after, 0 when it cannot tell.
+	side := func(it *Repository) int {
+		s := o.SideOf(it, m.Key)
+		if s != 0 {
+			return s
+		}
+		if m.Anchor != 0 && AnchorHash(it) == m.Anchor {
+			return -1
+		}
+		if r.tie == nil {
+			return 0
+		}
+		if c, ok := compareTie(r.wholeTie(it), m.Tie); ok {
+			return c
+		}
+		return 0
+	}
+	if pos > 0 {
+		it, err := r.at(ctx, pos-1)
+		if err != nil || it == nil || m.holds(it, o) || side(it) >= 0 {
+			return 0, "", 0, false
+		}
+	}
+	if it, err := r.at(ctx, pos); err != nil || (it != nil && side(it) <= 0) {
+		return 0, "", 0, false
+	}
+	return m.Key, m.Tie, m.Anchor, true
 }
 
 // tieSplit returns the first position in [t0, t1), a run of repositories with m's date (within
