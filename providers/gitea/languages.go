@@ -2,7 +2,6 @@ package gitea
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -80,8 +79,7 @@ func (s *Source) Teams(ctx context.Context, token string, repo *providers.Reposi
 }
 
 // isNotAllowed reports whether err is the rest client's error for an HTTP 405 answer (an
-// unexpected status: KindBadResponse naming it).
+// unexpected status, whose code rest.StatusOf gives).
 func isNotAllowed(err error) bool {
-	var pe *providers.Error
-	return errors.As(err, &pe) && pe.Kind == providers.KindBadResponse && strings.Contains(pe.Msg, "HTTP 405")
+	return providers.KindOf(err) == providers.KindBadResponse && rest.StatusOf(err) == http.StatusMethodNotAllowed
 }

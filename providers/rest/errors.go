@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -113,9 +114,32 @@ func (c *Client) statusError(ctx context.Context, req *Request, r *Response, tok
 	case r.Status >= 500:
 		e = c.errorf(providers.KindUnavailable, nil, "forge error (HTTP %d %s)", r.Status, http.StatusText(r.Status))
 	default:
-		e = c.errorf(providers.KindBadResponse, nil, "unexpected answer (HTTP %d %s)", r.Status, http.StatusText(r.Status))
+		e = c.errorf(providers.KindBadResponse, nil, "unexpected answer (%w)", &StatusError{Status: r.Status})
 	}
 	return e
+}
+
+// StatusError is the HTTP status of an answer the client has no meaning for (the KindBadResponse
+// "unexpected answer" errors wrap it), so a forge package that knows what that status means for
+// one endpoint can tell it from the others with StatusOf instead of reading the message.
+type StatusError struct {
+	// Status is the HTTP status code the forge answered.
+	Status int
+}
+
+// Error returns "HTTP 405 Method Not Allowed".
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("HTTP %d %s", e.Status, http.StatusText(e.Status))
+}
+
+// StatusOf returns the HTTP status of an unexpected answer err wraps (see StatusError), 0 when it
+// wraps none.
+func StatusOf(err error) int {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Status
+	}
+	return 0
 }
 
 // Decode decodes a body into v. When it is not the JSON expected it fails with KindBadResponse
