@@ -53,10 +53,9 @@ type Config struct {
 type Source struct {
 	client *rest.Client
 	local  *providers.Local
-	// viewers maps a credential's hash to the id of its user (GET /user).
-	viewers cache.Cache[int64]
-	// logins keeps each credential's login and its organizations' names for affiliation filters
-	// (filter.go).
+	// viewers maps a credential's hash to its user (GET /user: id and login).
+	viewers cache.Cache[user]
+	// logins keeps each credential's organizations' names for affiliation filters (filter.go).
 	logins *providers.Viewers
 	// limit is the upstream page size in use: askLimit until the server is seen to cap pages
 	// lower, then the largest divisor of providers.PageSize under its cap.
@@ -78,7 +77,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{client: client, local: providers.LocalOr(cfg.Local), viewers: cache.NewMemory[int64](1024), logins: providers.NewViewers(0)}
+	s := &Source{client: client, local: providers.LocalOr(cfg.Local), viewers: cache.NewMemory[user](1024), logins: providers.NewViewers(0)}
 	s.limit.Store(askLimit)
 	return s, nil
 }

@@ -67,16 +67,11 @@ func (s *Source) withAffiliations(token string, read providers.ReadAll) provider
 		if err != nil {
 			return nil, err
 		}
-		me, err := s.logins.Login(ctx, SourceName, token, func(ctx context.Context) (string, error) {
-			var u user
-			if _, err := s.client.Do(ctx, token, &rest.Request{Method: http.MethodGet, Path: "/user"}, &u); err != nil {
-				return "", err
-			}
-			return u.Login, nil
-		})
+		u, err := s.me(ctx, token)
 		if err != nil {
 			return nil, err
 		}
+		me := u.Login
 		orgs, err := s.logins.Login(ctx, SourceName+"/orgs", token, func(ctx context.Context) (string, error) {
 			return s.readOrgs(ctx, token)
 		})

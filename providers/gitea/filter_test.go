@@ -1,6 +1,7 @@
 package gitea_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
 
@@ -57,5 +58,23 @@ func TestFilterNative(t *testing.T) {
 		if v.Has("q") {
 			t.Errorf("a query without / was sent as q: %v", v)
 		}
+	}
+}
+
+// TestOneViewerRequestPerCredential: the list's uid, the affiliation filters' login and
+// createRepository's owner check all come from one GET /user per credential (they were three).
+func TestOneViewerRequestPerCredential(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 11))
+	all := providertest.FilterData(rng, providers.Gitea, giteaOwners, 60)
+	e := newEnv(t, fake.New(token, all), nil, nil)
+	q := providers.Query{Token: token, Order: providers.NewOrder("", ""),
+		Filter: providers.Filter{Affiliations: []providers.Affiliation{providers.AffOwner, providers.AffCollaborator}}}
+	providertest.CheckFiltered(t, e.src, providers.NewLocal(nil, 0, 0), q, all, []int{100})
+	if _, err := e.src.CreateRepository(context.Background(), token, providers.Gitea,
+		providers.CreateInput{Owner: fake.DefaultViewer, Name: "one-user-request", Visibility: providers.VisibilityPublic}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.requests("/user")); n != 1 {
+		t.Fatalf("%d GET /user requests, want 1", n)
 	}
 }

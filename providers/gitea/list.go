@@ -14,21 +14,29 @@ import (
 // searchPath is the list endpoint: GET /repos/search, which sorts (GET /user/repos does not).
 const searchPath = "/repos/search"
 
-// viewer returns the id of the user behind token (GET /user), kept per credential for viewerTTL.
-func (s *Source) viewer(ctx context.Context, token string) (int64, error) {
+// me returns the user behind token (GET /user: its id and login), kept per credential for
+// viewerTTL: the list's uid, the affiliation filters and createRepository's owner check share the
+// one request.
+func (s *Source) me(ctx context.Context, token string) (user, error) {
 	key := providers.HashToken(token)
-	if id, ok := s.viewers.Get(ctx, key); ok {
-		return id, nil
+	if u, ok := s.viewers.Get(ctx, key); ok {
+		return u, nil
 	}
 	var u user
 	if _, err := s.client.Do(ctx, token, &rest.Request{Method: http.MethodGet, Path: "/user"}, &u); err != nil {
-		return 0, err
+		return user{}, err
 	}
 	if u.ID <= 0 {
-		return 0, s.errorf(providers.KindBadResponse, "GET /user answered no user id")
+		return user{}, s.errorf(providers.KindBadResponse, "GET /user answered no user id")
 	}
-	s.viewers.Set(ctx, key, u.ID, viewerTTL)
-	return u.ID, nil
+	s.viewers.Set(ctx, key, u, viewerTTL)
+	return u, nil
+}
+
+// viewer returns the id of the user behind token (see me).
+func (s *Source) viewer(ctx context.Context, token string) (int64, error) {
+	u, err := s.me(ctx, token)
+	return u.ID, err
 }
 
 // searchQuery is the query of one upstream page of the viewer's list. uid with private=true and

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/forgegraph/forgegraph/providers"
-	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 var _ providers.Writer = (*Source)(nil)
@@ -67,14 +66,11 @@ func (s *Source) CreateRepository(ctx context.Context, token string, p providers
 	}
 	path := "/user/repos"
 	if in.Owner != "" {
-		var me struct {
-			Login string `json:"login"`
-		}
-		if _, err := s.client.Do(ctx, token, &rest.Request{Method: http.MethodGet, Path: "/user"}, &me); err != nil {
+		me, err := s.me(ctx, token)
+		if err != nil {
 			return nil, err
 		}
 		if !strings.EqualFold(me.Login, in.Owner) {
-			var err error
 			if path, err = s.client.Path("/orgs", in.Owner, "repos"); err != nil {
 				return nil, err
 			}
