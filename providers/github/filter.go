@@ -6,11 +6,13 @@ package github
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 // nativeFilter returns the GET /user/repos parameters that narrow the list to a superset of f's
@@ -72,7 +74,7 @@ func affiliation(o *user, viewer string) providers.Affiliation {
 func (s *Source) viewer(ctx context.Context, token string) (string, error) {
 	return s.viewers.Login(ctx, SourceName, token, func(ctx context.Context) (string, error) {
 		var me user
-		if _, err := s.client.Do(ctx, token, getUser(), &me); err != nil {
+		if _, err := s.client.Do(ctx, token, &rest.Request{Method: http.MethodGet, Path: "/user"}, &me); err != nil {
 			return "", err
 		}
 		if me.Login == "" {

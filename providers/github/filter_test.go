@@ -1,6 +1,7 @@
 package github_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"net/http"
 	"testing"
@@ -83,5 +84,35 @@ func TestFilterNative(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("type with affiliation: %d, want 422", resp.StatusCode)
+	}
+}
+
+// TestCreateSharesTheViewerLogin: createRepository's owner check uses the login the affiliation
+// filters already read: one GET /user per credential (it was asked again for every create).
+func TestCreateSharesTheViewerLogin(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 5))
+	owners := []providertest.Owner{{Path: "me", Affiliation: providers.AffOwner}, {Path: "acme", Affiliation: providers.AffOrganizationMember}}
+	all := providertest.FilterData(rng, providers.GitHub, owners, 50)
+	f := fake.New(token, all)
+	f.SetLogin("me")
+	rec, base := serve(t, f)
+	src := newSource(t, base, 0)
+	q := providers.Query{Token: token, Order: providers.NewOrder("", ""),
+		Filter: providers.Filter{Affiliations: []providers.Affiliation{providers.AffOwner}}}
+	providertest.CheckFiltered(t, src, providers.NewLocal(nil, 0, 0), q, all, []int{100})
+	for _, name := range []string{"one", "two"} {
+		if _, err := src.CreateRepository(context.Background(), token, providers.GitHub,
+			providers.CreateInput{Owner: "me", Name: name, Visibility: providers.VisibilityPublic}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users := 0
+	for _, r := range rec.Requests() {
+		if r.Path == "/user" {
+			users++
+		}
+	}
+	if users != 1 {
+		t.Fatalf("%d GET /user requests, want 1", users)
 	}
 }

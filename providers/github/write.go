@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/forgegraph/forgegraph/providers"
-	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 var _ providers.Writer = (*Source)(nil)
@@ -99,12 +98,11 @@ func (s *Source) CreateRepository(ctx context.Context, token string, p providers
 	}
 	path := "/user/repos"
 	if in.Owner != "" {
-		var me user
-		if _, err := s.client.Do(ctx, token, getUser(), &me); err != nil {
+		me, err := s.viewer(ctx, token)
+		if err != nil {
 			return nil, err
 		}
-		if !strings.EqualFold(me.Login, in.Owner) {
-			var err error
+		if !strings.EqualFold(me, in.Owner) {
 			if path, err = s.client.Path("/orgs", in.Owner, "repos"); err != nil {
 				return nil, err
 			}
@@ -173,6 +171,3 @@ func (s *Source) write(ctx context.Context, token, method, path string, body any
 	r.Details = convertDetails(&w.detailFields, w.Private, allFields)
 	return &r, nil
 }
-
-// getUser is GET /user, the authenticated user.
-func getUser() *rest.Request { return &rest.Request{Method: http.MethodGet, Path: "/user"} }
