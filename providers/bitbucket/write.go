@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/forgegraph/forgegraph/providers"
+	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
 var _ providers.Writer = (*Source)(nil)
@@ -154,13 +155,11 @@ func (s *Source) DeleteRepository(ctx context.Context, token string, id provider
 
 // write sends one write and converts the repository Bitbucket answers with.
 func (s *Source) write(ctx context.Context, token, method, path string, body any, what, check string) (*providers.Repository, error) {
-	var w repository
-	if _, err := s.client.Send(ctx, token, method, path, body, &w); err != nil {
-		return nil, providers.Ambiguous(err, SourceName, what, check)
-	}
-	r, err := convertRepository(&w)
-	if err != nil {
-		return nil, providers.Ambiguous(s.errorf(providers.KindBadResponse, err, "unexpected repository object"), SourceName, what, check)
-	}
-	return &r, nil
+	return rest.SendRepository(ctx, s.client, token, method, path, body, func(w *repository) (providers.Repository, error) {
+		r, err := convertRepository(w)
+		if err != nil {
+			return r, s.errorf(providers.KindBadResponse, err, "unexpected repository object")
+		}
+		return r, nil
+	}, what, check)
 }

@@ -153,14 +153,9 @@ func (s *Source) DeleteRepository(ctx context.Context, token string, id provider
 
 // write sends one write and converts the project GitLab answers with.
 func (s *Source) write(ctx context.Context, token, method, path string, body any, what, check string) (*providers.Repository, error) {
-	var p project
-	if _, err := s.client.Send(ctx, token, method, path, body, &p); err != nil {
-		return nil, providers.Ambiguous(err, SourceName, what, check)
-	}
-	r, err := convertProject(&p)
-	if err != nil {
-		return nil, providers.Ambiguous(err, SourceName, what, check)
-	}
-	r.Details = convertDetails(&p, true, false)
-	return &r, nil
+	return rest.SendRepository(ctx, s.client, token, method, path, body, func(p *project) (providers.Repository, error) {
+		r, err := convertProject(p)
+		r.Details = convertDetails(p, true, false)
+		return r, err
+	}, what, check)
 }

@@ -271,3 +271,20 @@ func (c *Client) httpClient() *http.Client {
 	}
 	return &clone
 }
+
+// SendRepository sends one write (Send) whose answer is the forge's repository object W and
+// returns convert's Repository of it. Every failure, of the request or of the conversion, goes
+// through providers.Ambiguous with what and check, since the write may have reached the forge (the
+// request is never sent twice: Send does not retry writes).
+func SendRepository[W any](ctx context.Context, c *Client, token, method, path string, body any,
+	convert func(*W) (providers.Repository, error), what, check string) (*providers.Repository, error) {
+	var w W
+	if _, err := c.Send(ctx, token, method, path, body, &w); err != nil {
+		return nil, providers.Ambiguous(err, c.Source, what, check)
+	}
+	r, err := convert(&w)
+	if err != nil {
+		return nil, providers.Ambiguous(err, c.Source, what, check)
+	}
+	return &r, nil
+}
