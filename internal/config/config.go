@@ -36,6 +36,9 @@ type Config struct {
 	// AllowMutations (ALLOW_MUTATIONS=true) lets mutations use server-held tokens; false: only
 	// per-request header credentials (and demo mode) may mutate.
 	AllowMutations bool
+	// PlainExecution (DIRECT_LISTS=off) runs every query through gqlgen's executor; false (the
+	// default) lets graph.Direct write list queries' answers itself (the same bytes, less CPU).
+	PlainExecution bool
 	// Tokens are the server-held tokens by source name ("" when none).
 	Tokens map[string]string
 	// URLs are the configured API base URLs by source name ("" means the source's default).
@@ -134,6 +137,13 @@ func Load(getenv func(string) string) (Config, error) {
 		c.AllowMutations = true
 	default:
 		return c, fmt.Errorf("ALLOW_MUTATIONS=%q is not a boolean: use true or false (default false)", v)
+	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("DIRECT_LISTS"))); v {
+	case "", "on", "true", "1":
+	case "off", "false", "0":
+		c.PlainExecution = true
+	default:
+		return c, fmt.Errorf("DIRECT_LISTS=%q is not on or off: use on (the default) or off (every query through gqlgen's executor)", v)
 	}
 	var err error
 	if c.UpstreamTimeout, err = duration(getenv, "UPSTREAM_TIMEOUT", 10*time.Second); err != nil {

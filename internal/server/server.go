@@ -72,17 +72,18 @@ type Deps struct {
 }
 
 // GraphQL returns the bare GraphQL handler (no middleware) over the resolver; m may be nil.
-func GraphQL(r *graph.Resolver, m *metrics.Metrics) *handler.Server { return graphQL(r, m, nil) }
+func GraphQL(r *graph.Resolver, m *metrics.Metrics) *handler.Server { return graphQL(r, m, nil, true) }
 
 // graphQL is GraphQL with persisted queries in apq (nil: in memory, bounded by
 // cache.APQMemoryBytes).
-func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *handler.Server {
+func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string], direct bool) *handler.Server {
 	if apq == nil {
 		apq = cache.NewAPQ(cache.NewAPQMemory(), 0, 0)
 	}
 	cfg := graph.Config{Resolvers: r, Complexity: graph.Complexity()}
 	graph.SetDetailComplexity(&cfg.Complexity)
-	srv := handler.New(graph.NewExecutableSchema(cfg))
+	es := graph.NewExecutableSchema(cfg)
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(gqlhttp.GET{})
 	srv.AddTransport(gqlhttp.POST{})
@@ -96,6 +97,11 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 	// Last of the operation context mutators: a query is registered once every check passed.
 	srv.Use(persistedQueries{store: apq})
 	srv.AroundResponses(staleExtension)
+	if direct {
+		// List queries written without gqlgen's per-field machinery (graph/direct.go). It assumes
+		// no field interceptor (AroundFields): adding one means turning it off here.
+		srv.Use(graph.NewDirect(es))
+	}
 	srv.SetParserTokenLimit(ParserTokenLimit)
 	srv.SetErrorPresenter(graph.PresentError)
 	srv.SetRecoverFunc(graph.Recover)
@@ -106,7 +112,7 @@ func graphQL(r *graph.Resolver, m *metrics.Metrics, apq graphql.Cache[string]) *
 func New(d Deps) http.Handler {
 	r := &graph.Resolver{Sources: d.Sources, Codec: providers.NewCodec(d.Config.CursorSecret), Pages: d.Pages, Limits: d.Limits, Local: d.Local,
 		Writes: graph.Writes{Allow: d.Config.AllowMutations, Demo: d.Config.Demo, Replays: d.Replays, Observe: d.Metrics.Mutation, Flight: d.MutationFlight}}
-	gqlSrv := graphQL(r, d.Metrics, d.APQ)
+	gqlSrv := graphQL(r, d.Metrics, d.APQ, !d.Config.PlainExecution)
 	if d.Tracing != nil {
 		gqlSrv.Use(operationTracing{})
 	}
