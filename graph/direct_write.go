@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -92,7 +93,7 @@ func object(w *bytes.Buffer, p *objectPlan, value func(i int, f graphql.Collecte
 			w.WriteByte(',')
 		}
 		first = false
-		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		quote(w, f.Alias)
 		w.WriteByte(':')
 		if !value(i, f) {
 			return false
@@ -116,7 +117,7 @@ func (r *directRun) writeViewer(w *bytes.Buffer, vp *objectPlan) bool {
 	next := 0
 	return object(w, vp, func(i int, f graphql.CollectedField) bool {
 		if f.Name == "__typename" {
-			graphql.MarshalString(viewerShape.typename).MarshalGQL(w)
+			quote(w, viewerShape.typename)
 			return true
 		}
 		for next < len(r.conns) && r.conns[next].index != i {
@@ -133,7 +134,7 @@ func (r *directRun) writeConnection(w *bytes.Buffer, c *directConn) bool {
 	return object(w, c.plan, func(i int, f graphql.CollectedField) bool {
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString(connectionShape.typename).MarshalGQL(w)
+			quote(w, connectionShape.typename)
 		case "edges":
 			w.WriteByte('[')
 			for k, e := range conn.Edges {
@@ -159,7 +160,7 @@ func (r *directRun) writeConnection(w *bytes.Buffer, c *directConn) bool {
 			if !ok {
 				return false
 			}
-			graphql.MarshalInt(n).MarshalGQL(w)
+			integer(w, n)
 		}
 		return true
 	})
@@ -187,9 +188,9 @@ func writeEdge(w *bytes.Buffer, p *objectPlan, e *model.RepositoryEdge) {
 	object(w, p, func(i int, f graphql.CollectedField) bool {
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString(edgeShape.typename).MarshalGQL(w)
+			quote(w, edgeShape.typename)
 		case "cursor":
-			graphql.MarshalString(e.Cursor()).MarshalGQL(w)
+			quote(w, e.Cursor())
 		case "node":
 			writeRepository(w, p.subs[i], e.Node)
 		}
@@ -201,11 +202,11 @@ func writePageInfo(w *bytes.Buffer, p *objectPlan, pi *model.PageInfo) {
 	object(w, p, func(_ int, f graphql.CollectedField) bool {
 		switch f.Name {
 		case "__typename":
-			graphql.MarshalString(pageInfoShape.typename).MarshalGQL(w)
+			quote(w, pageInfoShape.typename)
 		case "hasNextPage":
-			graphql.MarshalBoolean(pi.HasNextPage).MarshalGQL(w)
+			boolean(w, pi.HasNextPage)
 		case "hasPreviousPage":
-			graphql.MarshalBoolean(pi.HasPreviousPage).MarshalGQL(w)
+			boolean(w, pi.HasPreviousPage)
 		case "startCursor":
 			optString(w, pi.StartCursor())
 		case "endCursor":
@@ -227,17 +228,17 @@ func writeRepository(w *bytes.Buffer, p *objectPlan, repo *providers.Repository)
 func repositoryScalar(w *bytes.Buffer, name string, repo *providers.Repository) {
 	switch name {
 	case "__typename":
-		graphql.MarshalString(repositoryShape.typename).MarshalGQL(w)
+		quote(w, repositoryShape.typename)
 	case "id":
-		graphql.MarshalID(repo.ID()).MarshalGQL(w)
+		quote(w, repo.ID()) // MarshalID is MarshalString
 	case "provider":
 		repo.Provider.MarshalGQL(w)
 	case "name":
-		graphql.MarshalString(repo.Name).MarshalGQL(w)
+		quote(w, repo.Name)
 	case "nameWithOwner":
-		graphql.MarshalString(repo.NameWithOwner).MarshalGQL(w)
+		quote(w, repo.NameWithOwner)
 	case "owner":
-		graphql.MarshalString(repo.Owner).MarshalGQL(w)
+		quote(w, repo.Owner)
 	case "description":
 		optString(w, repo.Description)
 	case "url":
@@ -251,7 +252,7 @@ func repositoryScalar(w *bytes.Buffer, name string, repo *providers.Repository) 
 	case "primaryLanguage":
 		optString(w, repo.PrimaryLanguage)
 	case "isPrivate":
-		graphql.MarshalBoolean(repo.IsPrivate).MarshalGQL(w)
+		boolean(w, repo.IsPrivate)
 	case "isFork":
 		optBool(w, repo.IsFork)
 	case "isArchived":
@@ -271,32 +272,86 @@ func repositoryScalar(w *bytes.Buffer, name string, repo *providers.Repository) 
 
 func optString(w *bytes.Buffer, v *string) {
 	if v == nil {
-		graphql.Null.MarshalGQL(w)
+		w.WriteString("null")
 		return
 	}
-	graphql.MarshalString(*v).MarshalGQL(w)
+	quote(w, *v)
 }
 
 func optBool(w *bytes.Buffer, v *bool) {
 	if v == nil {
-		graphql.Null.MarshalGQL(w)
+		w.WriteString("null")
 		return
 	}
-	graphql.MarshalBoolean(*v).MarshalGQL(w)
+	boolean(w, *v)
 }
 
 func optInt(w *bytes.Buffer, v *int) {
 	if v == nil {
-		graphql.Null.MarshalGQL(w)
+		w.WriteString("null")
 		return
 	}
-	graphql.MarshalInt(*v).MarshalGQL(w)
+	integer(w, *v)
 }
 
 func optTime(w *bytes.Buffer, v *time.Time) {
 	if v == nil {
-		graphql.Null.MarshalGQL(w)
+		w.WriteString("null")
 		return
 	}
-	graphql.MarshalTime(*v).MarshalGQL(w)
+	if v.IsZero() {
+		w.WriteString("null") // graphql.MarshalTime: the zero time is null
+		return
+	}
+	w.WriteString(strconv.Quote(v.Format(time.RFC3339Nano)))
+}
+
+// quote writes s as graphql.MarshalString does (its writeQuotedString): '"', '\\', \t, \r and \n
+// escaped, other bytes below 0x20 as \u00XX, every other byte as it is (bytes of invalid UTF-8
+// included). The characters escaped are all ASCII, so going byte by byte finds the same ones as
+// gqlgen's rune loop. TestQuoteIsMarshalString and FuzzQuote check it against gqlgen.
+func quote(w *bytes.Buffer, s string) {
+	const hex = "0123456789ABCDEF" // gqlgen writes upper-case hex
+	w.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		w.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			w.WriteString(`\t`)
+		case '\r':
+			w.WriteString(`\r`)
+		case '\n':
+			w.WriteString(`\n`)
+		case '\\':
+			w.WriteString(`\\`)
+		case '"':
+			w.WriteString(`\"`)
+		default:
+			w.WriteString(`\u00`)
+			w.WriteByte(hex[c>>4])
+			w.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	w.WriteString(s[start:])
+	w.WriteByte('"')
+}
+
+// boolean writes b as graphql.MarshalBoolean does.
+func boolean(w *bytes.Buffer, b bool) {
+	if b {
+		w.WriteString("true")
+		return
+	}
+	w.WriteString("false")
+}
+
+// integer writes n as graphql.MarshalInt does.
+func integer(w *bytes.Buffer, n int) {
+	w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(n), 10))
 }

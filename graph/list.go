@@ -193,12 +193,18 @@ func (r *Resolver) listOf(ctx context.Context, a ListArgs, lq providers.Query, p
 	if err != nil {
 		return nil, err
 	}
-	fetch := loaders.For(ctx, r.Pages).Fetch
+	ld := loaders.For(ctx, r.Pages)
+	fetch := ld.Fetch
 	var prefetch func(providers.Stream)
 	if w.After == nil && w.Before == nil && w.Last == nil {
 		// A first page starts at position 0 of every stream: read it as soon as the stream is known,
-		// so a source whose streams take a round trip (Bitbucket's workspaces) delays no other.
-		prefetch = func(st providers.Stream) { go func() { _, _ = fetch(ctx, st, 0) }() }
+		// so a source whose streams take a round trip (Bitbucket's workspaces) delays no other. A
+		// fresh page is only noted (no goroutine for a warm page).
+		prefetch = func(st providers.Stream) {
+			if !ld.Fresh(ctx, st, 0) {
+				go func() { _, _ = fetch(ctx, st, 0) }()
+			}
+		}
 	}
 	sts, failed := streams(ctx, r.local(), plans, prefetch)
 	res := providers.List(ctx, sts, o, fetch, w)

@@ -33,6 +33,7 @@ type Loaders struct {
 	pages   *dataloader.Loader[pageKey, providers.Page]
 	repos   repositories // made on the first Repository call
 	local   sync.Map     // "stream ID#page" -> *localRead: pages of Uncached streams, once per request
+	fresh   sync.Map     // pageKey -> providers.Page: pages Fresh found fresh, for this request's Fetch
 }
 
 // localRead is one read of a page of an Uncached stream in this request, shared by its callers.
@@ -90,12 +91,35 @@ func (l *Loaders) Fetch(ctx context.Context, s providers.Stream, i int) (provide
 	if _, ok := s.(pages.Uncached); ok {
 		return l.uncached(ctx, s, i)
 	}
+	if p, ok := l.fresh.Load(pageKey{stream: s.ID(), index: i}); ok {
+		return p.(providers.Page), nil
+	}
 	if p, ok := l.store.Fresh(ctx, s, i); ok {
 		pageCacheHit(ctx, s.Source(), i)
 		return p, nil
 	}
 	l.streams.LoadOrStore(s.ID(), s)
 	return l.pages.Load(ctx, pageKey{stream: s.ID(), index: i})()
+}
+
+// Fresh reports whether the store holds a fresh copy of page i of s (never for Uncached
+// streams), and keeps it for this request's Fetch, which then returns it without asking the
+// store again. A caller that would start a fetch in the background checks this first: a warm page
+// needs no goroutine.
+func (l *Loaders) Fresh(ctx context.Context, s providers.Stream, i int) bool {
+	if _, ok := s.(pages.Uncached); ok {
+		return false
+	}
+	k := pageKey{stream: s.ID(), index: i}
+	if _, ok := l.fresh.Load(k); ok {
+		return true
+	}
+	p, ok := l.store.Fresh(ctx, s, i)
+	if ok {
+		pageCacheHit(ctx, s.Source(), i)
+		l.fresh.Store(k, p)
+	}
+	return ok
 }
 
 type ctxKey struct{}
