@@ -30,6 +30,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -206,6 +207,9 @@ func writeBody(w http.ResponseWriter, mediaType string, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", mediaType+"; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
+	// With its length known, net/http sends the body as it is, not in chunks (fewer writes to
+	// the connection); gzip (middleware.go) drops the header when it compresses.
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
