@@ -11,6 +11,7 @@ import (
 	"hash"
 	"hash/fnv"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -171,35 +172,49 @@ func (k *Codec) Encoder(b Binding) func(Cursor) string {
 }
 
 func (k *Codec) encode(args, creds uint32, c Cursor) string {
-	size := headLen
+	// One scratch buffer holds the payload, then the sealed bytes, then their text: a page encodes
+	// a cursor per edge, and only the text is kept.
+	sp := scratch.Get().(*[]byte)
+	b := binary.BigEndian.AppendUint32((*sp)[:0], args)
+	b = binary.BigEndian.AppendUint32(b, creds)
+	b = binary.AppendVarint(b, int64(c.Edge))
+	b = binary.AppendUvarint(b, uint64(len(c.Marks)))
 	for _, m := range c.Marks {
-		size += 24 + len(m.Tie)
-	}
-	plain := make([]byte, 0, size)
-	plain = binary.BigEndian.AppendUint32(plain, args)
-	plain = binary.BigEndian.AppendUint32(plain, creds)
-	plain = binary.AppendVarint(plain, int64(c.Edge))
-	plain = binary.AppendUvarint(plain, uint64(len(c.Marks)))
-	for _, m := range c.Marks {
-		plain = binary.BigEndian.AppendUint32(plain, m.Stream)
-		plain = binary.AppendUvarint(plain, uint64(m.Pos))
-		plain = binary.BigEndian.AppendUint32(plain, m.Anchor)
-		plain = binary.BigEndian.AppendUint32(plain, m.Anchor2)
-		plain = binary.AppendVarint(plain, m.Key)
+		b = binary.BigEndian.AppendUint32(b, m.Stream)
+		b = binary.AppendUvarint(b, uint64(m.Pos))
+		b = binary.BigEndian.AppendUint32(b, m.Anchor)
+		b = binary.BigEndian.AppendUint32(b, m.Anchor2)
+		b = binary.AppendVarint(b, m.Key)
 		tie := m.Tie[:min(len(m.Tie), maxTieLen)]
-		plain = binary.AppendUvarint(plain, uint64(len(tie)))
-		plain = append(plain, tie...)
+		b = binary.AppendUvarint(b, uint64(len(tie)))
+		b = append(b, tie...)
 	}
-	out := make([]byte, 1+tagLen+len(plain))
-	out[0] = cursorVersion
-	copy(out[1:], k.mac([]byte{cursorVersion}, plain))
-	cipher.NewCTR(k.block, out[1:1+tagLen]).XORKeyStream(out[1+tagLen:], plain)
-	return base64.RawURLEncoding.EncodeToString(out)
+	n := len(b) // the payload is b[:n]; the sealed cursor follows it, at b[n:n+1+tagLen+n]
+	b = slices.Grow(b, 1+sha256.Size+n)
+	b = append(b, cursorVersion)
+	b = k.macInto(b, []byte{cursorVersion}, b[:n])[:n+1+tagLen] // the tag is the HMAC's first 16 bytes
+	b = b[:n+1+tagLen+n]
+	cipher.NewCTR(k.block, b[n+1:n+1+tagLen]).XORKeyStream(b[n+1+tagLen:], b[:n])
+	sealed := len(b)
+	b = base64.RawURLEncoding.AppendEncode(b, b[n:sealed])
+	text := string(b[sealed:])
+	*sp = b[:0]
+	scratch.Put(sp)
+	return text
 }
+
+// scratch holds encode's working buffers between cursors.
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // mac returns the first 16 bytes of HMAC-SHA256(macKey, domain ‖ b). The domain byte keeps tags
 // (the version) apart from credential digests ('c').
 func (k *Codec) mac(domain, b []byte) []byte {
+	var sum [sha256.Size]byte
+	return k.macInto(sum[:0], domain, b)[:tagLen]
+}
+
+// macInto appends HMAC-SHA256(macKey, domain ‖ b), all 32 bytes, to dst.
+func (k *Codec) macInto(dst, domain, b []byte) []byte {
 	m, ok := k.macs.Get().(hash.Hash)
 	if ok {
 		m.Reset()
@@ -208,10 +223,9 @@ func (k *Codec) mac(domain, b []byte) []byte {
 	}
 	m.Write(domain)
 	m.Write(b)
-	var sum [sha256.Size]byte
-	out := m.Sum(sum[:0])[:tagLen]
+	dst = m.Sum(dst)
 	k.macs.Put(m)
-	return out
+	return dst
 }
 
 // Decode opens and parses a cursor issued by Encode for binding b. It fails with a
