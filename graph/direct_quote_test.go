@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/forgegraph/forgegraph/providers"
 )
 
 // gqlgenBytes is what gqlgen's marshaller m writes.
@@ -50,7 +52,15 @@ func TestQuoteIsMarshalString(t *testing.T) {
 			t.Fatalf("boolean(%v) = %s, gqlgen writes %s", v, got.String(), want)
 		}
 	}
-	for _, tm := range []time.Time{{}, time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC), time.Date(2020, 1, 2, 3, 4, 5, 6789, time.FixedZone("x", 3600))} {
+	for _, p := range []providers.Provider{providers.GitHub, providers.GitLab, providers.Bitbucket, providers.CodeArts, providers.Gitea} {
+		var got bytes.Buffer
+		repositoryScalar(&got, "provider", &providers.Repository{Provider: p})
+		if want := gqlgenBytes(p); got.String() != want {
+			t.Fatalf("provider %s written %s, gqlgen writes %s", p, got.String(), want)
+		}
+	}
+	for _, tm := range []time.Time{{}, time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC), time.Date(2020, 1, 2, 3, 4, 5, 6789, time.FixedZone("x", 3600)),
+		time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-5, 1, 1, 0, 0, 0, 1, time.FixedZone("y", -5400))} {
 		var got bytes.Buffer
 		optTime(&got, &tm)
 		if want := gqlgenBytes(graphql.MarshalTime(tm)); got.String() != want {

@@ -232,7 +232,7 @@ func repositoryScalar(w *bytes.Buffer, name string, repo *providers.Repository) 
 	case "id":
 		quote(w, repo.ID()) // MarshalID is MarshalString
 	case "provider":
-		repo.Provider.MarshalGQL(w)
+		quote(w, string(repo.Provider)) // Provider.MarshalGQL's strconv.Quote: the same for its upper-case names
 	case "name":
 		quote(w, repo.Name)
 	case "nameWithOwner":
@@ -303,7 +303,11 @@ func optTime(w *bytes.Buffer, v *time.Time) {
 		w.WriteString("null") // graphql.MarshalTime: the zero time is null
 		return
 	}
-	w.WriteString(strconv.Quote(v.Format(time.RFC3339Nano)))
+	// graphql.MarshalTime quotes the RFC 3339 text with strconv.Quote, which leaves its characters
+	// (digits, '-', ':', '.', 'T', 'Z', '+') as they are.
+	w.WriteByte('"')
+	w.Write(v.AppendFormat(w.AvailableBuffer(), time.RFC3339Nano))
+	w.WriteByte('"')
 }
 
 // quote writes s as graphql.MarshalString does (its writeQuotedString): '"', '\\', \t, \r and \n

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -196,17 +197,22 @@ func (r *Resolver) listOf(ctx context.Context, a ListArgs, lq providers.Query, p
 	ld := loaders.For(ctx, r.Pages)
 	fetch := ld.Fetch
 	var prefetch func(providers.Stream)
-	if w.After == nil && w.Before == nil && w.Last == nil {
+	var cold atomic.Bool // a stream's first page is not at hand
+	first := w.After == nil && w.Before == nil && w.Last == nil
+	if first {
 		// A first page starts at position 0 of every stream: read it as soon as the stream is known,
 		// so a source whose streams take a round trip (Bitbucket's workspaces) delays no other. A
 		// fresh page is only noted (no goroutine for a warm page).
 		prefetch = func(st providers.Stream) {
 			if !ld.Fresh(ctx, st, 0) {
+				cold.Store(true)
 				go func() { _, _ = fetch(ctx, st, 0) }()
 			}
 		}
 	}
 	sts, failed := streams(ctx, r.local(), plans, prefetch)
+	// Every first page at hand: the merge reads its lanes in turn (providers.Window.Warm).
+	w.Warm = first && !cold.Load()
 	res := providers.List(ctx, sts, o, fetch, w)
 	for _, e := range append(failed, res.Failed...) {
 		graphql.AddError(ctx, e)

@@ -20,6 +20,11 @@ const parallelStreams = 8
 type Window struct {
 	First, Last   *int
 	After, Before *Cursor
+	// Warm says the caller found the first page of every stream at hand (fetch answers it without
+	// waiting): List then reads its lanes one after another, not each on its own goroutine, which
+	// for in-memory pages costs more than the reading. A lane that needs a page not at hand still
+	// reads it, only not in parallel with the others.
+	Warm bool
 }
 
 // Edge is one repository of a list and its cursor.
@@ -86,7 +91,7 @@ func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Windo
 	}
 
 	// Place every lane: realign the cursors' positions, then read its window.
-	eachLane(ctx, lanes, func(ctx context.Context, i int, l *lane) {
+	eachLane(ctx, w.Warm, lanes, func(ctx context.Context, i int, l *lane) {
 		if m, ok := findMark(w.After, l.hash); ok {
 			l.lo, l.err = l.r.realign(ctx, m, o)
 		}
@@ -161,7 +166,7 @@ func List(ctx context.Context, streams []Stream, o Order, fetch Fetcher, w Windo
 	}
 	// Each lane's anchor at its first position in the page, for the cursors of edges before the
 	// lane's first item (the page is usually already read).
-	eachLane(ctx, live, func(ctx context.Context, _ int, l *lane) {
+	eachLane(ctx, w.Warm, live, func(ctx context.Context, _ int, l *lane) {
 		l.anchor0, l.anchor1, l.key0, l.tie0 = l.r.anchorsBefore(ctx, l.start, o)
 		// A realigned position keeps the place the cursor gave it (see reader.boundary).
 		c := w.After
@@ -340,10 +345,13 @@ func findMark(c *Cursor, hash uint32) (Mark, bool) {
 	return Mark{}, false
 }
 
-// eachLane runs f for every lane, at most parallelStreams at once.
-func eachLane(ctx context.Context, lanes []*lane, f func(context.Context, int, *lane)) {
-	if len(lanes) == 1 {
-		f(ctx, 0, lanes[0])
+// eachLane runs f for every lane, at most parallelStreams at once; in order on the caller's
+// goroutine when inline (see Window.Warm) or when there is one lane.
+func eachLane(ctx context.Context, inline bool, lanes []*lane, f func(context.Context, int, *lane)) {
+	if inline || len(lanes) == 1 {
+		for i, l := range lanes {
+			f(ctx, i, l)
+		}
 		return
 	}
 	sem := make(chan struct{}, parallelStreams)
@@ -369,7 +377,7 @@ func Count(ctx context.Context, streams []Stream, fetch Fetcher) (int, error) {
 	for i, s := range streams {
 		lanes[i] = &lane{r: newReader(s, fetch)}
 	}
-	eachLane(ctx, lanes, func(ctx context.Context, i int, l *lane) {
+	eachLane(ctx, false, lanes, func(ctx context.Context, i int, l *lane) {
 		counts[i], errs[i] = l.r.count(ctx)
 	})
 	total := 0
