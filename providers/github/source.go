@@ -34,6 +34,9 @@ type Config struct {
 // Source is the GitHub providers.Source. It is safe for concurrent use.
 type Source struct {
 	client *rest.Client
+	// gql is client's copy for the GraphQL endpoint (graphql.go); graphQL remembers its 404.
+	gql     *rest.Client
+	graphQL graphQLGate
 	// viewers keeps each credential's login (GET /user) for affiliation filters.
 	viewers *providers.Viewers
 }
@@ -47,7 +50,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{client: client, viewers: providers.NewViewers(0)}, nil
+	return &Source{client: client, gql: graphQLClient(client), viewers: providers.NewViewers(0)}, nil
 }
 
 // Name returns "github".
