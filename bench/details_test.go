@@ -1,9 +1,13 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -24,27 +28,54 @@ const DashboardQuery = `query { viewer { repositories(first: 20) { nodes { provi
 // DashboardBody is DashboardQuery as a POST body.
 var DashboardBody = mustJSON(map[string]any{"query": DashboardQuery})
 
-// urlLog records every request URI a fake is asked, by source.
+// urlLog records every request a fake is asked, by source: "METHOD URI", and for a POST with a
+// body "METHOD URI#" and the body's SHA-256 prefix, so that two GraphQL requests asking different
+// things are different entries and the same request asked twice is a repeat; the bodies of POST
+// requests are kept too (GraphQL documents).
 type urlLog struct {
-	mu   sync.Mutex
-	uris map[string][]string
+	mu     sync.Mutex
+	uris   map[string][]string
+	bodies map[string][][]byte
 }
 
 func (l *urlLog) wrap(source string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entry := r.Method + " " + r.URL.RequestURI()
+		var body []byte
+		if r.Method == http.MethodPost && r.Body != nil {
+			body, _ = io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			sum := sha256.Sum256(body)
+			entry += "#" + hex.EncodeToString(sum[:6])
+		}
 		l.mu.Lock()
-		l.uris[source] = append(l.uris[source], r.Method+" "+r.URL.RequestURI())
+		l.uris[source] = append(l.uris[source], entry)
+		if body != nil {
+			if l.bodies == nil {
+				l.bodies = map[string][][]byte{}
+			}
+			l.bodies[source] = append(l.bodies[source], body)
+		}
 		l.mu.Unlock()
 		h.ServeHTTP(w, r)
 	})
 }
 
-// take returns the URIs recorded since the last take and forgets them.
+// take returns the requests recorded since the last take and forgets them (and the bodies).
 func (l *urlLog) take() map[string][]string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := l.uris
-	l.uris = map[string][]string{}
+	l.uris, l.bodies = map[string][]string{}, nil
+	return out
+}
+
+// takeBodies returns the POST bodies recorded since the last take, by source, and forgets them.
+func (l *urlLog) takeBodies() map[string][][]byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.bodies
+	l.bodies = nil
 	return out
 }
 

@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -18,77 +19,112 @@ type Batched struct {
 	Request providers.DetailRequest
 }
 
-// batchGroup is the keys of one batch that miss the cache and share a source and a credential,
-// whose source batches them: indexes into the batch's keys, in order, and the repositories they
-// name, in order of first appearance.
-type batchGroup struct {
+// BatchWindow is how long the keys a source batches are collected before their upstream requests
+// go: from the first such key of a source and credential that misses the cache, keys of later
+// dataloader batches (resolvers that ran after the loader's Wait) join the same requests.
+const BatchWindow = 5 * time.Millisecond
+
+// pendingBatch is the keys of one source and credential, which its source batches, collected
+// during BatchWindow; out and done are filled by flush.
+type pendingBatch struct {
 	batcher providers.DetailBatcher
-	token   string
 	source  string
-	byRepo  map[string][]int // DetailKey.Repo -> indexes of its keys
-	repos   []string         // DetailKey.Repo, each once
-	reads   map[int]read
+	token   string
+	keys    []DetailKey
+	reads   []read
+	out     []*dataloader.Result[any] // by position in keys; set before done is closed
+	done    chan struct{}
 }
 
-// batchGroups are a batch's groups, in order of first appearance.
-type batchGroups []*batchGroup
-
-// add puts key i (k, read with rd) in the group of its source and credential.
-func (gs *batchGroups) add(i int, k DetailKey, rd read) {
-	var g *batchGroup
-	for _, x := range *gs {
-		if x.source == k.Source && x.token == rd.token {
-			g = x
-			break
-		}
-	}
-	if g == nil {
-		g = &batchGroup{batcher: rd.batched.Batcher, token: rd.token, source: k.Source, byRepo: map[string][]int{}, reads: map[int]read{}}
-		*gs = append(*gs, g)
-	}
-	if _, seen := g.byRepo[k.Repo]; !seen {
-		g.repos = append(g.repos, k.Repo)
-	}
-	g.byRepo[k.Repo] = append(g.byRepo[k.Repo], i)
-	g.reads[i] = rd
+// batchWait is a key of a dataloader batch waiting for its pending batch.
+type batchWait struct {
+	i   int // index in the dataloader batch
+	p   *pendingBatch
+	pos int // index in p.keys
 }
 
-// batchRead reads every group, providers.MaxBatchDetails repositories (with all their keys of the
-// batch) per BatchDetails call, each call in its own goroutine (added to wg) holding one slot of
-// its source's MaxDetailsInFlight. Each key's result (cached, kept stale, or answered from its
-// stale copy as a key read alone is: settle) goes into out at its index.
-func (d *Details) batchRead(ctx context.Context, wg *sync.WaitGroup, groups batchGroups, keys []DetailKey, out []*dataloader.Result[any]) {
-	for _, g := range groups {
-		for lo := 0; lo < len(g.repos); lo += providers.MaxBatchDetails {
-			var idx []int
-			for _, repo := range g.repos[lo:min(lo+providers.MaxBatchDetails, len(g.repos))] {
-				idx = append(idx, g.byRepo[repo]...)
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				reqs := make([]providers.DetailRequest, len(idx))
-				for j, i := range idx {
-					reqs[j] = g.reads[i].batched.Request
-				}
-				release, err := d.acquire(ctx, g.source)
-				if err != nil {
-					for _, i := range idx {
-						out[i] = &dataloader.Result[any]{Error: err}
-					}
-					return
-				}
-				res := g.batcher.BatchDetails(ctx, g.token, reqs)
-				release()
-				for j, i := range idx {
-					var v any
-					err := error(providers.Errorf(providers.KindInternal, g.source, "the batched read gave no answer for %s", keys[i].Field))
-					if j < len(res) {
-						v, err = res[j].Value, res[j].Err
-					}
-					out[i] = d.settle(ctx, keys[i], g.reads[i], v, err)
-				}
-			}()
+// join adds key k (read with rd) to the pending batch of its source and credential, opening one
+// (flushed after BatchWindow) when there is none, and returns where its result will be.
+func (d *Details) join(ctx context.Context, i int, k DetailKey, rd read) batchWait {
+	gk := k.Source + "\x00" + k.Cred
+	d.pmu.Lock()
+	defer d.pmu.Unlock()
+	p := d.pending[gk]
+	if p == nil {
+		if d.pending == nil {
+			d.pending = map[string]*pendingBatch{}
 		}
+		p = &pendingBatch{batcher: rd.batched.Batcher, source: k.Source, token: rd.token, done: make(chan struct{})}
+		d.pending[gk] = p
+		go d.flush(ctx, gk, p)
+	}
+	p.keys = append(p.keys, k)
+	p.reads = append(p.reads, rd)
+	return batchWait{i: i, p: p, pos: len(p.keys) - 1}
+}
+
+// flush waits BatchWindow (or for ctx to end), closes p to new keys, and reads its keys
+// providers.MaxBatchDetails repositories (with all their keys) per BatchDetails call, the calls in
+// parallel, each holding one slot of the source's MaxDetailsInFlight. Each key's result (cached,
+// kept stale, or answered from its stale copy, as a key read alone is: settle) goes into p.out.
+func (d *Details) flush(ctx context.Context, gk string, p *pendingBatch) {
+	t := time.NewTimer(BatchWindow)
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		t.Stop()
+	}
+	d.pmu.Lock()
+	if d.pending[gk] == p {
+		delete(d.pending, gk)
+	}
+	d.pmu.Unlock()
+	p.out = make([]*dataloader.Result[any], len(p.keys))
+	byRepo := map[string][]int{}
+	var repos []string
+	for j, k := range p.keys {
+		if _, seen := byRepo[k.Repo]; !seen {
+			repos = append(repos, k.Repo)
+		}
+		byRepo[k.Repo] = append(byRepo[k.Repo], j)
+	}
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(repos); lo += providers.MaxBatchDetails {
+		var idx []int
+		for _, repo := range repos[lo:min(lo+providers.MaxBatchDetails, len(repos))] {
+			idx = append(idx, byRepo[repo]...)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.readChunk(ctx, p, idx)
+		}()
+	}
+	wg.Wait()
+	close(p.done)
+}
+
+// readChunk reads p's keys at idx with one BatchDetails call holding one in-flight slot.
+func (d *Details) readChunk(ctx context.Context, p *pendingBatch, idx []int) {
+	release, err := d.acquire(ctx, p.source)
+	if err != nil {
+		for _, j := range idx {
+			p.out[j] = &dataloader.Result[any]{Error: err}
+		}
+		return
+	}
+	reqs := make([]providers.DetailRequest, len(idx))
+	for n, j := range idx {
+		reqs[n] = p.reads[j].batched.Request
+	}
+	res := p.batcher.BatchDetails(ctx, p.token, reqs)
+	release()
+	for n, j := range idx {
+		var v any
+		err := error(providers.Errorf(providers.KindInternal, p.source, "the batched read gave no answer for %s", p.keys[j].Field))
+		if n < len(res) {
+			v, err = res[n].Value, res[n].Err
+		}
+		p.out[j] = d.settle(ctx, p.keys[j], p.reads[j], v, err)
 	}
 }

@@ -45,6 +45,9 @@ type Details struct {
 	reads  sync.Map // DetailKey -> read
 	sems   sync.Map // source -> chan struct{}
 	hashes sync.Map // token -> providers.HashToken(token), this request's
+	// pending are the batches being collected, by source and credential hash (batchdetails.go).
+	pmu     sync.Mutex
+	pending map[string]*pendingBatch
 	// staleFor is how long stale copies are kept (STALE_IF_ERROR; see stale.go); zero: none.
 	staleFor time.Duration
 	now      func() time.Time
@@ -122,15 +125,16 @@ func (d *Details) cached(ctx context.Context, k DetailKey, rd read) (any, bool) 
 }
 
 // batch fetches keys in parallel, at most MaxDetailsInFlight upstream requests per source: keys
-// in the cache are answered from it; keys whose source batches them (read.batched) are grouped by
-// source and credential and read MaxBatchDetails repositories per upstream request (batchRead);
-// the others are read one at a time.
+// in the cache are answered from it; keys whose source batches them (read.batched) join the
+// pending batch of their source and credential (batchdetails.go: collected for BatchWindow, also
+// from later batches, then read MaxBatchDetails repositories per upstream request); the others
+// are read one at a time.
 func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Result[any] {
 	out := make([]*dataloader.Result[any], len(keys))
 	ctx, span := startBatch(ctx, "details", len(keys), func(i int) string { return keys[i].Source })
 	cachedKeys := 0
 	var wg sync.WaitGroup
-	var groups batchGroups
+	var waits []batchWait
 	for i, k := range keys {
 		x, _ := d.reads.Load(k)
 		rd := x.(read)
@@ -140,7 +144,7 @@ func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Res
 			continue
 		}
 		if rd.batched.Batcher != nil {
-			groups.add(i, k, rd)
+			waits = append(waits, d.join(ctx, i, k, rd))
 			continue
 		}
 		wg.Add(1)
@@ -156,8 +160,11 @@ func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Res
 			out[i] = d.settle(ctx, k, rd, v, err)
 		}()
 	}
-	d.batchRead(ctx, &wg, groups, keys, out)
 	wg.Wait()
+	for _, w := range waits {
+		<-w.p.done
+		out[w.i] = w.p.out[w.pos]
+	}
 	if span != nil {
 		endBatch(span, failures(out), cachedKeys)
 	}
