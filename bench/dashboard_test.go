@@ -20,16 +20,20 @@ import (
 // count asked exactly once over the GraphQL requests, by variables, never in the document. There
 // is normally one GraphQL request; a resolver whose key misses the detail loader's collection
 // window (loaders.BatchWindow) starts another request, so the count of GraphQL requests is checked to be
-// at least 1 and at most the page's GitHub repositories, and what they ask is checked exactly.
+// at least 1 and at most the page's GitHub repositories, and what they ask is checked exactly. A
+// warm repeat (executed, RESPONSE_CACHE_TTL=0) asks nothing.
 func TestDashboardRequests(t *testing.T) {
 	f := NewFakes(DemoCounts)
 	urls, log, closeFakes := loggedLoopback(f, 0)
 	defer closeFakes()
-	srv, err := NewServer(Environ(urls), nil, 0, nil)
+	env := Environ(urls)
+	env["RESPONSE_CACHE_TTL"] = "0" // a repeat is executed, from the page and detail caches
+	srv, err := NewServer(env, nil, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := HandlerPoster(srv.Handler)(context.Background(), DashboardBody)
+	post := HandlerPoster(srv.Handler)
+	body, err := post(context.Background(), DashboardBody)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +99,13 @@ func TestDashboardRequests(t *testing.T) {
 		if got := slices.Sorted(slices.Values(asked[field])); !slices.Equal(got, gh) {
 			t.Errorf("GitHub GraphQL %s of %v, want the page's %v, each once", field, got, gh)
 		}
+	}
+	// A warm repeat asks nothing: the batched values are cached under the per-key detail keys.
+	if _, err := post(context.Background(), DashboardBody); err != nil {
+		t.Fatal(err)
+	}
+	if again := log.take(); len(again) > 0 {
+		t.Errorf("warm repeat asked %v", again)
 	}
 	t.Logf("repositories on the page by forge: %v; GitHub GraphQL requests: %d", map[string]int{"GITHUB": len(onPage["GITHUB"]), "GITLAB": len(onPage["GITLAB"]),
 		"BITBUCKET": len(onPage["BITBUCKET"]), "CODEARTS": len(onPage["CODEARTS"]), "GITEA": len(onPage["GITEA"])}, len(ghGraphQL))
