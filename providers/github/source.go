@@ -2,6 +2,8 @@
 // GitHub's REST API v3 (GET /user/repos) on github.com or GitHub Enterprise Server, and fetches one
 // repository (GET /repos/{owner}/{repo}). GitHub sorts every order forgegraph offers (pushed,
 // updated, created, full_name; asc or desc), so every list is paged natively, 100 per upstream page.
+// Several repositories' languages and branch and tag counts are read with one request to GitHub's
+// GraphQL API (batch.go), with REST as the fallback.
 // Every error it returns is a *providers.Error with Source "github".
 package github
 

@@ -112,7 +112,7 @@ func errorAnswer(status int, msg, docs string) *answer {
 
 // ServeHTTP answers GET /user/repos, GET /repos/{owner}/{repo} and its branches, tags, languages,
 // contributors and teams (details.go), the accounts, their lists and GET /repositories
-// (owners.go), paths relative to the API root.
+// (owners.go), POST /graphql (graphql.go), paths relative to the API root.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
 	a := s.serve(r)
