@@ -36,7 +36,7 @@ type Config struct {
 // Source is the GitHub providers.Source. It is safe for concurrent use.
 type Source struct {
 	client *rest.Client
-	// gql is client's copy for the GraphQL endpoint (graphql.go); graphQL remembers its 404.
+	// gql is client's copy for the GraphQL endpoint (batch.go); graphQL remembers its 404.
 	gql     *rest.Client
 	graphQL graphQLGate
 	// viewers keeps each credential's login (GET /user) for affiliation filters.
