@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -101,6 +102,7 @@ func (s *Source) queryDetails(ctx context.Context, token string, asks []*repoAsk
 	if err != nil {
 		return nil, err
 	}
+	s.logErrors(ctx, token, ans.Errors)
 	if err := wholeError(resp, &ans); err != nil {
 		return nil, err
 	}
@@ -202,4 +204,33 @@ func aliasError(ans *gqlAnswer, alias, nameWithOwner string) error {
 		}
 	}
 	return nil
+}
+
+// maxLoggedErrors bounds how many of an answer's GraphQL errors are logged.
+const maxLoggedErrors = 5
+
+// logErrors logs the GraphQL errors of an answer other than NOT_FOUND (an ordinary answer for a
+// repository the credential cannot see) with GitHub's words, which never reach a client: a few
+// per answer, each message cut to 300 bytes, with token (should GitHub echo it) replaced.
+func (s *Source) logErrors(ctx context.Context, token string, errs []gqlError) {
+	logger := s.client.Options.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	n := 0
+	for _, e := range errs {
+		if e.Type == "NOT_FOUND" || n == maxLoggedErrors {
+			continue
+		}
+		n++
+		msg := e.Message
+		if token != "" {
+			msg = strings.ReplaceAll(msg, token, "[token]")
+		}
+		if len(msg) > 300 {
+			msg = strings.ToValidUTF8(msg[:300], "") + "…"
+		}
+		logger.LogAttrs(ctx, slog.LevelWarn, "upstream GraphQL error", slog.String("source", SourceName),
+			slog.String("type", e.Type), slog.String("forge_message", msg))
+	}
 }
