@@ -350,3 +350,25 @@ func TestGraphQLURL(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchDetailsNullAndMissingFields: a field GitHub answers null (its schema allows it) is what
+// REST gives an empty repository (no languages, 0 branches); a field missing from the answer is
+// an answer that cannot be read (UPSTREAM_UNAVAILABLE's BAD_RESPONSE kind), for that request only.
+func TestBatchDetailsNullAndMissingFields(t *testing.T) {
+	_, base := providertest.Serve(t, gqlBase, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"data":{"r0":{"languages":null,"branches":null},"r1":{"languages":{"totalCount":0,"edges":[]}}}}`)
+	}))
+	s := newSource(t, base, 0)
+	repos := batchRepos()[:2]
+	res := s.BatchDetails(context.Background(), token, []providers.DetailRequest{
+		{Repo: &repos[0], Field: providers.BatchLanguages}, {Repo: &repos[0], Field: providers.BatchBranchCount},
+		{Repo: &repos[1], Field: providers.BatchLanguages}, {Repo: &repos[1], Field: providers.BatchBranchCount},
+	})
+	for i, want := range []any{[]providers.Language{}, 0, []providers.Language{}} {
+		if res[i].Err != nil || !reflect.DeepEqual(res[i].Value, want) {
+			t.Errorf("request %d: %#v %v, want %#v", i, res[i].Value, res[i].Err, want)
+		}
+	}
+	wantKind(t, res[3].Err, providers.KindBadResponse)
+}

@@ -72,6 +72,8 @@ type gqlRepository struct {
 	Tags *struct {
 		TotalCount int `json:"totalCount"`
 	} `json:"tags"`
+	// present are the fields the answer holds, null ones included.
+	present map[string]json.RawMessage
 }
 
 // gqlError is one entry of a GraphQL answer's errors.
@@ -112,8 +114,12 @@ func (s *Source) queryDetails(ctx context.Context, token string, asks []*repoAsk
 		itemErr := aliasError(&ans, alias, a.repo.NameWithOwner)
 		var r *gqlRepository
 		if raw, ok := ans.Data[alias]; itemErr == nil && ok && string(raw) != "null" {
-			if json.Unmarshal(raw, &r) != nil {
+			var keys map[string]json.RawMessage
+			if json.Unmarshal(raw, &r) != nil || json.Unmarshal(raw, &keys) != nil {
+				r = nil
 				itemErr = providers.Errorf(providers.KindBadResponse, SourceName, "GraphQL answer for %s is not the JSON expected", a.repo.NameWithOwner)
+			} else if r != nil {
+				r.present = keys
 			}
 		}
 		if itemErr == nil && r == nil {
@@ -135,19 +141,23 @@ func (s *Source) queryDetails(ctx context.Context, token string, asks []*repoAsk
 }
 
 // value is field's value in r: languages as Languages computes them from the same sizes (with
-// GraphQL's colors), or a count; a field missing from the answer is KindBadResponse.
+// GraphQL's colors), or a count. A field GitHub answered null (the schema allows it) is what REST
+// gives for an empty repository: no languages, 0; a field missing from the answer is
+// KindBadResponse.
 func (r *gqlRepository) value(field, nameWithOwner string) providers.DetailResult {
-	missing := providers.DetailResult{Err: providers.Errorf(providers.KindBadResponse, SourceName, "GraphQL answer for %s has no %s", nameWithOwner, field)}
+	key := map[string]string{providers.BatchLanguages: "languages", providers.BatchBranchCount: "branches", providers.BatchTagCount: "tags"}[field]
+	if _, ok := r.present[key]; !ok {
+		return providers.DetailResult{Err: providers.Errorf(providers.KindBadResponse, SourceName, "GraphQL answer for %s has no %s", nameWithOwner, key)}
+	}
 	switch field {
 	case providers.BatchLanguages:
-		if r.Languages == nil {
-			return missing
-		}
-		sizes := make(map[string]int64, len(r.Languages.Edges))
+		sizes := map[string]int64{}
 		colors := map[string]*string{}
-		for _, e := range r.Languages.Edges {
-			sizes[e.Node.Name] += e.Size
-			colors[e.Node.Name] = e.Node.Color
+		if r.Languages != nil {
+			for _, e := range r.Languages.Edges {
+				sizes[e.Node.Name] += e.Size
+				colors[e.Node.Name] = e.Node.Color
+			}
 		}
 		langs := providers.LanguagesFromBytes(sizes)
 		for i := range langs {
@@ -156,12 +166,12 @@ func (r *gqlRepository) value(field, nameWithOwner string) providers.DetailResul
 		return providers.DetailResult{Value: langs}
 	case providers.BatchBranchCount:
 		if r.Branches == nil {
-			return missing
+			return providers.DetailResult{Value: 0}
 		}
 		return providers.DetailResult{Value: r.Branches.TotalCount}
 	default:
 		if r.Tags == nil {
-			return missing
+			return providers.DetailResult{Value: 0}
 		}
 		return providers.DetailResult{Value: r.Tags.TotalCount}
 	}
