@@ -117,8 +117,11 @@ func (d *Details) readChunk(ctx context.Context, p *pendingBatch, idx []int) {
 	for n, j := range idx {
 		reqs[n] = p.reads[j].batched.Request
 	}
-	res := p.batcher.BatchDetails(ctx, p.token, reqs)
-	release()
+	var res []providers.DetailResult
+	func() {
+		defer release()
+		res = p.batcher.BatchDetails(ctx, p.token, reqs)
+	}()
 	for n, j := range idx {
 		var v any
 		err := error(providers.Errorf(providers.KindInternal, p.source, "the batched read gave no answer for %s", p.keys[j].Field))

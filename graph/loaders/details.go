@@ -155,8 +155,11 @@ func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Res
 				out[i] = &dataloader.Result[any]{Error: err}
 				return
 			}
-			v, err := rd.fetch(ctx)
-			release()
+			var v any
+			func() {
+				defer release()
+				v, err = rd.fetch(ctx)
+			}()
 			out[i] = d.settle(ctx, k, rd, v, err)
 		}()
 	}
