@@ -54,17 +54,37 @@ func detailPlan[I any](ctx context.Context, r *Resolver, repo *providers.Reposit
 // load reads key (read with token) through the request's detail loader, fetch on a miss. Errors
 // carry the source.
 func load[T any](ctx context.Context, key loaders.DetailKey, token string, fetch func(context.Context) (T, error)) (T, error) {
+	return loadBatched(ctx, key, token, loaders.Batched{}, fetch)
+}
+
+// loadBatched is load for a key that b may read together with other keys of its source (see
+// loaders.Batched; zero: read alone with fetch). A value of another type than T (a batcher that
+// broke its contract) is a KindInternal error, not a panic.
+func loadBatched[T any](ctx context.Context, key loaders.DetailKey, token string, b loaders.Batched, fetch func(context.Context) (T, error)) (T, error) {
 	decode := func(raw json.RawMessage) (any, error) {
 		var v T
 		err := json.Unmarshal(raw, &v)
 		return v, err
 	}
-	v, err := loaders.DetailsFor(ctx).Load(ctx, key, token, func(ctx context.Context) (any, error) { return fetch(ctx) }, decode)
+	var zero T
+	v, err := loaders.DetailsFor(ctx).LoadBatched(ctx, key, token, b, func(ctx context.Context) (any, error) { return fetch(ctx) }, decode)
 	if err != nil {
-		var zero T
 		return zero, providers.AsError(err, key.Source)
 	}
-	return v.(T), nil
+	t, ok := v.(T)
+	if !ok {
+		return zero, providers.Errorf(providers.KindInternal, key.Source, "the %s read gave a %T, not a %T", key.Field, v, zero)
+	}
+	return t, nil
+}
+
+// batchedFor is how field of repo is read on src with other repositories: through its
+// providers.DetailBatcher when it batches field, else alone (the zero loaders.Batched).
+func batchedFor(src any, repo *providers.Repository, field string) loaders.Batched {
+	if b, ok := src.(providers.DetailBatcher); ok && b.BatchesDetail(field) {
+		return loaders.Batched{Batcher: b, Request: providers.DetailRequest{Repo: repo, Field: field}}
+	}
+	return loaders.Batched{}
 }
 
 // detailKey is the loader key of field's page of repo on source for token; the token is hashed

@@ -11,14 +11,16 @@ import (
 // repository's forge has the capability; an input error (size, cursor) or the source's failure
 // is the field's error, which leaves the rest of the answer in place.
 
-// Languages answers Repository.languages: biggest first, read whole once per repository.
+// Languages answers Repository.languages: biggest first, read whole once per repository (with
+// other repositories' in one upstream request where the source batches them).
 func (r *Resolver) Languages(ctx context.Context, repo *providers.Repository, a NestedArgs) (*model.LanguageConnection, error) {
 	ll, token, source, ok := detailPlan[providers.LanguageLister](ctx, r, repo)
 	if !ok {
 		return nil, nil
 	}
 	all := func(ctx context.Context) ([]providers.Language, error) {
-		return load(ctx, detailKey(ctx, source, token, repo, "languages", 0), token, func(ctx context.Context) ([]providers.Language, error) {
+		key := detailKey(ctx, source, token, repo, providers.BatchLanguages, 0)
+		return loadBatched(ctx, key, token, batchedFor(ll, repo, providers.BatchLanguages), func(ctx context.Context) ([]providers.Language, error) {
 			return ll.Languages(ctx, token, repo)
 		})
 	}

@@ -48,12 +48,15 @@ func countOnlyPage[T any](ctx context.Context, r *Resolver, repo *providers.Repo
 // nestedCount returns how a count-only field of repo is counted on source: with the source's
 // providers.NestedCounter when it counts field (one upstream request, under its own loader key
 // field+".count", so a count and a page of the same list are distinct reads and each is read at
-// most once per request; when that answer did not say the count, from the pages), else from the pages through fetch (forges that send a total with the
+// most once per request; when that answer did not say the count, from the pages; with other
+// repositories' counts in one upstream request where the source batches field+".count": see
+// providers.DetailBatcher), else from the pages through fetch (forges that send a total with the
 // first page answer from that page, the same read a page of items would make).
 func nestedCount[T any](src any, source, token string, repo *providers.Repository, field string, fetch providers.NestedFetcher[T]) func(context.Context) (int, error) {
 	if nc, ok := src.(providers.NestedCounter); ok && nc.CountsNested(field) {
 		return func(ctx context.Context) (int, error) {
-			n, err := load(ctx, detailKey(ctx, source, token, repo, field+".count", 0), token, func(ctx context.Context) (int, error) {
+			key := detailKey(ctx, source, token, repo, field+".count", 0)
+			n, err := loadBatched(ctx, key, token, batchedFor(src, repo, field+".count"), func(ctx context.Context) (int, error) {
 				return nc.CountNested(ctx, token, repo, field)
 			})
 			if err == nil && n < 0 {

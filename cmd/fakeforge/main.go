@@ -2,7 +2,7 @@
 // real HTTP, for tests that run forgegraph as separate processes (several replicas behind one Redis).
 // Every demo forge of providers/registry is mounted at /NAME followed by its API path:
 //
-//	/github/api/v3     GitHub (GITHUB_API_URL=http://HOST/github/api/v3)
+//	/github/api/v3     GitHub (GITHUB_API_URL=http://HOST/github/api/v3; GraphQL at /github/api/graphql)
 //	/gitlab/api/v4     GitLab (GITLAB_API_URL=http://HOST/gitlab/api/v4)
 //	/bitbucket/2.0     Bitbucket Cloud (BITBUCKET_API_URL=http://HOST/bitbucket/2.0)
 //	/codearts          CodeArts Repo (CODEARTS_API_URL=http://HOST/codearts)
@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -69,24 +70,31 @@ func run(ctx context.Context, addr string, latency time.Duration) error {
 	paths, urls := map[string]int64{}, map[string]int64{}
 	mux := http.NewServeMux()
 	for _, f := range forges {
-		h := http.StripPrefix(f.prefix, f.handler)
-		mux.Handle(f.prefix+"/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			f.requests.Add(1)
-			mu.Lock()
-			paths[r.URL.Path]++
-			urls[r.URL.RequestURI()]++
-			mu.Unlock()
-			if latency > 0 {
-				t := time.NewTimer(latency)
-				select {
-				case <-t.C:
-				case <-r.Context().Done():
-					t.Stop()
-					return
+		counted := func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				f.requests.Add(1)
+				mu.Lock()
+				paths[r.URL.Path]++
+				urls[r.URL.RequestURI()]++
+				mu.Unlock()
+				if latency > 0 {
+					t := time.NewTimer(latency)
+					select {
+					case <-t.C:
+					case <-r.Context().Done():
+						t.Stop()
+						return
+					}
 				}
-			}
-			h.ServeHTTP(w, r)
-		}))
+				h.ServeHTTP(w, r)
+			})
+		}
+		mux.Handle(f.prefix+"/", counted(http.StripPrefix(f.prefix, f.handler)))
+		if root, ok := strings.CutSuffix(f.prefix, "/api/v3"); ok {
+			// GitHub Enterprise Server's GraphQL endpoint, /api/graphql beside /api/v3: the fake
+			// serves it as /graphql.
+			mux.Handle("POST "+root+"/api/graphql", counted(http.StripPrefix(root+"/api", f.handler)))
+		}
 	}
 	mux.HandleFunc("GET /_requests", func(w http.ResponseWriter, _ *http.Request) {
 		var out struct {

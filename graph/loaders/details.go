@@ -45,16 +45,21 @@ type Details struct {
 	reads  sync.Map // DetailKey -> read
 	sems   sync.Map // source -> chan struct{}
 	hashes sync.Map // token -> providers.HashToken(token), this request's
+	// pending are the batches being collected, by source and credential hash (batchdetails.go).
+	pmu     sync.Mutex
+	pending map[string]*pendingBatch
 	// staleFor is how long stale copies are kept (STALE_IF_ERROR; see stale.go); zero: none.
 	staleFor time.Duration
 	now      func() time.Time
 }
 
-// read is how one key is fetched and what its cached JSON decodes to.
+// read is how one key is fetched and what its cached JSON decodes to; batched, when its Batcher
+// is set, is how it may be fetched together with other keys of its source and credential.
 type read struct {
-	token  string
-	fetch  func(context.Context) (any, error)
-	decode func(json.RawMessage) (any, error)
+	token   string
+	fetch   func(context.Context) (any, error)
+	decode  func(json.RawMessage) (any, error)
+	batched Batched
 }
 
 // NewDetails returns one request's detail loader over c (nil: no cache), whose entries live ttl.
@@ -74,7 +79,15 @@ func NewDetailCache() *cache.Memory[json.RawMessage] {
 // fetch (called at most once per key per request; its successful results are cached as JSON).
 // Errors are fetch's.
 func (d *Details) Load(ctx context.Context, key DetailKey, token string, fetch func(context.Context) (any, error), decode func(json.RawMessage) (any, error)) (any, error) {
-	d.reads.LoadOrStore(key, read{token: token, fetch: fetch, decode: decode})
+	return d.LoadBatched(ctx, key, token, Batched{}, fetch, decode)
+}
+
+// LoadBatched is Load for a key that b says how to read together with the other keys of its
+// source and credential that miss the cache in the same batch (see Batched); a zero b is Load.
+// fetch is still what reads it alone (never called when b batches it). Errors are fetch's, or the
+// batch's error for this key.
+func (d *Details) LoadBatched(ctx context.Context, key DetailKey, token string, b Batched, fetch func(context.Context) (any, error), decode func(json.RawMessage) (any, error)) (any, error) {
+	d.reads.LoadOrStore(key, read{token: token, fetch: fetch, decode: decode, batched: b})
 	return d.loader.Load(ctx, key)()
 }
 
@@ -111,12 +124,17 @@ func (d *Details) cached(ctx context.Context, k DetailKey, rd read) (any, bool) 
 	return v, true
 }
 
-// batch fetches keys in parallel, at most MaxDetailsInFlight per source.
+// batch fetches keys in parallel, at most MaxDetailsInFlight upstream requests per source: keys
+// in the cache are answered from it; keys whose source batches them (read.batched) join the
+// pending batch of their source and credential (batchdetails.go: collected for BatchWindow, also
+// from later batches, then read MaxBatchDetails repositories per upstream request); the others
+// are read one at a time.
 func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Result[any] {
 	out := make([]*dataloader.Result[any], len(keys))
 	ctx, span := startBatch(ctx, "details", len(keys), func(i int) string { return keys[i].Source })
 	cachedKeys := 0
 	var wg sync.WaitGroup
+	var waits []batchWait
 	for i, k := range keys {
 		x, _ := d.reads.Load(k)
 		rd := x.(read)
@@ -125,38 +143,65 @@ func (d *Details) batch(ctx context.Context, keys []DetailKey) []*dataloader.Res
 			cachedKeys++
 			continue
 		}
+		if rd.batched.Batcher != nil {
+			waits = append(waits, d.join(ctx, i, k, rd))
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s, _ := d.sems.LoadOrStore(k.Source, make(chan struct{}, MaxDetailsInFlight))
-			sem := s.(chan struct{})
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				out[i] = &dataloader.Result[any]{Error: ctx.Err()}
+			release, err := d.acquire(ctx, k.Source)
+			if err != nil {
+				out[i] = &dataloader.Result[any]{Error: err}
 				return
 			}
-			defer func() { <-sem }()
-			v, err := rd.fetch(ctx)
-			if err == nil && d.cache != nil {
-				if raw, jerr := json.Marshal(v); jerr == nil {
-					d.cache.Set(ctx, k.Source, rd.token, k.String(), raw, d.ttl)
-					d.keepStale(ctx, k, rd.token, raw)
-				}
-			}
-			if err != nil {
-				if sv, ok := d.stale(ctx, k, rd, err); ok {
-					v, err = sv, nil
-				}
-			}
-			out[i] = &dataloader.Result[any]{Data: v, Error: err}
+			var v any
+			func() {
+				defer release()
+				v, err = rd.fetch(ctx)
+			}()
+			out[i] = d.settle(ctx, k, rd, v, err)
 		}()
 	}
 	wg.Wait()
+	for _, w := range waits {
+		<-w.p.done
+		out[w.i] = w.p.out[w.pos]
+	}
 	if span != nil {
 		endBatch(span, failures(out), cachedKeys)
 	}
 	return out
+}
+
+// acquire takes one of source's MaxDetailsInFlight slots, waiting for one; release gives it back.
+// The error is ctx's when it ends first.
+func (d *Details) acquire(ctx context.Context, source string) (release func(), err error) {
+	s, _ := d.sems.LoadOrStore(source, make(chan struct{}, MaxDetailsInFlight))
+	sem := s.(chan struct{})
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// settle is the result of reading k with rd: a value read is cached (and kept as k's stale copy);
+// a failure is answered from k's stale copy when it may be (stale.go), else it is the result.
+func (d *Details) settle(ctx context.Context, k DetailKey, rd read, v any, err error) *dataloader.Result[any] {
+	if err == nil && d.cache != nil {
+		if raw, jerr := json.Marshal(v); jerr == nil {
+			d.cache.Set(ctx, k.Source, rd.token, k.String(), raw, d.ttl)
+			d.keepStale(ctx, k, rd.token, raw)
+		}
+	}
+	if err != nil {
+		if sv, ok := d.stale(ctx, k, rd, err); ok {
+			v, err = sv, nil
+		}
+	}
+	return &dataloader.Result[any]{Data: v, Error: err}
 }
 
 type detailsKey struct{}

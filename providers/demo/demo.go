@@ -73,6 +73,11 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.Body = http.NoBody
 		}
 		rec := httptest.NewRecorder()
+		if gql, ok := strings.CutSuffix(prefix, "/api/v3"); ok && r.URL.Path == gql+"/api/graphql" {
+			// GitHub Enterprise Server's GraphQL endpoint sits beside its REST root: the fake
+			// serves it as /graphql.
+			prefix = gql + "/api"
+		}
 		http.StripPrefix(prefix, f.Handler).ServeHTTP(rec, r)
 		resp := rec.Result()
 		resp.Request = req

@@ -2,6 +2,8 @@
 // GitHub's REST API v3 (GET /user/repos) on github.com or GitHub Enterprise Server, and fetches one
 // repository (GET /repos/{owner}/{repo}). GitHub sorts every order forgegraph offers (pushed,
 // updated, created, full_name; asc or desc), so every list is paged natively, 100 per upstream page.
+// Several repositories' languages and branch and tag counts are read with one request to GitHub's
+// GraphQL API (batch.go), with REST as the fallback.
 // Every error it returns is a *providers.Error with Source "github".
 package github
 
@@ -34,6 +36,9 @@ type Config struct {
 // Source is the GitHub providers.Source. It is safe for concurrent use.
 type Source struct {
 	client *rest.Client
+	// gql is client's copy for the GraphQL endpoint (batch.go); graphQL remembers its 404.
+	gql     *rest.Client
+	graphQL graphQLGate
 	// viewers keeps each credential's login (GET /user) for affiliation filters.
 	viewers *providers.Viewers
 }
@@ -47,7 +52,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{client: client, viewers: providers.NewViewers(0)}, nil
+	return &Source{client: client, gql: graphQLClient(client), viewers: providers.NewViewers(0)}, nil
 }
 
 // Name returns "github".

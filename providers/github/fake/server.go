@@ -1,6 +1,7 @@
 // Package fake is an in-memory GitHub REST API v3 for tests and forgegraph's demo mode. It serves a
 // fixed set of repositories to the holder of one token with GitHub's wire shapes: GET /user/repos
 // (sort, direction, page, per_page, Link header, weak ETag and 304), GET /repos/{owner}/{repo},
+// POST /graphql for repositories' languages and branch and tag counts (graphql.go),
 // x-ratelimit-* headers, and GitHub's error bodies (401 Bad credentials, 404 Not Found, 422
 // Validation Failed, 403 rate limit exceeded). Paths are relative to the API root, so it can be
 // mounted under a prefix such as /api/v3 with http.StripPrefix, as GitHub Enterprise Server is.
@@ -111,7 +112,7 @@ func errorAnswer(status int, msg, docs string) *answer {
 
 // ServeHTTP answers GET /user/repos, GET /repos/{owner}/{repo} and its branches, tags, languages,
 // contributors and teams (details.go), the accounts, their lists and GET /repositories
-// (owners.go), paths relative to the API root.
+// (owners.go), POST /graphql (graphql.go), paths relative to the API root.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
 	a := s.serve(r)
@@ -145,7 +146,12 @@ func (s *Server) serve(r *http.Request) *answer {
 	others := s.others
 	s.mu.Unlock()
 	segs := segments(r.URL)
-	a := s.serveWrite(r, segs) // write.go
+	var a *answer
+	if r.Method == http.MethodPost && len(segs) == 1 && segs[0] == "graphql" {
+		a = s.serveGraphQL(r, repos) // graphql.go
+	} else {
+		a = s.serveWrite(r, segs) // write.go
+	}
 	if a == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		a = s.serveOwners(r, segs, repos) // owners.go
 	}
