@@ -126,7 +126,8 @@ func TestListWalksEveryRepositoryOnceBothWays(t *testing.T) {
 		var after *providers.Cursor
 		for pages := 0; ; pages++ {
 			n := 1 + rng.IntN(100)
-			res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &n, After: after})
+			// Warm (lanes in turn) must not change a page.
+			res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{First: &n, After: after, Warm: rng.IntN(2) == 0})
 			if len(res.Failed) > 0 {
 				t.Fatal(res.Failed[0])
 			}
@@ -149,7 +150,7 @@ func TestListWalksEveryRepositoryOnceBothWays(t *testing.T) {
 		var before *providers.Cursor
 		for {
 			n := 1 + rng.IntN(100)
-			res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &n, Before: before})
+			res := providers.List(ctx, streams, o, providers.FetchDirect, providers.Window{Last: &n, Before: before, Warm: rng.IntN(2) == 0})
 			if len(res.Failed) > 0 {
 				t.Fatal(res.Failed[0])
 			}

@@ -97,6 +97,13 @@ func (s *localStream) Source() string { return s.src }
 // NoPageCache marks the stream as held in memory already (see pages.Uncached).
 func (s *localStream) NoPageCache() {}
 
+// Held reports whether the stream's sorted list is in the cache now, so that its pages are read
+// without asking the forge (see pages.Held).
+func (s *localStream) Held(ctx context.Context) bool {
+	_, ok := s.l.cache.Get(ctx, s.src, s.q.Token, s.sortedKey)
+	return ok
+}
+
 // sorted returns the whole list in the stream's order.
 func (s *localStream) sorted(ctx context.Context) ([]Repository, error) {
 	// The list is a user's data: the cache keeps it for the credential (sealed with it when the

@@ -102,12 +102,17 @@ func (l *Loaders) Fetch(ctx context.Context, s providers.Stream, i int) (provide
 	return l.pages.Load(ctx, pageKey{stream: s.ID(), index: i})()
 }
 
-// Fresh reports whether the store holds a fresh copy of page i of s (never for Uncached
-// streams), and keeps it for this request's Fetch, which then returns it without asking the
+// Fresh reports whether the store holds a fresh copy of page i of s (for an Uncached stream:
+// whether its list is held in memory, pages.Held, then read), and keeps it for this request's Fetch, which then returns it without asking the
 // store again. A caller that would start a fetch in the background checks this first: a warm page
 // needs no goroutine.
 func (l *Loaders) Fresh(ctx context.Context, s providers.Stream, i int) bool {
 	if _, ok := s.(pages.Uncached); ok {
+		// A list held in memory is read now, once for the request (uncached keeps it).
+		if h, ok := s.(pages.Held); ok && h.Held(ctx) {
+			_, err := l.uncached(ctx, s, i)
+			return err == nil
+		}
 		return false
 	}
 	k := pageKey{stream: s.ID(), index: i}

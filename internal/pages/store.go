@@ -37,6 +37,13 @@ type Uncached interface {
 	NoPageCache()
 }
 
+// Held is an Uncached stream that can tell whether its pages are at hand (its whole list in
+// memory), so that reading one costs no upstream request.
+type Held interface {
+	Uncached
+	Held(ctx context.Context) bool
+}
+
 // Store fetches pages through the cache. The zero value is not usable: build it with New or
 // NewStore.
 type Store struct {
