@@ -4,42 +4,38 @@ package app
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/forgegraph/forgegraph/internal/config"
 )
 
 // demoStack is a demo-mode server (every demo forge a stateful in-process fake) that records each
-// upstream request as "source METHOD path".
+// upstream request, and whose demo forges can be made to fail.
 type demoStack struct {
 	ts *httptest.Server
 
 	mu    sync.Mutex
-	calls []string
+	calls []string        // "source METHOD path"
+	urls  []string        // "source METHOD URL", the query included
+	down  map[string]bool // source -> answers 503
 }
 
 // newDemoStack builds the demo server, without the response micro-cache, recording the requests
 // each demo forge serves.
 func newDemoStack(t *testing.T) *demoStack {
+	return newDemoStackWith(t, map[string]string{"RESPONSE_CACHE_TTL": "0"})
+}
+
+// newDemoStackWith is newDemoStack with the server configured by env alone.
+func newDemoStackWith(t *testing.T, env map[string]string) *demoStack {
 	t.Helper()
-	env := map[string]string{"RESPONSE_CACHE_TTL": "0"}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(context.Background(), cfg, io.Discard, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	s := &demoStack{}
+	a := testApp(t, env)
+	s := &demoStack{down: map[string]bool{}}
 	// The demo's round tripper reads the same Forges array: wrapping each handler records it.
 	for i := range a.Built.Demo.Forges {
 		f := &a.Built.Demo.Forges[i]
@@ -47,7 +43,15 @@ func newDemoStack(t *testing.T) *demoStack {
 		f.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			s.mu.Lock()
 			s.calls = append(s.calls, src+" "+r.Method+" "+r.URL.EscapedPath())
+			s.urls = append(s.urls, src+" "+r.Method+" "+r.URL.String())
+			down := s.down[src]
 			s.mu.Unlock()
+			if down {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_, _ = io.WriteString(w, `{"message":"down for the test"}`)
+				return
+			}
 			inner.ServeHTTP(w, r)
 		})
 	}
@@ -56,13 +60,42 @@ func newDemoStack(t *testing.T) *demoStack {
 	return s
 }
 
+// setDown makes src's demo forge answer 503 (down) or serve again.
+func (s *demoStack) setDown(src string, down bool) {
+	s.mu.Lock()
+	s.down[src] = down
+	s.mu.Unlock()
+}
+
 // take returns the requests recorded since the last take.
 func (s *demoStack) take() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := s.calls
-	s.calls = nil
+	s.calls, s.urls = nil, nil
 	return out
+}
+
+// ask posts a query and returns the whole answer body and the upstream requests it caused (with
+// their queries), sorted.
+func (s *demoStack) ask(t *testing.T, query string, vars map[string]any) ([]byte, []string) {
+	t.Helper()
+	s.take()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(s.ts.URL+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	urls := slices.Clone(s.urls)
+	s.mu.Unlock()
+	slices.Sort(urls)
+	return out, urls
 }
 
 // gqlAnswer is a GraphQL answer: data, and each error's message and code.

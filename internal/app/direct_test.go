@@ -4,96 +4,18 @@ package app
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/forgegraph/forgegraph/graph"
-	"github.com/forgegraph/forgegraph/internal/config"
 )
-
-// recordedApp is a demo-mode server whose demo forges record the requests they serve and can be
-// made to fail.
-type recordedApp struct {
-	ts    *httptest.Server
-	mu    sync.Mutex
-	calls []string
-	down  map[string]bool // source -> answers 503
-}
-
-func newRecordedApp(t *testing.T, env map[string]string) *recordedApp {
-	t.Helper()
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(context.Background(), cfg, io.Discard, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	r := &recordedApp{down: map[string]bool{}}
-	for i := range a.Built.Demo.Forges {
-		f := &a.Built.Demo.Forges[i]
-		inner, src := f.Handler, f.Source
-		f.Handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			r.mu.Lock()
-			r.calls = append(r.calls, src+" "+req.Method+" "+req.URL.String())
-			down := r.down[src]
-			r.mu.Unlock()
-			if down {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusServiceUnavailable)
-				_, _ = io.WriteString(w, `{"message":"down for the test"}`)
-				return
-			}
-			inner.ServeHTTP(w, req)
-		})
-	}
-	r.ts = httptest.NewServer(a.Handler)
-	t.Cleanup(r.ts.Close)
-	return r
-}
-
-func (r *recordedApp) setDown(src string, down bool) {
-	r.mu.Lock()
-	r.down[src] = down
-	r.mu.Unlock()
-}
-
-// ask posts a query and returns the whole answer body and the upstream requests it caused, sorted.
-func (r *recordedApp) ask(t *testing.T, query string, vars map[string]any) ([]byte, []string) {
-	t.Helper()
-	r.mu.Lock()
-	r.calls = nil
-	r.mu.Unlock()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(r.ts.URL+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.mu.Lock()
-	calls := slices.Clone(r.calls)
-	r.mu.Unlock()
-	slices.Sort(calls)
-	return out, calls
-}
 
 // answer is a response split so that parts whose order depends on scheduling (errors of fields
 // resolved concurrently) compare as sets, and data compares byte for byte.
@@ -140,7 +62,7 @@ func TestDirectMatchesExecutor(t *testing.T) {
 	env := func(direct string) map[string]string {
 		return map[string]string{"RESPONSE_CACHE_TTL": "0", "CURSOR_SECRET": strings.Repeat("k", 32), "DIRECT_LISTS": direct}
 	}
-	on, off := newRecordedApp(t, env("on")), newRecordedApp(t, env("off"))
+	on, off := newDemoStackWith(t, env("on")), newDemoStackWith(t, env("off"))
 	g := &queryGen{rng: rng}
 	answered0, handed0 := graph.DirectStats()
 	n := 300

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/forgegraph/forgegraph/internal/config"
 	"github.com/forgegraph/forgegraph/internal/testkit"
 	"github.com/forgegraph/forgegraph/providers"
 	githubfake "github.com/forgegraph/forgegraph/providers/github/fake"
@@ -76,18 +75,7 @@ func forgeApp(t *testing.T, f *forges, redisAddr string) (*App, *httptest.Server
 	if redisAddr != "" {
 		env["REDIS_URL"] = testkit.RedisURL(redisAddr)
 	}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(context.Background(), cfg, io.Discard, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	ts := httptest.NewServer(a.Handler)
-	t.Cleanup(ts.Close)
-	return a, ts
+	return serveApp(t, env)
 }
 
 // The queries the tests warm: GitHub paged natively (PUSHED) with GitLab's whole list sorted

@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/forgegraph/forgegraph/internal/config"
 	"github.com/forgegraph/forgegraph/internal/testkit"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/demo"
@@ -26,18 +24,7 @@ import (
 func replica(t *testing.T, addr string) (*App, *httptest.Server) {
 	t.Helper()
 	env := map[string]string{"REDIS_URL": testkit.RedisURL(addr), "RESPONSE_CACHE_TTL": "0"}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(context.Background(), cfg, io.Discard, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	ts := httptest.NewServer(a.Handler)
-	t.Cleanup(ts.Close)
-	return a, ts
+	return serveApp(t, env)
 }
 
 // githubRequests is how many requests a replica's demo GitHub served.

@@ -3,31 +3,17 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
-	"io"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/forgegraph/forgegraph/internal/config"
 )
 
 // demoApp serves the embedded demo (no forge configured), without the response micro-cache.
 func demoApp(t *testing.T) *httptest.Server {
 	t.Helper()
-	cfg, err := config.Load(func(k string) string { return map[string]string{"RESPONSE_CACHE_TTL": "0"}[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(context.Background(), cfg, io.Discard, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	ts := httptest.NewServer(a.Handler)
-	t.Cleanup(ts.Close)
+	_, ts := serveApp(t, map[string]string{"RESPONSE_CACHE_TTL": "0"})
 	return ts
 }
 
