@@ -71,6 +71,8 @@ func newStaleMore(t *testing.T) *staleMore {
 	store.Lookups.StaleIfError = cfg.StaleIfError
 	h := server.New(server.Deps{Config: cfg, Sources: []providers.Source{gh, gl},
 		Tokens: map[string]string{"github": "gh-token", "gitlab": "gl-token"}, Pages: store,
+		// Filtered lists are read whole through this Local: fresh for a nanosecond, as the rest.
+		Local:  providers.NewLocal(nil, 0, time.Nanosecond),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	s.ts = httptest.NewServer(h)
 	t.Cleanup(s.ts.Close)
@@ -82,13 +84,25 @@ func newStaleMore(t *testing.T) *staleMore {
 const localWalkQuery = `query($after: String) { viewer { repositories(provider: GITLAB, sort: FULL_NAME, first: 10, after: $after) {
 	totalCount nodes { nameWithOwner } pageInfo { hasNextPage endCursor } } } }`
 
+// filteredWalkQuery is a filtered list (read whole, filtered, sorted: providers.FilterStreams)
+// in GitLab's native order.
+const filteredWalkQuery = `query($after: String) { viewer { repositories(provider: GITLAB, query: "grp/", isArchived: false, first: 10, after: $after) {
+	totalCount nodes { nameWithOwner } pageInfo { hasNextPage endCursor } } } }`
+
 // walkLocal walks localWalkQuery to its end and returns the answers.
 func walkLocal(t *testing.T, ts *httptest.Server) []gqlResponse {
+	t.Helper()
+	return walkPages(t, ts, localWalkQuery)
+}
+
+// walkPages walks query (a viewer.repositories page with pageInfo, $after its cursor) to its end
+// and returns the answers.
+func walkPages(t *testing.T, ts *httptest.Server, query string) []gqlResponse {
 	t.Helper()
 	var out []gqlResponse
 	var after any
 	for range 10 {
-		r := post(t, ts, localWalkQuery, map[string]any{"after": after})
+		r := post(t, ts, query, map[string]any{"after": after})
 		out = append(out, r)
 		var d struct {
 			Viewer struct {
@@ -136,8 +150,21 @@ func wantStale(t *testing.T, what string, r gqlResponse, source, reason string) 
 // a local sort): the same walk again is whole, page for page the same answers (cursors included),
 // each marked stale without an error, and asks the forge once per page (no storm).
 func TestStaleIfErrorLocalSortWalk(t *testing.T) {
+	staleWalk(t, localWalkQuery)
+}
+
+// TestStaleIfErrorFilteredWalk: the same for a filtered list (read whole through its own list
+// cache, whatever the order): after GitLab fails, the walk is whole, identical and marked stale.
+func TestStaleIfErrorFilteredWalk(t *testing.T) {
+	staleWalk(t, filteredWalkQuery)
+}
+
+// staleWalk walks query over GitLab's 25 repositories (3 pages), makes GitLab fail, and requires
+// the same walk again to be whole, page for page the same, marked stale, at one upstream request
+// per page at most.
+func staleWalk(t *testing.T, query string) {
 	s := newStaleMore(t)
-	first := walkLocal(t, s.ts)
+	first := walkPages(t, s.ts, query)
 	if len(first) != 3 {
 		t.Fatalf("first walk: %d pages", len(first))
 	}
@@ -149,7 +176,7 @@ func TestStaleIfErrorLocalSortWalk(t *testing.T) {
 	reads := s.gl.hits.Load()
 	s.gl.set(failWith(http.StatusBadGateway))
 	s.gl.hits.Store(0)
-	second := walkLocal(t, s.ts)
+	second := walkPages(t, s.ts, query)
 	if len(second) != len(first) {
 		t.Fatalf("stale walk: %d pages, want %d: %+v %s", len(second), len(first), second[len(second)-1].Errors, second[len(second)-1].Data)
 	}
