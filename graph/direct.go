@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/forgegraph/forgegraph/graph/model"
 	"github.com/forgegraph/forgegraph/providers"
@@ -77,6 +78,9 @@ func (d *Direct) InterceptRootField(ctx context.Context, next graphql.RootResolv
 		return next(ctx)
 	}
 	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return next(ctx) // Query.viewer only, never a field of that name elsewhere
+	}
 	vp, ok := planObject(oc, rfc.Field.Selections, viewerShape)
 	if !ok {
 		return next(ctx)
