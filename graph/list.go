@@ -145,21 +145,28 @@ func (r *Resolver) plans(ctx context.Context, filter *providers.Provider, base p
 func streams(ctx context.Context, local *providers.Local, plans []plan, ready func(providers.Stream)) ([]providers.Stream, []*providers.Error) {
 	per := make([][]providers.Stream, len(plans))
 	errs := make([]*providers.Error, len(plans))
+	ask := func(i int, p plan) {
+		st, err := p.source.Streams(ctx, p.query)
+		// A filtered list is read whole per stream and filtered exactly (the source may have
+		// narrowed it natively); the unfiltered list is what the source returned.
+		st = providers.FilterStreams(local, p.query, st)
+		per[i], errs[i] = st, providers.AsError(err, p.source.Name())
+		if ready != nil {
+			for _, s := range st {
+				ready(s)
+			}
+		}
+	}
 	var wg sync.WaitGroup
 	for i, p := range plans {
+		if i == len(plans)-1 {
+			ask(i, p) // the last on this goroutine, which would only wait
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st, err := p.source.Streams(ctx, p.query)
-			// A filtered list is read whole per stream and filtered exactly (the source may have
-			// narrowed it natively); the unfiltered list is what the source returned.
-			st = providers.FilterStreams(local, p.query, st)
-			per[i], errs[i] = st, providers.AsError(err, p.source.Name())
-			if ready != nil {
-				for _, s := range st {
-					ready(s)
-				}
-			}
+			ask(i, p)
 		}()
 	}
 	wg.Wait()
