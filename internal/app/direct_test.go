@@ -85,7 +85,7 @@ func TestDirectMatchesExecutor(t *testing.T) {
 		if fmt.Sprint(aOff.Errors) != fmt.Sprint(aOn.Errors) || !bytes.Equal(aOff.Extensions, aOn.Extensions) {
 			t.Fatalf("query %d (DIRECT_SEED=%d) %s vars %v:\nerrors differ\nexecutor: %s %s\ndirect:   %s %s", i, seed, q, vars, aOff.Errors, aOff.Extensions, aOn.Errors, aOn.Extensions)
 		}
-		if !slices.Equal(callsOff, callsOn) {
+		if callsOff, callsOn := oneGraphQLPost(callsOff), oneGraphQLPost(callsOn); !slices.Equal(callsOff, callsOn) {
 			t.Fatalf("query %d (DIRECT_SEED=%d) %s:\nupstream requests differ\nexecutor: %v\ndirect:   %v", i, seed, q, callsOff, callsOn)
 		}
 		g.learn(aOff.Data)
@@ -95,6 +95,20 @@ func TestDirectMatchesExecutor(t *testing.T) {
 	if answered-answered0 < int64(n/4) || handed-handed0 == 0 {
 		t.Fatalf("the queries did not exercise both outcomes: answered %d, handed over %d", answered-answered0, handed-handed0)
 	}
+}
+
+// oneGraphQLPost keeps one of the sorted requests' GitHub GraphQL POSTs: how many a page's
+// details take depends on when their resolvers ran (the detail loader's batch window), and only
+// the executor asks them (Direct writes no detail field), so their number says nothing of Direct.
+func oneGraphQLPost(calls []string) []string {
+	out := calls[:0:0]
+	for i, c := range calls {
+		if strings.HasPrefix(c, "github POST ") && i > 0 && calls[i-1] == c {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // queryGen writes random list queries; cursors seen in answers are reused as after/before.
