@@ -74,6 +74,11 @@ func TestDirectMatchesExecutor(t *testing.T) {
 			// A failing forge from here on: its rows go, an error (or stale copy) comes instead.
 			on.setDown("gitlab", true)
 			off.setDown("gitlab", true)
+			// Detail reads of a failing forge race its circuit breaker inside one request (which
+			// fail with the forge's 503 and which with "not asking it again" depends on
+			// scheduling, in the executor of both servers alike): from here the queries select no
+			// field that reads details.
+			g.noDetails = true
 		}
 		q, vars := g.query()
 		bOff, callsOff := off.ask(t, q, vars)
@@ -117,6 +122,8 @@ type queryGen struct {
 	cursors []string
 	// what the query being written uses (its variables and fragment are declared only then)
 	usedR, usedSkip, usedFirst bool
+	// noDetails leaves out the fields that read details upstream
+	noDetails bool
 }
 
 var repoScalars = []string{"id", "provider", "name", "nameWithOwner", "owner", "description", "url", "sshUrl", "cloneUrl",
@@ -124,6 +131,7 @@ var repoScalars = []string{"id", "provider", "name", "nameWithOwner", "owner", "
 	"createdAt", "updatedAt", "pushedAt", "__typename"}
 
 // notDirect are Repository fields Direct does not write: a query with one goes to the executor.
+// The first two come with the list item; the others read details upstream.
 var notDirect = []string{"visibility", "topics", "languages(first: 1) { totalCount }", "branches { totalCount }"}
 
 func (g *queryGen) pick(xs []string) string { return xs[g.rng.IntN(len(xs))] }
@@ -146,7 +154,11 @@ func (g *queryGen) repoFields() string {
 	}
 	switch g.rng.IntN(12) {
 	case 0:
-		b.WriteString(g.pick(notDirect) + " ")
+		if g.noDetails {
+			b.WriteString(g.pick(notDirect[:2]) + " ")
+		} else {
+			b.WriteString(g.pick(notDirect) + " ")
+		}
 	case 1:
 		b.WriteString("...R ")
 		g.usedR = true

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/rest"
@@ -55,6 +57,8 @@ type Source struct {
 	local  *providers.Local
 	// viewers maps a credential's hash to its user (GET /user: id and login).
 	viewers cache.Cache[user]
+	// meFlight makes concurrent GET /user of one credential one request (me).
+	meFlight singleflight.Group
 	// logins keeps each credential's organizations' names for affiliation filters (filter.go).
 	logins *providers.Viewers
 	// limit is the upstream page size in use: askLimit until the server is seen to cap pages

@@ -16,21 +16,32 @@ const searchPath = "/repos/search"
 
 // me returns the user behind token (GET /user: its id and login), kept per credential for
 // viewerTTL: the list's uid, the affiliation filters and createRepository's owner check share the
-// one request.
+// one request, and so do concurrent callers.
 func (s *Source) me(ctx context.Context, token string) (user, error) {
 	key := providers.HashToken(token)
 	if u, ok := s.viewers.Get(ctx, key); ok {
 		return u, nil
 	}
-	var u user
-	if _, err := s.client.Do(ctx, token, &rest.Request{Method: http.MethodGet, Path: "/user"}, &u); err != nil {
+	// Concurrent callers with one credential (two lists of one query, a list and its filter)
+	// share one request; a flight that starts just after another ended finds its answer kept.
+	v, err, _ := s.meFlight.Do(key, func() (any, error) {
+		if u, ok := s.viewers.Get(ctx, key); ok {
+			return u, nil
+		}
+		var u user
+		if _, err := s.client.Do(ctx, token, &rest.Request{Method: http.MethodGet, Path: "/user"}, &u); err != nil {
+			return user{}, err
+		}
+		if u.ID <= 0 {
+			return user{}, s.errorf(providers.KindBadResponse, "GET /user answered no user id")
+		}
+		s.viewers.Set(ctx, key, u, viewerTTL)
+		return u, nil
+	})
+	if err != nil {
 		return user{}, err
 	}
-	if u.ID <= 0 {
-		return user{}, s.errorf(providers.KindBadResponse, "GET /user answered no user id")
-	}
-	s.viewers.Set(ctx, key, u, viewerTTL)
-	return u, nil
+	return v.(user), nil
 }
 
 // viewer returns the id of the user behind token (see me).
