@@ -20,6 +20,13 @@ import (
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
+// TokenVar and TokenHeader are where the source's credential comes from: the server's environment
+// variable and the per-request header that replaces it (the registry and error messages use them).
+const (
+	TokenVar    = "BITBUCKET_TOKEN"
+	TokenHeader = "X-Bitbucket-Token"
+)
+
 // DefaultBaseURL is the Bitbucket Cloud API root used when Config.BaseURL is "".
 const DefaultBaseURL = "https://api.bitbucket.org/2.0"
 
@@ -76,7 +83,7 @@ func New(cfg Config) (*Source, error) {
 	if workspaces == nil {
 		workspaces = providers.NewMemoryCache[[]string](workspaceCacheSize)
 	}
-	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
+	client, err := (&rest.Client{Source: SourceName, TokenEnv: TokenVar, TokenHeader: TokenHeader, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
 		Auth: authorize, RateLimit: rateLimit, ErrorMessage: errorMessage, WriteError: writeError,
 		Segment: slugOrUUID, SegmentRule: slugRule}).WithBase(cfg.BaseURL, DefaultBaseURL)
 	if err != nil {

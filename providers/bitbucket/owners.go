@@ -31,7 +31,7 @@ type workspace struct {
 // does not allow is a KindBadInput error before any request.
 func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Owner, error) {
 	if token == "" {
-		return nil, s.errorf(providers.KindUnauth, nil, "no token: set the server's token for bitbucket or send it in the request's header")
+		return nil, s.client.NoToken()
 	}
 	path, err := s.client.Path("/workspaces", login)
 	if err != nil {
@@ -56,7 +56,7 @@ func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Own
 // ownerStreams returns the one stream of workspace q.Owner.Login's repositories.
 func (s *Source) ownerStreams(q providers.Query) ([]providers.Stream, error) {
 	if q.Token == "" {
-		return nil, s.errorf(providers.KindUnauth, nil, "no token: set the server's token for bitbucket or send it in the request's header")
+		return nil, s.client.NoToken()
 	}
 	if _, err := s.repositoriesPath(q.Owner.Login); err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ const MaxWorkspaces = providers.MaxStreams - 16
 // *providers.Error values and are not cached.
 func (s *Source) listWorkspaces(ctx context.Context, token string) ([]string, error) {
 	if token == "" {
-		return nil, s.errorf(providers.KindUnauth, nil, "no token: set the server's token for bitbucket or send it in the request's header")
+		return nil, s.client.NoToken()
 	}
 	key := "workspaces|" + providers.HashToken(token)
 	// The list is a user's data: the cache keeps it for the credential (sealed with it when the

@@ -29,6 +29,13 @@ import (
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
+// TokenVar and TokenHeader are where the source's credential comes from: the server's environment
+// variable and the per-request header that replaces it (the registry and error messages use them).
+const (
+	TokenVar    = "CODEARTS_TOKEN"
+	TokenHeader = "X-CodeArts-Token"
+)
+
 // SourceName is the source's configuration name, returned by Name.
 const SourceName = "codearts"
 
@@ -89,7 +96,7 @@ func New(cfg Config) (*Source, error) {
 	if strings.TrimSpace(cfg.BaseURL) == "" {
 		return nil, errors.New("codearts: the base URL is required: set it to the regional CodeArts endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com")
 	}
-	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
+	client, err := (&rest.Client{Source: SourceName, TokenEnv: TokenVar, TokenHeader: TokenHeader, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
 		Auth: rest.HeaderAuth("X-Auth-Token"), ErrorMessage: errorMessage, WriteError: writeError}).WithBase(cfg.BaseURL, "")
 	if err != nil {
 		return nil, err

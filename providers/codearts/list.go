@@ -186,7 +186,7 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 		return nil, providers.OwnersNotSupported(SourceName)
 	}
 	if q.Token == "" {
-		return nil, s.errorf(providers.KindUnauth, "no token: set the server's CodeArts token or send X-CodeArts-Token")
+		return nil, s.client.NoToken()
 	}
 	if !q.Filter.IsZero() {
 		return s.filteredStreams(q), nil

@@ -28,7 +28,7 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 		}
 	}
 	if token == "" {
-		return nil, s.errorf(providers.KindUnauth, "no token: set the server's CodeArts token or send X-CodeArts-Token")
+		return nil, s.client.NoToken()
 	}
 	st := s.localStream(providers.Query{Token: token, Order: providers.NewOrder(providers.SortFullName, providers.Asc)})
 	var all []providers.Repository

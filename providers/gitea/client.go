@@ -23,6 +23,13 @@ import (
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
+// TokenVar and TokenHeader are where the source's credential comes from: the server's environment
+// variable and the per-request header that replaces it (the registry and error messages use them).
+const (
+	TokenVar    = "GITEA_TOKEN"
+	TokenHeader = "X-Gitea-Token"
+)
+
 // SourceName is the configuration name of the source (PROVIDERS=gitea, GITEA_TOKEN).
 const SourceName = "gitea"
 
@@ -74,7 +81,7 @@ func New(cfg Config) (*Source, error) {
 	if strings.TrimSpace(cfg.BaseURL) == "" {
 		return nil, fmt.Errorf("%s: the API URL is required: set GITEA_API_URL to the instance's API root, e.g. https://codeberg.org/api/v1", SourceName)
 	}
-	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
+	client, err := (&rest.Client{Source: SourceName, TokenEnv: TokenVar, TokenHeader: TokenHeader, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
 		Auth: tokenAuth, ErrorMessage: errorMessage, WriteError: writeError,
 		// Gitea's user, organization and repository names: ASCII letters, digits, "-", "_" and ".".
 		Segment: rest.NameChars, SegmentRule: rest.NameCharsRule}).WithBase(cfg.BaseURL, "")

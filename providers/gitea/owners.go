@@ -39,7 +39,7 @@ type account struct {
 // KindBadInput error before any request.
 func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Owner, error) {
 	if token == "" {
-		return nil, s.errorf(providers.KindUnauth, "no token: set GITEA_TOKEN or send the X-Gitea-Token header")
+		return nil, s.client.NoToken()
 	}
 	for _, kind := range []providers.OwnerKind{providers.OwnerOrganization, providers.OwnerUser} {
 		path, err := s.client.Path(ownerPrefix(kind), login)

@@ -38,7 +38,7 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 		return nil, nil
 	}
 	if q.Token == "" {
-		return nil, s.errorf(providers.KindUnauth, "no token: set GITEA_TOKEN or send the X-Gitea-Token header")
+		return nil, s.client.NoToken()
 	}
 	if !q.Owner.IsZero() {
 		return s.ownerStreams(q) // owners.go

@@ -10,6 +10,13 @@ import (
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
+// TokenVar and TokenHeader are where the source's credential comes from: the server's environment
+// variable and the per-request header that replaces it (the registry and error messages use them).
+const (
+	TokenVar    = "GITHUB_TOKEN"
+	TokenHeader = "X-GitHub-Token"
+)
+
 // SourceName is the configuration name of the GitHub source, used in errors, stream IDs and the
 // PROVIDERS setting.
 const SourceName = "github"
@@ -29,11 +36,13 @@ const mediaType = "application/vnd.github+json"
 // its name rule for path segments.
 func newClient(hc *http.Client, timeout time.Duration, opts rest.Options) *rest.Client {
 	return &rest.Client{
-		Options: opts,
-		Source:  SourceName,
-		HTTP:    hc,
-		Timeout: timeout,
-		Auth:    rest.Bearer,
+		Options:     opts,
+		Source:      SourceName,
+		TokenEnv:    TokenVar,
+		TokenHeader: TokenHeader,
+		HTTP:        hc,
+		Timeout:     timeout,
+		Auth:        rest.Bearer,
 		Header: func(req *http.Request) {
 			req.Header.Set("Accept", mediaType)
 			req.Header.Set("X-GitHub-Api-Version", APIVersion)

@@ -21,8 +21,7 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 		return nil, nil
 	}
 	if q.Token == "" {
-		return nil, providers.Errorf(providers.KindUnauth, SourceName,
-			"no token: set GITHUB_TOKEN on the server or send the X-GitHub-Token header")
+		return nil, s.client.NoToken()
 	}
 	if err := q.Check(SourceName); err != nil {
 		return nil, err

@@ -38,8 +38,7 @@ type account struct {
 // any request.
 func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Owner, error) {
 	if token == "" {
-		return nil, providers.Errorf(providers.KindUnauth, SourceName,
-			"no token: set GITHUB_TOKEN on the server or send the X-GitHub-Token header")
+		return nil, s.client.NoToken()
 	}
 	path, err := s.client.Path("/users", login)
 	if err != nil {
@@ -102,8 +101,7 @@ func (s *Source) ownerStreams(q providers.Query) ([]providers.Stream, error) {
 // are GitHub's minimal repositories), so details come from GET /repos/{owner}/{repo}.
 func (s *Source) Public(ctx context.Context, token string, after uint64) ([]providers.Repository, bool, error) {
 	if token == "" {
-		return nil, false, providers.Errorf(providers.KindUnauth, SourceName,
-			"no token: set GITHUB_TOKEN on the server or send the X-GitHub-Token header")
+		return nil, false, s.client.NoToken()
 	}
 	resp, err := s.client.Get(ctx, token, "/repositories", url.Values{"since": {strconv.FormatUint(after, 10)}}, "")
 	if err != nil {

@@ -16,6 +16,13 @@ import (
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
+// TokenVar and TokenHeader are where the source's credential comes from: the server's environment
+// variable and the per-request header that replaces it (the registry and error messages use them).
+const (
+	TokenVar    = "GITLAB_TOKEN"
+	TokenHeader = "X-GitLab-Token"
+)
+
 // SourceName is the configuration name of the source (PROVIDERS=gitlab, GITLAB_TOKEN).
 const SourceName = "gitlab"
 
@@ -49,7 +56,7 @@ type Source struct {
 // New returns a GitLab source. It fails when cfg.BaseURL is not an absolute http(s) URL without a
 // query.
 func New(cfg Config) (*Source, error) {
-	client, err := (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
+	client, err := (&rest.Client{Source: SourceName, TokenEnv: TokenVar, TokenHeader: TokenHeader, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
 		Auth: rest.HeaderAuth("PRIVATE-TOKEN"), RateLimit: rateLimit, ErrorMessage: errorMessage, WriteError: writeError,
 		// Slugs of users, groups and projects: ASCII letters, digits, "_", "." and "-".
 		Segment: rest.NameChars, SegmentRule: rest.NameCharsRule}).WithBase(cfg.BaseURL, DefaultBaseURL)

@@ -207,8 +207,7 @@ func (s *Source) Streams(_ context.Context, q providers.Query) ([]providers.Stre
 		return nil, nil
 	}
 	if q.Token == "" {
-		return nil, providers.Errorf(providers.KindUnauth, SourceName,
-			"no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
+		return nil, s.client.NoToken()
 	}
 	list, key := membership, listKey
 	if !q.Owner.IsZero() {

@@ -40,7 +40,7 @@ type account struct {
 // does not allow in paths is a KindBadInput error before any request.
 func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Owner, error) {
 	if token == "" {
-		return nil, providers.Errorf(providers.KindUnauth, SourceName, "no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
+		return nil, s.client.NoToken()
 	}
 	groupPath, err := s.client.NestedPath("/groups", login)
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Source) ownerList(owner providers.OwnerRef) (projectList, error) {
 // position is the last id shown).
 func (s *Source) Public(ctx context.Context, token string, after uint64) ([]providers.Repository, bool, error) {
 	if token == "" {
-		return nil, false, providers.Errorf(providers.KindUnauth, SourceName, "no token: set GITLAB_TOKEN or send the X-GitLab-Token header")
+		return nil, false, s.client.NoToken()
 	}
 	q := url.Values{
 		"visibility": {"public"}, "pagination": {"keyset"}, "order_by": {"id"}, "sort": {"asc"},

@@ -12,6 +12,13 @@ import (
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
 
+// TokenVar and TokenHeader are where the source's credential comes from: the server's environment
+// variable and the per-request header that replaces it (the registry and error messages use them).
+const (
+	TokenVar    = "OPENHANDS_API_KEY"
+	TokenHeader = "X-OpenHands-Api-Key"
+)
+
 // SourceName is the source's configuration name, its Name().
 const SourceName = "openhands"
 
@@ -46,7 +53,7 @@ type Config struct {
 // FastAPI's. OpenHands documents no rate-limit headers, so none are read (a 429's Retry-After still
 // is, by rest).
 func newClient(cfg Config) (*rest.Client, error) {
-	return (&rest.Client{Source: SourceName, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
+	return (&rest.Client{Source: SourceName, TokenEnv: TokenVar, TokenHeader: TokenHeader, Options: cfg.Upstream, HTTP: cfg.HTTP, Timeout: cfg.Timeout,
 		Auth: rest.HeaderAuth(APIKeyHeader), ErrorMessage: errorMessage}).WithBase(cfg.BaseURL, DefaultBaseURL)
 }
 

@@ -25,7 +25,7 @@ var codeArtsVersion = Setting{Var: "CODEARTS_API_VERSION", Default: "v4", Allowe
 var forges = []Forge{
 	{
 		Name: github.SourceName, Provider: providers.GitHub,
-		TokenVar: "GITHUB_TOKEN", URLVar: "GITHUB_API_URL", Header: "X-GitHub-Token",
+		TokenVar: github.TokenVar, URLVar: "GITHUB_API_URL", Header: github.TokenHeader,
 		New: func(s Settings) (providers.Source, error) {
 			return source(github.New(github.Config{BaseURL: s.BaseURL, HTTP: s.HTTP, Timeout: s.Timeout, Local: s.Local, Upstream: s.Upstream}))
 		},
@@ -38,7 +38,7 @@ var forges = []Forge{
 	},
 	{
 		Name: gitlab.SourceName, Provider: providers.GitLab,
-		TokenVar: "GITLAB_TOKEN", URLVar: "GITLAB_API_URL", Header: "X-GitLab-Token",
+		TokenVar: gitlab.TokenVar, URLVar: "GITLAB_API_URL", Header: gitlab.TokenHeader,
 		New: func(s Settings) (providers.Source, error) {
 			return source(gitlab.New(gitlab.Config{BaseURL: s.BaseURL, HTTP: s.HTTP, Timeout: s.Timeout, Local: s.Local, Upstream: s.Upstream}))
 		},
@@ -51,7 +51,7 @@ var forges = []Forge{
 	},
 	{
 		Name: bitbucket.SourceName, Provider: providers.Bitbucket,
-		TokenVar: "BITBUCKET_TOKEN", URLVar: "BITBUCKET_API_URL", Header: "X-Bitbucket-Token",
+		TokenVar: bitbucket.TokenVar, URLVar: "BITBUCKET_API_URL", Header: bitbucket.TokenHeader,
 		New: func(s Settings) (providers.Source, error) {
 			return source(bitbucket.New(bitbucket.Config{BaseURL: s.BaseURL, HTTP: s.HTTP, Timeout: s.Timeout, Local: s.Local, Upstream: s.Upstream, Workspaces: s.Workspaces}))
 		},
@@ -62,7 +62,7 @@ var forges = []Forge{
 	},
 	{
 		Name: codearts.SourceName, Provider: providers.CodeArts,
-		TokenVar: "CODEARTS_TOKEN", URLVar: "CODEARTS_API_URL", Header: "X-CodeArts-Token",
+		TokenVar: codearts.TokenVar, URLVar: "CODEARTS_API_URL", Header: codearts.TokenHeader,
 		URLRequired: "set it to your region's CodeArts Repo endpoint, e.g. https://codehub-ext.cn-north-4.myhuaweicloud.com",
 		Settings:    []Setting{codeArtsVersion},
 		New: func(s Settings) (providers.Source, error) {
@@ -76,7 +76,7 @@ var forges = []Forge{
 	},
 	{
 		Name: gitea.SourceName, Provider: providers.Gitea,
-		TokenVar: "GITEA_TOKEN", URLVar: "GITEA_API_URL", Header: "X-Gitea-Token",
+		TokenVar: gitea.TokenVar, URLVar: "GITEA_API_URL", Header: gitea.TokenHeader,
 		URLRequired: "set it to the instance's API root, e.g. https://codeberg.org/api/v1 or https://git.example.com/api/v1",
 		New: func(s Settings) (providers.Source, error) {
 			return source(gitea.New(gitea.Config{BaseURL: s.BaseURL, HTTP: s.HTTP, Timeout: s.Timeout, Local: s.Local, Upstream: s.Upstream}))
@@ -89,7 +89,7 @@ var forges = []Forge{
 	},
 	{
 		Name:     openhands.SourceName,
-		TokenVar: "OPENHANDS_API_KEY", URLVar: "OPENHANDS_API_URL", Header: "X-OpenHands-Api-Key",
+		TokenVar: openhands.TokenVar, URLVar: "OPENHANDS_API_URL", Header: openhands.TokenHeader,
 		New: func(s Settings) (providers.Source, error) {
 			return source(openhands.New(openhands.Config{BaseURL: s.BaseURL, HTTP: s.HTTP, Timeout: s.Timeout, Local: s.Local, Upstream: s.Upstream}))
 		},

@@ -18,6 +18,16 @@ import (
 // maxLogged bounds how much of a forge's answer goes into a log line.
 const maxLogged = 300
 
+// NoToken is the error of a call made without a credential (KindUnauth): it says where to set
+// one. Do returns it before any request; a source method that would reach Do only after other
+// work returns it first.
+func (c *Client) NoToken() *providers.Error {
+	if c.TokenEnv == "" || c.TokenHeader == "" {
+		return c.errorf(providers.KindUnauth, nil, "no token: set the server's token for %s or send it in the request's header", c.Source)
+	}
+	return c.errorf(providers.KindUnauth, nil, "no token: set %s on the server or send the %s header", c.TokenEnv, c.TokenHeader)
+}
+
 func (c *Client) errorf(kind providers.Kind, cause error, format string, args ...any) *providers.Error {
 	e := providers.Errorf(kind, c.Source, format, args...)
 	e.Err = cause

@@ -98,7 +98,7 @@ func (c *Client) Do(ctx context.Context, token string, req *Request, out any) (*
 // retries and the last status.
 func (c *Client) do(ctx context.Context, token string, req *Request, out any, t *trail) (*Response, error) {
 	if token == "" {
-		return nil, c.errorf(providers.KindUnauth, nil, "no token: set the server's token for %s or send it in the request's header", c.Source)
+		return nil, c.NoToken()
 	}
 	if e := c.spent(ctx, token); e != nil {
 		return nil, e

@@ -47,6 +47,9 @@ type Response struct {
 type Client struct {
 	// Source names the configured source in errors ("github").
 	Source string
+	// TokenEnv and TokenHeader name where the source's credential comes from (GITHUB_TOKEN on the
+	// server, the X-GitHub-Token request header), for NoToken's message; empty: a generic one.
+	TokenEnv, TokenHeader string
 	// Base is the API root, e.g. https://api.github.com or https://HOST/api/v3; every request URL is
 	// built from it, so a token only goes to this host.
 	Base *url.URL

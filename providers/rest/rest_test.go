@@ -275,3 +275,16 @@ func TestWithBase(t *testing.T) {
 		t.Error("no base and no default was accepted")
 	}
 }
+
+// TestNoTokenNamesWhereToSetIt: a call without a credential is KindUnauth with the source's name,
+// and names the server's variable and the request header when the client knows them.
+func TestNoTokenNamesWhereToSetIt(t *testing.T) {
+	c := &Client{Source: "gitea", TokenEnv: "GITEA_TOKEN", TokenHeader: "X-Gitea-Token"}
+	e := c.NoToken()
+	if e.Kind != providers.KindUnauth || e.Source != "gitea" || !strings.Contains(e.Error(), "GITEA_TOKEN") || !strings.Contains(e.Error(), "X-Gitea-Token") {
+		t.Fatalf("%+v: %v", e, e)
+	}
+	if e := (&Client{Source: "x"}).NoToken(); e.Kind != providers.KindUnauth || !strings.Contains(e.Error(), "token for x") {
+		t.Fatalf("without names: %v", e)
+	}
+}
