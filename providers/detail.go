@@ -200,6 +200,28 @@ func (p *Permission) UnmarshalGQL(x any) error {
 	return Errorf(KindBadInput, "", "%v is not a RepositoryPermission: use ADMIN, MAINTAIN, WRITE, TRIAGE or READ", x)
 }
 
+// HighestPermission is the highest level a forge's permission flags grant (GitHub's and Gitea's
+// admin, maintain, push, triage, pull); nil when none is set. A forge without a level passes
+// false for it.
+func HighestPermission(admin, maintain, write, triage, read bool) *Permission {
+	var v Permission
+	switch {
+	case admin:
+		v = PermissionAdmin
+	case maintain:
+		v = PermissionMaintain
+	case write:
+		v = PermissionWrite
+	case triage:
+		v = PermissionTriage
+	case read:
+		v = PermissionRead
+	default:
+		return nil
+	}
+	return &v
+}
+
 // size estimates the memory d holds, in bytes (0 for nil).
 func (d *Details) size() int64 {
 	if d == nil {

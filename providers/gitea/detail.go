@@ -122,18 +122,7 @@ func convertPermissions(p *permissions) *providers.Permission {
 	if p == nil {
 		return nil
 	}
-	var v providers.Permission
-	switch {
-	case p.Admin:
-		v = providers.PermissionAdmin
-	case p.Push:
-		v = providers.PermissionWrite
-	case p.Pull:
-		v = providers.PermissionRead
-	default:
-		return nil
-	}
-	return &v
+	return providers.HighestPermission(p.Admin, false, p.Push, false, p.Pull)
 }
 
 // maxTopicPages bounds the pages of GET .../topics read (Gitea allows 25 topics per repository).

@@ -90,22 +90,7 @@ func convertPermissions(p *permissions) *providers.Permission {
 	if p == nil {
 		return nil
 	}
-	var v providers.Permission
-	switch {
-	case p.Admin:
-		v = providers.PermissionAdmin
-	case p.Maintain:
-		v = providers.PermissionMaintain
-	case p.Push:
-		v = providers.PermissionWrite
-	case p.Triage:
-		v = providers.PermissionTriage
-	case p.Pull:
-		v = providers.PermissionRead
-	default:
-		return nil
-	}
-	return &v
+	return providers.HighestPermission(p.Admin, p.Maintain, p.Push, p.Triage, p.Pull)
 }
 
 // teamPermission maps a team's permission word (pull, triage, push, maintain, admin) to a
