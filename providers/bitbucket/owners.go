@@ -37,12 +37,8 @@ func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Own
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.client.Get(ctx, token, path, nil, "")
-	if err != nil {
-		return nil, err
-	}
 	var w workspace
-	if err := s.client.Decode(ctx, resp.Body, &w); err != nil {
+	if _, err := s.client.GetJSON(ctx, token, path, nil, &w); err != nil {
 		return nil, err
 	}
 	if w.Slug == "" {

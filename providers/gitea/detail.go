@@ -138,12 +138,8 @@ func (s *Source) Details(ctx context.Context, token string, repo *providers.Repo
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.client.Get(ctx, token, path, nil, "")
-	if err != nil {
-		return nil, err
-	}
 	var w repository
-	if err := s.client.Decode(ctx, resp.Body, &w); err != nil {
+	if _, err := s.client.GetJSON(ctx, token, path, nil, &w); err != nil {
 		return nil, err
 	}
 	d := convertDetails(&w, false)

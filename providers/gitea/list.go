@@ -80,12 +80,9 @@ type upstreamPage struct {
 
 // fetchUpstream reads page (1-based) of limit repositories.
 func (s *Source) fetchUpstream(ctx context.Context, token string, uid int64, sort, order string, page, limit int, extra url.Values) (upstreamPage, error) {
-	resp, err := s.client.Get(ctx, token, searchPath, searchQuery(uid, sort, order, page, limit, extra), "")
-	if err != nil {
-		return upstreamPage{}, err
-	}
 	var body searchResults
-	if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
+	resp, err := s.client.GetJSON(ctx, token, searchPath, searchQuery(uid, sort, order, page, limit, extra), &body)
+	if err != nil {
 		return upstreamPage{}, err
 	}
 	if body.OK != nil && !*body.OK {

@@ -108,12 +108,9 @@ func (s *Source) readOwner(token, path string) providers.ReadAll {
 			},
 			Fetch: func(ctx context.Context, n int) (wire.Page[providers.Repository], error) {
 				q := url.Values{"page": {strconv.Itoa(n)}, "limit": {strconv.Itoa(askLimit)}}
-				resp, err := s.client.Get(ctx, token, path, q, "")
-				if err != nil {
-					return wire.Page[providers.Repository]{}, err
-				}
 				var body []repository
-				if err := s.client.Decode(ctx, resp.Body, &body); err != nil {
+				resp, err := s.client.GetJSON(ctx, token, path, q, &body)
+				if err != nil {
 					return wire.Page[providers.Repository]{}, err
 				}
 				items, err := convertRepositories(body)

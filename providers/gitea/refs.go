@@ -170,12 +170,9 @@ func readSub[W any](ctx context.Context, s *Source, token, path string, i int) (
 // fetchSub reads page (1-based) of limit items of the list at path.
 func fetchSub[W any](ctx context.Context, s *Source, token, path string, page, limit int) ([]W, pageMeta, error) {
 	q := url.Values{"page": {strconv.Itoa(page)}, "limit": {strconv.Itoa(limit)}}
-	resp, err := s.client.Get(ctx, token, path, q, "")
-	if err != nil {
-		return nil, pageMeta{}, err
-	}
 	var items []W
-	if err := s.client.Decode(ctx, resp.Body, &items); err != nil {
+	resp, err := s.client.GetJSON(ctx, token, path, q, &items)
+	if err != nil {
 		return nil, pageMeta{}, err
 	}
 	if len(items) > limit {

@@ -45,7 +45,7 @@ func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Own
 		return nil, err
 	}
 	var a account
-	if err := s.getJSON(ctx, token, path, &a); err != nil {
+	if _, err := s.client.GetJSON(ctx, token, path, nil, &a); err != nil {
 		return nil, err
 	}
 	kind := providers.OwnerUser
@@ -55,7 +55,7 @@ func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Own
 		if err != nil {
 			return nil, err
 		}
-		if err := s.getJSON(ctx, token, orgPath, &a); err != nil {
+		if _, err := s.client.GetJSON(ctx, token, orgPath, nil, &a); err != nil {
 			return nil, err
 		}
 	}
@@ -68,15 +68,6 @@ func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Own
 		o.Description = providers.NonEmptyPtr(a.Description)
 	}
 	return o, nil
-}
-
-// getJSON reads path into v.
-func (s *Source) getJSON(ctx context.Context, token, path string, v any) error {
-	resp, err := s.client.Get(ctx, token, path, nil, "")
-	if err != nil {
-		return err
-	}
-	return s.client.Decode(ctx, resp.Body, v)
 }
 
 // ownerStreams returns the one stream of q.Owner's repositories: GET /orgs/{org}/repos?type=all for

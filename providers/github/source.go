@@ -76,12 +76,8 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.client.Get(ctx, token, path, nil, "")
-	if err != nil {
-		return nil, err
-	}
 	var w repository
-	if err := s.client.Decode(ctx, resp.Body, &w); err != nil {
+	if _, err := s.client.GetJSON(ctx, token, path, nil, &w); err != nil {
 		return nil, err
 	}
 	r, err := convertRepository(&w)

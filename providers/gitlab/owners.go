@@ -63,12 +63,8 @@ func (s *Source) Owner(ctx context.Context, token, login string) (*providers.Own
 			}
 		}
 	}
-	resp, err := s.client.Get(ctx, token, groupPath, url.Values{"with_projects": {"false"}}, "")
-	if err != nil {
-		return nil, err
-	}
 	var g account
-	if err := s.client.Decode(ctx, resp.Body, &g); err != nil {
+	if _, err := s.client.GetJSON(ctx, token, groupPath, url.Values{"with_projects": {"false"}}, &g); err != nil {
 		return nil, err
 	}
 	if g.ID <= 0 || g.FullPath == "" {

@@ -29,12 +29,8 @@ func (s *Source) Repository(ctx context.Context, token string, id providers.Glob
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.client.Get(ctx, token, path, nil, "")
-	if err != nil {
-		return nil, err
-	}
 	var p project
-	if err := s.client.Decode(ctx, resp.Body, &p); err != nil {
+	if _, err := s.client.GetJSON(ctx, token, path, nil, &p); err != nil {
 		return nil, err
 	}
 	r, err := convertProject(&p)

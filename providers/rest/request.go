@@ -66,6 +66,20 @@ func (c *Client) Get(ctx context.Context, token, path string, query url.Values, 
 	return c.Do(ctx, token, &Request{Method: http.MethodGet, Path: path, Query: query, ETag: etag}, nil)
 }
 
+// GetJSON is Get without an etag followed by Decode of the answer into out: a body that is not the
+// JSON expected (an empty one included) is KindBadResponse. Errors are Get's and Decode's; the
+// answer comes back only with a nil error.
+func (c *Client) GetJSON(ctx context.Context, token, path string, query url.Values, out any) (*Response, error) {
+	r, err := c.Get(ctx, token, path, query, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Decode(ctx, r.Body, out); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // Send is NewRequest followed by Do: one request of method to path (no query) with body encoded as
 // JSON (nil: none) and the answer decoded into out (nil: not decoded). Its errors are NewRequest's
 // (KindInternal) and Do's.
