@@ -164,14 +164,20 @@ func (l *Lookups) fresh(f Found) bool {
 // one value), or a KindNotFound error.
 func (f Found) answer(source string) (*providers.Repository, error) {
 	if f.Repo == nil {
-		msg := f.Missing
-		if msg == "" {
-			msg = "no such repository"
-		}
-		return nil, providers.Errorf(providers.KindNotFound, source, "%s", msg)
+		return nil, f.notFound(source, "no such repository")
 	}
 	r := *f.Repo
 	return &r, nil
+}
+
+// notFound is the KindNotFound error of a lookup that found nothing: the forge's words kept in
+// Missing, else fallback.
+func (f Found) notFound(source, fallback string) error {
+	msg := f.Missing
+	if msg == "" {
+		msg = fallback
+	}
+	return providers.Errorf(providers.KindNotFound, source, "%s", msg)
 }
 
 // Stats returns how many lookups the cache answered and how many asked the forge.
@@ -200,11 +206,7 @@ func (l *Lookups) Owner(ctx context.Context, source, token string, p providers.P
 		return nil, err
 	}
 	if f.Owner == nil {
-		msg := f.Missing
-		if msg == "" {
-			msg = "no such owner"
-		}
-		return nil, providers.Errorf(providers.KindNotFound, source, "%s", msg)
+		return nil, f.notFound(source, "no such owner")
 	}
 	o := *f.Owner
 	return &o, nil
