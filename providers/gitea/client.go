@@ -16,9 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
-	"github.com/forgegraph/forgegraph/internal/cache"
 	"github.com/forgegraph/forgegraph/providers"
 	"github.com/forgegraph/forgegraph/providers/rest"
 )
@@ -62,12 +59,11 @@ type Config struct {
 type Source struct {
 	client *rest.Client
 	local  *providers.Local
-	// viewers maps a credential's hash to its user (GET /user: id and login).
-	viewers cache.Cache[user]
-	// meFlight makes concurrent GET /user of one credential one request (me).
-	meFlight singleflight.Group
-	// logins keeps each credential's organizations' names for affiliation filters (filter.go).
-	logins *providers.Viewers
+	// users keeps each credential's user (GET /user: id and login; me), read once for concurrent
+	// callers.
+	users *providers.Kept[user]
+	// orgs keeps the names of each credential's organizations for affiliation filters (filter.go).
+	orgs *providers.Kept[[]string]
 	// limit is the upstream page size in use: askLimit until the server is seen to cap pages
 	// lower, then the largest divisor of providers.PageSize under its cap.
 	limit atomic.Int32
@@ -88,7 +84,7 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{client: client, local: providers.LocalOr(cfg.Local), viewers: cache.NewMemory[user](1024), logins: providers.NewViewers(0)}
+	s := &Source{client: client, local: providers.LocalOr(cfg.Local), users: providers.NewKept[user](0, viewerTTL), orgs: providers.NewKept[[]string](0, providers.ViewerTTL)}
 	s.limit.Store(askLimit)
 	return s, nil
 }

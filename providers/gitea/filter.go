@@ -72,14 +72,14 @@ func (s *Source) withAffiliations(token string, read providers.ReadAll) provider
 			return nil, err
 		}
 		me := u.Login
-		orgs, err := s.logins.Login(ctx, SourceName+"/orgs", token, func(ctx context.Context) (string, error) {
+		orgs, err := s.orgs.Get(ctx, SourceName, token, "orgs", func(ctx context.Context) ([]string, error) {
 			return s.readOrgs(ctx, token)
 		})
 		if err != nil {
 			return nil, err
 		}
 		in := map[string]bool{}
-		for _, o := range strings.Split(orgs, "\n") {
+		for _, o := range orgs {
 			in[strings.ToLower(o)] = true
 		}
 		for i := range out {
@@ -99,9 +99,8 @@ func (s *Source) withAffiliations(token string, read providers.ReadAll) provider
 // maxOrgPages bounds GET /user/orgs: 50 pages of 50 organizations.
 const maxOrgPages = 50
 
-// readOrgs reads the names of the viewer's organizations, one per line, page by page until an
-// empty page (a server may cap pages below the limit asked, so a short page is not the end).
-func (s *Source) readOrgs(ctx context.Context, token string) (string, error) {
+// readOrgs reads the names of the viewer's organizations, page by page until an empty page (a server may cap pages below the limit asked, so a short page is not the end).
+func (s *Source) readOrgs(ctx context.Context, token string) ([]string, error) {
 	var names []string
 	for page := 1; page <= maxOrgPages; page++ {
 		var orgs []struct {
@@ -110,7 +109,7 @@ func (s *Source) readOrgs(ctx context.Context, token string) (string, error) {
 		}
 		q := url.Values{"page": {strconv.Itoa(page)}, "limit": {"50"}}
 		if _, err := s.client.Do(ctx, token, &rest.Request{Method: http.MethodGet, Path: "/user/orgs", Query: q}, &orgs); err != nil {
-			return "", err
+			return nil, err
 		}
 		if len(orgs) == 0 {
 			break
@@ -123,5 +122,5 @@ func (s *Source) readOrgs(ctx context.Context, token string) (string, error) {
 			names = append(names, name)
 		}
 	}
-	return strings.Join(names, "\n"), nil
+	return names, nil
 }

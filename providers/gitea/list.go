@@ -18,16 +18,7 @@ const searchPath = "/repos/search"
 // viewerTTL: the list's uid, the affiliation filters and createRepository's owner check share the
 // one request, and so do concurrent callers.
 func (s *Source) me(ctx context.Context, token string) (user, error) {
-	key := providers.HashToken(token)
-	if u, ok := s.viewers.Get(ctx, key); ok {
-		return u, nil
-	}
-	// Concurrent callers with one credential (two lists of one query, a list and its filter)
-	// share one request; a flight that starts just after another ended finds its answer kept.
-	v, err, _ := s.meFlight.Do(key, func() (any, error) {
-		if u, ok := s.viewers.Get(ctx, key); ok {
-			return u, nil
-		}
+	return s.users.Get(ctx, SourceName, token, "user", func(ctx context.Context) (user, error) {
 		var u user
 		if _, err := s.client.Do(ctx, token, &rest.Request{Method: http.MethodGet, Path: "/user"}, &u); err != nil {
 			return user{}, err
@@ -35,13 +26,8 @@ func (s *Source) me(ctx context.Context, token string) (user, error) {
 		if u.ID <= 0 {
 			return user{}, s.errorf(providers.KindBadResponse, "GET /user answered no user id")
 		}
-		s.viewers.Set(ctx, key, u, viewerTTL)
 		return u, nil
 	})
-	if err != nil {
-		return user{}, err
-	}
-	return v.(user), nil
 }
 
 // viewer returns the id of the user behind token (see me).
